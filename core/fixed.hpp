@@ -1,0 +1,76 @@
+// Bit-exact fixed-point arithmetic on raw integers.
+//
+// A FixedType describes an ap_fixed<W,I,Q,O,N> / sc_fixed<W,I,Q,O,N> format: W total bits, I integer bits
+// (sign included when signed), F = W - I fractional bits, a quantization (rounding) mode Q applied to the
+// bits below 2^-F, and an overflow mode O (with N saturated bits for WRAP) applied when the rounded value
+// does not fit in W bits. A value of such a type is held as its raw two's-complement integer in an
+// int64_t: real value = raw * 2^-F. Widths up to 64 bits are supported.
+//
+// The central operation is cast(): convert an exact value raw * 2^-frac (held in 128 bits, so that the
+// full product of two 64-bit operands fits) to a FixedType, exactly as assigning an sc_fix of higher
+// precision to an sc_fixed<W,I,Q,O,N> does. SystemC's sc_fixed is the oracle: tests/fixed_oracle_test.cpp
+// compares every mode against it on randomized cases.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace nnsim {
+
+/// Quantization modes, named as in ap_fixed (AP_TRN ...) and sc_fixed (SC_TRN ...).
+enum class RoundMode : uint8_t {
+    kTrn,       ///< truncate toward minus infinity (floor); the default
+    kTrnZero,   ///< truncate toward zero
+    kRnd,       ///< round to nearest, ties toward plus infinity
+    kRndZero,   ///< round to nearest, ties toward zero
+    kRndMinInf, ///< round to nearest, ties toward minus infinity
+    kRndInf,    ///< round to nearest, ties away from zero
+    kRndConv,   ///< round to nearest, ties to even (convergent)
+};
+
+/// Overflow modes, named as in ap_fixed (AP_WRAP ...) and sc_fixed (SC_WRAP ...).
+enum class OverflowMode : uint8_t {
+    kWrap,    ///< keep the low W bits (with N > 0: the N most significant bits saturate)
+    kSat,     ///< clamp to the type's minimum or maximum
+    kSatZero, ///< an overflowing value becomes zero
+    kSatSym,  ///< signed: clamp to [-max, max]; unsigned: as kSat
+};
+
+/// What a cast did to a value that did not fit (for the overflow report).
+enum class CastEvent : uint8_t { kNone, kWrapped, kSaturated };
+
+/// One fixed-point format. Plain value type; cheap to copy.
+struct FixedType {
+    int width = 16;             ///< W: total bits, 1..64
+    int integer = 6;            ///< I: integer bits including the sign bit; may be negative or exceed W
+    bool is_signed = true;      ///< fixed<> / int<> vs ufixed<> / uint<>
+    RoundMode round = RoundMode::kTrn;
+    OverflowMode overflow = OverflowMode::kWrap;
+    int sat_bits = 0;           ///< N: saturated MSBs in WRAP mode (ap_fixed's fifth parameter)
+
+    int frac() const { return width - integer; }
+    /// Smallest and largest raw values representable in `width` bits.
+    int64_t raw_min() const;
+    int64_t raw_max() const;
+    /// Real value of a raw integer of this type.
+    double to_double(int64_t raw) const;
+    /// hls4ml spelling, e.g. "fixed<16,6>", "ufixed<8,3,RND,SAT>", "int<8>".
+    std::string to_string() const;
+
+    bool operator==(const FixedType& o) const;
+    bool operator!=(const FixedType& o) const { return !(*this == o); }
+};
+
+/// Convert the exact value `raw * 2^-frac` to type `t`: quantize with t.round, then handle overflow with
+/// t.overflow. `event`, if given, receives whether the value wrapped or saturated.
+int64_t cast(__int128 raw, int frac, const FixedType& t, CastEvent* event = nullptr);
+
+/// Convert a double (taken as the exact binary value it holds) to type `t`. NaN becomes 0; infinities
+/// overflow like any out-of-range value.
+int64_t cast_double(double value, const FixedType& t, CastEvent* event = nullptr);
+
+/// Names of the modes as they appear in precision strings ("TRN", "RND_CONV", "SAT_SYM", ...).
+const char* round_mode_name(RoundMode m);
+const char* overflow_mode_name(OverflowMode m);
+
+}  // namespace nnsim

@@ -1,0 +1,162 @@
+// HDF5 reading through the C API (see hdf5_file.hpp). HDF5's automatic error printing is disabled;
+// every failure is turned into a UserError that names the file and the object.
+#include "core/hdf5_file.hpp"
+
+#include <hdf5.h>
+
+#include <filesystem>
+
+#include "core/diag.hpp"
+
+namespace nnsim {
+namespace {
+
+/// Silence HDF5's default error stack printing once per process.
+void silence_hdf5() {
+    static const bool done = [] {
+        H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+        return true;
+    }();
+    (void)done;
+}
+
+/// Closes an HDF5 handle with the given close function at scope exit.
+struct Handle {
+    hid_t id;
+    herr_t (*close)(hid_t);
+    ~Handle() {
+        if (id >= 0) close(id);
+    }
+};
+
+}  // namespace
+
+Hdf5File::Hdf5File(const std::string& path) : m_path(path) {
+    silence_hdf5();
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) throw UserError(path + ": HDF5 file not found");
+    if (H5Fis_hdf5(path.c_str()) <= 0)
+        throw UserError(path + ": not a readable HDF5 file (truncated, corrupt or another format)");
+    m_id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (m_id < 0) throw UserError(path + ": cannot open as HDF5 (truncated or corrupt file)");
+}
+
+Hdf5File::~Hdf5File() {
+    if (m_id >= 0) H5Fclose(m_id);
+}
+
+bool Hdf5File::exists(const std::string& object) const {
+    if (object.empty() || object[0] != '/') return false;
+    if (object == "/") return true;
+    // Check each path component in turn: H5Lexists fails on a missing intermediate group.
+    size_t pos = 1;
+    while (true) {
+        size_t next = object.find('/', pos);
+        std::string prefix = object.substr(0, next);
+        if (H5Lexists(m_id, prefix.c_str(), H5P_DEFAULT) <= 0) return false;
+        if (next == std::string::npos) return true;
+        pos = next + 1;
+    }
+}
+
+WeightTensor Hdf5File::read(const std::string& dataset) const {
+    if (!exists(dataset)) throw UserError(m_path + ": dataset " + dataset + " not found");
+    Handle ds{H5Dopen2(m_id, dataset.c_str(), H5P_DEFAULT), H5Dclose};
+    if (ds.id < 0) throw UserError(m_path + ": " + dataset + " is not a dataset");
+    Handle type{H5Dget_type(ds.id), H5Tclose};
+    const H5T_class_t cls = H5Tget_class(type.id);
+    if (cls != H5T_FLOAT && cls != H5T_INTEGER)
+        throw UserError(m_path + ": dataset " + dataset + " is not numeric");
+    Handle space{H5Dget_space(ds.id), H5Sclose};
+    const int rank = H5Sget_simple_extent_ndims(space.id);
+    if (rank < 0 || rank > 8) throw UserError(m_path + ": dataset " + dataset + " has an unreadable shape");
+    std::vector<hsize_t> dims(size_t(rank), 0);
+    if (rank > 0) H5Sget_simple_extent_dims(space.id, dims.data(), nullptr);
+    WeightTensor t;
+    size_t n = 1;
+    for (hsize_t d : dims) {
+        t.shape.push_back(int(d));
+        n *= size_t(d);
+    }
+    t.data.resize(n);
+    if (n > 0 && H5Dread(ds.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, t.data.data()) < 0)
+        throw UserError(m_path + ": cannot read dataset " + dataset + " (truncated or corrupt file)");
+    t.file = std::filesystem::absolute(m_path).lexically_normal().string();
+    t.dataset = dataset;
+    return t;
+}
+
+std::string Hdf5File::string_attr(const std::string& object, const std::string& name) const {
+    if (!exists(object)) return "";
+    if (H5Aexists_by_name(m_id, object.c_str(), name.c_str(), H5P_DEFAULT) <= 0) return "";
+    Handle attr{H5Aopen_by_name(m_id, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+    if (attr.id < 0) return "";
+    Handle type{H5Aget_type(attr.id), H5Tclose};
+    if (H5Tget_class(type.id) != H5T_STRING) return "";
+    if (H5Tis_variable_str(type.id) > 0) {
+        char* buf = nullptr;
+        Handle mem{H5Tcopy(H5T_C_S1), H5Tclose};
+        H5Tset_size(mem.id, H5T_VARIABLE);
+        if (H5Aread(attr.id, mem.id, &buf) < 0 || buf == nullptr) return "";
+        std::string s(buf);
+        H5free_memory(buf);
+        return s;
+    }
+    const size_t size = H5Tget_size(type.id);
+    std::string s(size, '\0');
+    if (H5Aread(attr.id, type.id, s.data()) < 0) return "";
+    s.resize(s.find('\0') == std::string::npos ? s.size() : s.find('\0'));
+    return s;
+}
+
+std::vector<std::string> Hdf5File::string_array_attr(const std::string& object, const std::string& name) const {
+    std::vector<std::string> out;
+    if (!exists(object)) return out;
+    if (H5Aexists_by_name(m_id, object.c_str(), name.c_str(), H5P_DEFAULT) <= 0) return out;
+    Handle attr{H5Aopen_by_name(m_id, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
+    Handle type{H5Aget_type(attr.id), H5Tclose};
+    Handle space{H5Aget_space(attr.id), H5Sclose};
+    if (H5Tget_class(type.id) != H5T_STRING) return out;
+    const hssize_t count = H5Sget_simple_extent_npoints(space.id);
+    if (count <= 0) return out;
+    if (H5Tis_variable_str(type.id) > 0) {
+        std::vector<char*> bufs(size_t(count), nullptr);
+        Handle mem{H5Tcopy(H5T_C_S1), H5Tclose};
+        H5Tset_size(mem.id, H5T_VARIABLE);
+        if (H5Aread(attr.id, mem.id, bufs.data()) < 0) return out;
+        for (char* b : bufs) {
+            out.emplace_back(b ? b : "");
+            if (b) H5free_memory(b);
+        }
+        return out;
+    }
+    const size_t size = H5Tget_size(type.id);
+    std::vector<char> buf(size * size_t(count), '\0');
+    if (H5Aread(attr.id, type.id, buf.data()) < 0) return out;
+    for (hssize_t i = 0; i < count; ++i) {
+        std::string s(buf.data() + size_t(i) * size, size);
+        s.resize(s.find('\0') == std::string::npos ? s.size() : s.find('\0'));
+        out.push_back(s);
+    }
+    return out;
+}
+
+std::vector<std::string> Hdf5File::children(const std::string& group) const {
+    std::vector<std::string> out;
+    if (!exists(group)) return out;
+    Handle g{H5Gopen2(m_id, group.c_str(), H5P_DEFAULT), H5Gclose};
+    if (g.id < 0) return out;
+    H5G_info_t info;
+    if (H5Gget_info(g.id, &info) < 0) return out;
+    for (hsize_t i = 0; i < info.nlinks; ++i) {
+        ssize_t len = H5Lget_name_by_idx(g.id, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+        if (len < 0) continue;
+        std::string name(size_t(len) + 1, '\0');
+        H5Lget_name_by_idx(g.id, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), size_t(len) + 1, H5P_DEFAULT);
+        name.resize(size_t(len));
+        out.push_back(name);
+    }
+    return out;
+}
+
+}  // namespace nnsim

@@ -1,0 +1,148 @@
+// The interface every layer kind implements, and the compiled form it evaluates with.
+//
+// A layer kind (models/<kind>/) declares its parameters, precision variables and weights once
+// (ParamSpec, PrecisionVarSpec, WeightSpec); the description reader, the validation, `nnsim help <kind>`
+// and the JSON Schema in configs/ are all derived from those declarations. The kind then infers its
+// output shape and compiles a node into a LayerOp, the bit-exact (and float) evaluator of that layer.
+// Central code iterates nodes and calls these methods; nothing outside models/ switches on the kind.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/diag.hpp"
+#include "core/fixed.hpp"
+#include "core/graph.hpp"
+
+namespace nnsim {
+
+enum class ParamType { kBool, kInt, kFloat, kString };
+
+/// Declaration of one kind parameter (JSON key in the layer object).
+struct ParamSpec {
+    std::string name;                  ///< JSON key, snake_case
+    ParamType type;
+    ParamValue default_value;          ///< used when the key is absent (ignored when required)
+    bool required = false;
+    std::string doc;                   ///< one sentence, with the unit where there is one
+    std::vector<std::string> choices;  ///< allowed values of a string parameter (empty: any)
+    double min = -1e300;               ///< inclusive bounds of a numeric parameter
+    double max = 1e300;
+};
+
+/// Declaration of one precision variable of a kind (hls4ml's weight_t, accum_t, table_t, ...).
+struct PrecisionVarSpec {
+    std::string name;           ///< "weight", "bias", "accum", "result", "table", ...
+    std::string doc;
+    std::string fixed_default;  ///< if non-empty, the default regardless of the model precision
+                                ///< (hls4ml's table_t = ap_fixed<18,8>); otherwise the model precision
+};
+
+/// Declaration of one weight tensor of a kind.
+struct WeightSpec {
+    std::string name;  ///< "kernel", "bias", "gamma", ...
+    std::string doc;
+    bool required = true;
+};
+
+/// Overflow events of one quantization point of a layer (for `nnsim run`'s report).
+struct OverflowCounter {
+    std::string what;        ///< "product", "accum", "result", "softmax_diff", ...
+    uint64_t casts = 0;      ///< number of values cast at this point
+    uint64_t wrapped = 0;    ///< of which wrapped around
+    uint64_t saturated = 0;  ///< of which saturated
+};
+
+/// A compiled layer: evaluates one inference, bit-exact on raw integers or in double precision.
+class LayerOp {
+  public:
+    virtual ~LayerOp() = default;
+    /// Raw integer evaluation. in[k] holds input k in its precision, out receives the result in the
+    /// layer's result precision. With count = true, overflow events are added to counters(); the
+    /// outputs are identical either way.
+    virtual void eval(const int64_t* const* in, int64_t* out, bool count) = 0;
+    /// Float reference evaluation of the same layer (no quantization at all).
+    virtual void eval_float(const double* const* in, double* out) const = 0;
+    std::vector<OverflowCounter>& counters() { return m_counters; }
+
+  protected:
+    /// Register a quantization point; returns its index into counters().
+    size_t add_counter(const std::string& what) {
+        m_counters.push_back(OverflowCounter{what});
+        return m_counters.size() - 1;
+    }
+    /// cast() that records the event into counter `idx` when `count` is set.
+    int64_t cast_counted(__int128 raw, int frac, const FixedType& t, size_t idx, bool count) {
+        if (!count) return cast(raw, frac, t);
+        CastEvent ev;
+        int64_t r = cast(raw, frac, t, &ev);
+        OverflowCounter& c = m_counters[idx];
+        ++c.casts;
+        if (ev == CastEvent::kWrapped) ++c.wrapped;
+        if (ev == CastEvent::kSaturated) ++c.saturated;
+        return r;
+    }
+
+  private:
+    std::vector<OverflowCounter> m_counters;  ///< one entry per quantization point of the layer
+};
+
+/// Cycle behaviour of one layer: the timing contract that the SystemC model and the generated RTL
+/// both implement (docs/timing.md). A sample accepted in cycle t has its result written to the output
+/// FIFO in cycle t + latency at the earliest; the next sample can be accepted in cycle t + ii.
+struct Timing {
+    int ii = 1;       ///< initiation interval, cycles between accepted samples (>= 1)
+    int latency = 1;  ///< cycles from accepting a sample to writing its result (>= 1)
+};
+
+/// Input information handed to a kind when it validates or compiles a node.
+struct NodeInputs {
+    std::vector<Shape> shapes;     ///< shape of each input tensor
+    std::vector<FixedType> types;  ///< precision of each input tensor
+};
+
+/// One layer kind. Implementations are stateless singletons registered in models/registry.cpp.
+class LayerKind {
+  public:
+    virtual ~LayerKind() = default;
+    /// Name used in network descriptions ("dense", "relu", ...).
+    virtual const char* name() const = 0;
+    /// One line for `nnsim help`.
+    virtual const char* summary() const = 0;
+    /// hls4ml layer class used for LayerType lookups in hls4ml configs ("Dense", "Activation", ...).
+    virtual const char* hls4ml_class() const = 0;
+    virtual std::vector<ParamSpec> params() const { return {}; }
+    /// Precision variables; "result" must be among them.
+    virtual std::vector<PrecisionVarSpec> precision_vars() const {
+        return {{"result", "type of the layer output", ""}};
+    }
+    virtual std::vector<WeightSpec> weight_specs() const { return {}; }
+    /// Number of input tensors (1 for all kinds so far).
+    virtual int arity() const { return 1; }
+
+    /// Check the node against its inputs (parameters already type-checked and defaulted, precisions
+    /// filled in), report problems to `diag` prefixed with node.where, and set node.shape.
+    virtual void infer(Node& node, const NodeInputs& in, Diagnostics& diag) const = 0;
+    /// Build the evaluator of a validated node.
+    virtual std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const = 0;
+    /// Multiply-accumulate operations per inference (0 for kinds without products).
+    virtual int64_t macs(const Node& node, const NodeInputs& in) const {
+        (void)node;
+        (void)in;
+        return 0;
+    }
+    /// The layer's II and latency for its configuration (reuse factor, strategy, io type, shapes).
+    virtual Timing timing(const Node& node, const NodeInputs& in, IoType io) const = 0;
+    /// Absorb a per-output affine map y' = scale * y + shift into this node's weights (the batch-norm
+    /// fusion pass); returns false if this kind cannot.
+    virtual bool fold_affine(Node& node, const std::vector<double>& scale, const std::vector<double>& shift) const {
+        (void)node;
+        (void)scale;
+        (void)shift;
+        return false;
+    }
+};
+
+}  // namespace nnsim

@@ -1,0 +1,92 @@
+// Internal to the Keras importer: the mapping of individual Keras layers to graph inputs and nodes.
+//
+// KerasMapper receives the layers one at a time in topological order (keras.cpp reads the structure)
+// and keeps, for each Keras layer name, the tensor that now carries its output and that tensor's shape,
+// so that dropped layers can be rewired and Flatten can tell whether its input is already flat. This is
+// the one place in nnsim that maps Keras class names to nnsim kind names.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/diag.hpp"
+#include "core/graph.hpp"
+
+namespace nnsim {
+
+class KerasWeightFile;
+
+/// One Keras layer as read from the model JSON.
+struct KerasLayer {
+    std::string class_name;                  ///< Keras class, e.g. "Dense"
+    std::string name;                        ///< layer name, unique in the model
+    const nlohmann::json* config = nullptr;  ///< the layer's "config" object (owned by the model JSON)
+    std::vector<std::string> inbound;        ///< names of the producing Keras layers, in order
+    std::string where;                       ///< JSON pointer of the layer (with any prefix), for messages
+};
+
+/// Whether the importer maps Keras class `keras_class`.
+bool keras_class_supported(const std::string& keras_class);
+
+class KerasMapper {
+  public:
+    /// Nodes and inputs go into `g`; problems are reported to `diag` (prefixed with `file`).
+    KerasMapper(Graph& g, const KerasWeightFile& weights, const std::string& file, Diagnostics& diag)
+        : m_graph(g), m_weights(weights), m_file(file), m_diag(diag) {}
+
+    /// Map one layer (its producers must have been added before).
+    void add(const KerasLayer& l);
+    /// The tensor now carrying the output of Keras layer `keras_name`; empty if there is none.
+    std::string tensor_of(const std::string& keras_name) const;
+
+  private:
+    // One mapper per supported class (see the table in keras_layers.cpp).
+    void add_input(const KerasLayer& l);
+    void add_dense(const KerasLayer& l);
+    void add_activation(const KerasLayer& l);
+    void add_batchnorm(const KerasLayer& l);
+    void add_relu(const KerasLayer& l);
+    void add_leaky_relu(const KerasLayer& l);
+    void add_softmax(const KerasLayer& l);
+    void add_dropout(const KerasLayer& l);
+    void add_flatten(const KerasLayer& l);
+
+    friend bool keras_class_supported(const std::string& keras_class);
+    friend std::string keras_supported_classes();
+    using AddFn = void (KerasMapper::*)(const KerasLayer&);
+    /// The Keras class -> mapper table.
+    static const std::vector<std::pair<const char*, AddFn>>& table();
+
+    /// Report a problem of layer `l`; `field` is a pointer below the layer ("/config/units").
+    void fail(const KerasLayer& l, const std::string& message, const std::string& field = "");
+    /// The tensor feeding a single-input layer; empty (reported unless a producer failed) if none.
+    std::string input_of(const KerasLayer& l);
+    /// Create a node of nnsim kind `kind` reading `input`; its output becomes `keras_name`'s tensor.
+    Node& add_node(const KerasLayer& l, const char* kind, const std::string& node_name,
+                   const std::string& input, const std::string& where_suffix = "");
+    /// Add the node of Keras activation `activation` (relu, relu6, softmax, ...) reading `input`.
+    void add_activation_node(const KerasLayer& l, const nlohmann::json& activation,
+                             const std::string& node_name, const std::string& input,
+                             const std::string& field);
+    /// Check that an `axis` config field names the last axis of `input`.
+    bool check_last_axis(const KerasLayer& l, const std::string& input);
+    /// Read and attach weight `var` of layer `l` to node `n`.
+    void attach_weight(const KerasLayer& l, Node& n, const std::string& var);
+
+    // Typed config fields: a missing or null field gives the default; a wrong type is reported.
+    bool number_field(const KerasLayer& l, const char* key, double fallback, double& out);
+    bool bool_field(const KerasLayer& l, const char* key, bool fallback, bool& out);
+
+    Graph& m_graph;                               ///< the graph being built
+    const KerasWeightFile& m_weights;             ///< where weights come from
+    std::string m_file;                           ///< model file named in messages
+    Diagnostics& m_diag;                          ///< problems found
+    std::map<std::string, std::string> m_tensor;  ///< Keras layer name -> tensor carrying its output
+    std::map<std::string, Shape> m_shape;         ///< tensor -> shape (known while importing)
+    std::set<std::string> m_failed;  ///< layers that could not be mapped (their consumers stay quiet)
+};
+
+}  // namespace nnsim

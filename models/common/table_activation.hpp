@@ -1,0 +1,43 @@
+// Lookup-table activations (sigmoid, tanh): hls4ml's table construction and index arithmetic.
+//
+// Table of N = table_size entries of table_t (default ap_fixed<18,8>, TRN/WRAP, not the model
+// precision) covering x in [-R/2, R/2): entry i is f(in_i) with in_i = float(R * (i - N/2) / N),
+// converted to table_t. The index of an input x is trunc0(x * N / R) + floor(N/2), where the conversion
+// to int truncates toward zero (as ap_fixed's conversion to int does), clamped to [0, N-1]. The output
+// is result_t(table[index]). Sigmoid uses R = 16, tanh R = 8 (hls4ml_reference.md sections 2.4, 9).
+#pragma once
+
+#include <vector>
+
+#include "models/common/unary.hpp"
+
+namespace nnsim {
+
+/// A kind whose element function is a table lookup. Subclasses give the range R and the function.
+class TableActivationKind : public UnaryKind {
+  public:
+    std::vector<ParamSpec> params() const override;
+    std::vector<PrecisionVarSpec> precision_vars() const override;
+    std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override;
+    void infer(Node& node, const NodeInputs& in, Diagnostics& diag) const override;
+    /// II 1, latency 2: the index is computed from the input register, the ROM output is registered.
+    Timing timing(const Node& node, const NodeInputs& in, IoType io) const override {
+        (void)node, (void)in, (void)io;
+        return {1, 2};
+    }
+
+    /// Table contents (raw values of table_t) for a node; used by the model and by the RTL ROMs.
+    std::vector<int64_t> table(const Node& node) const;
+    /// Table index of a raw input of type `in` (the exact hls4ml arithmetic).
+    static int index(int64_t x_raw, const FixedType& in, int table_size, int range);
+
+  protected:
+    /// Width R of the input interval the table covers.
+    virtual int range() const = 0;
+    /// The table entry for input value `in` as hls4ml computes it (float or double as it does).
+    virtual double entry(float in) const = 0;
+    /// The exact function, for the float evaluator.
+    virtual double exact(double x) const = 0;
+};
+
+}  // namespace nnsim

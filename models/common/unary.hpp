@@ -1,0 +1,65 @@
+// Shared pieces of element-wise layer kinds (relu, linear, sigmoid, ...): the output has the input's
+// shape, and each element is one function of one input element followed by one cast to result_t.
+#pragma once
+
+#include <memory>
+#include <utility>
+
+#include "core/layer_kind.hpp"
+
+namespace nnsim {
+
+/// An exact intermediate value raw * 2^-frac, before the final cast to the result type.
+struct Exact {
+    __int128 raw;
+    int frac;
+};
+
+/// Element-wise op: out[i] = result_t(fixed_fn(in[i])), and float_fn in the float path.
+template <typename FixedFn, typename FloatFn>
+class UnaryOp : public LayerOp {
+  public:
+    UnaryOp(size_t n, const FixedType& result, FixedFn fixed_fn, FloatFn float_fn)
+        : m_n(n), m_res(result), m_fixed(std::move(fixed_fn)), m_float(std::move(float_fn)) {
+        m_c_result = add_counter("result");
+    }
+    void eval(const int64_t* const* in, int64_t* out, bool count) override {
+        const int64_t* x = in[0];
+        for (size_t i = 0; i < m_n; ++i) {
+            const Exact e = m_fixed(x[i]);
+            out[i] = cast_counted(e.raw, e.frac, m_res, m_c_result, count);
+        }
+    }
+    void eval_float(const double* const* in, double* out) const override {
+        for (size_t i = 0; i < m_n; ++i) out[i] = m_float(in[0][i]);
+    }
+
+  private:
+    size_t m_n;           ///< elements per inference
+    FixedType m_res;      ///< result type
+    FixedFn m_fixed;      ///< raw input -> exact value
+    FloatFn m_float;      ///< float reference function
+    size_t m_c_result;    ///< overflow counter of the result cast
+};
+
+template <typename FixedFn, typename FloatFn>
+std::unique_ptr<LayerOp> make_unary_op(const Node& n, FixedFn fixed_fn, FloatFn float_fn) {
+    return std::make_unique<UnaryOp<FixedFn, FloatFn>>(size_t(shape_size(n.shape)), n.type("result"),
+                                                       std::move(fixed_fn), std::move(float_fn));
+}
+
+/// Base of element-wise kinds: the output shape is the input shape; one element per multiplier-free
+/// operator, II 1 and latency 1 (the result is written the cycle after the input is accepted).
+class UnaryKind : public LayerKind {
+  public:
+    Timing timing(const Node& node, const NodeInputs& in, IoType io) const override {
+        (void)node, (void)in, (void)io;
+        return {1, 1};
+    }
+    void infer(Node& node, const NodeInputs& in, Diagnostics& diag) const override {
+        (void)diag;
+        node.shape = in.shapes[0];
+    }
+};
+
+}  // namespace nnsim

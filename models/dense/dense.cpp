@@ -1,0 +1,203 @@
+// Dense (fully connected) layer: y_j = b_j + sum_i x_i * W_ij, bit-exact as hls4ml's C simulation.
+// Timing: II = RF; latency RF + 1 (Latency strategy) or RF + 2 (Resource, weights in a ROM).
+//
+// Arithmetic (hls4ml_reference.md section 9): every product x_i * W_ij is formed at full precision,
+// then cast to accum_t (accum_t's rounding and overflow); the accumulator starts at the bias cast to
+// accum_t and is cast to accum_t after every addition, in input order; the result is accum cast to
+// result_t. Latency and Resource strategies and every reuse factor compute the same numbers.
+//
+// Fast path: when accum_t wraps (WRAP, no saturated bits) and rounds with TRN or RND, the per-product
+// and per-addition wraps are all modulo 2^W_acc and can be deferred to one wrap at the end; each
+// product then costs one multiply, one add of a rounding constant and one shift. The general path
+// (any mode, and overflow counting) performs every cast.
+#include <algorithm>
+#include <cmath>
+
+#include "models/dense/dense.hpp"
+
+namespace nnsim {
+namespace {
+
+/// Bit-exact Dense evaluation, compiled from a node.
+class DenseOp : public LayerOp {
+  public:
+    DenseOp(const Node& n, const NodeInputs& in)
+        : m_in(in.types[0]), m_w(n.type("weight")), m_b(n.type("bias")), m_acc(n.type("accum")),
+          m_res(n.type("result")) {
+        m_n_in = int(shape_size(in.shapes[0]));
+        m_n_out = int(n.get_int("n_out"));
+        const WeightTensor& k = n.weights.at("kernel");
+        m_kernel_f = k.data;
+        m_w_raw.resize(k.data.size());
+        for (size_t i = 0; i < k.data.size(); ++i) m_w_raw[i] = cast_double(k.data[i], m_w);
+        m_bias_f.assign(size_t(m_n_out), 0.0);
+        auto bit = n.weights.find("bias");
+        if (bit != n.weights.end()) m_bias_f = bit->second.data;
+        m_b_acc.resize(size_t(m_n_out));
+        for (int j = 0; j < m_n_out; ++j)
+            m_b_acc[size_t(j)] = cast(cast_double(m_bias_f[size_t(j)], m_b), m_b.frac(), m_acc);
+        m_c_product = add_counter("product");
+        m_c_accum = add_counter("accum");
+        m_c_result = add_counter("result");
+        plan_fast_path();
+    }
+
+    void eval(const int64_t* const* in, int64_t* out, bool count) override {
+        if (!count && m_fast32) return eval_fast<int32_t, uint32_t>(in[0], out, m_w32.data(), m_acc32.data());
+        if (!count && m_fast64) return eval_fast<int64_t, uint64_t>(in[0], out, m_w_raw.data(), m_acc64.data());
+        eval_general(in[0], out, count);
+    }
+
+    void eval_float(const double* const* in, double* out) const override {
+        const double* x = in[0];
+        for (int j = 0; j < m_n_out; ++j) out[j] = m_bias_f[size_t(j)];
+        for (int i = 0; i < m_n_in; ++i)
+            for (int j = 0; j < m_n_out; ++j) out[j] += x[i] * m_kernel_f[size_t(i) * size_t(m_n_out) + size_t(j)];
+    }
+
+  private:
+    void plan_fast_path() {
+        const bool wraps = m_acc.overflow == OverflowMode::kWrap && m_acc.sat_bits == 0;
+        const bool rounding_ok = m_acc.round == RoundMode::kTrn || m_acc.round == RoundMode::kRnd;
+        m_shift = m_in.frac() + m_w.frac() - m_acc.frac();  // product bits dropped on the cast to accum_t
+        if (!wraps || !rounding_ok || m_shift < 0 || m_shift > 62) return;
+        m_round_const = (m_acc.round == RoundMode::kRnd && m_shift > 0) ? (int64_t(1) << (m_shift - 1)) : 0;
+        m_acc64.assign(size_t(m_n_out), 0);
+        if (m_in.width + m_w.width <= 62) m_fast64 = true;
+        // 32-bit lanes when the product and the rounding constant fit and the accumulator is <= 32 bits.
+        if (m_in.width + m_w.width <= 30 && m_acc.width <= 32) {
+            m_fast32 = true;
+            m_w32.assign(m_w_raw.begin(), m_w_raw.end());
+            m_acc32.assign(size_t(m_n_out), 0);
+        }
+    }
+
+    /// Deferred-wrap evaluation (see the file comment). T holds a product, U accumulates modulo 2^bits.
+    template <typename T, typename U>
+    void eval_fast(const int64_t* x, int64_t* out, const T* w, U* acc) {
+        for (int j = 0; j < m_n_out; ++j) acc[j] = U(m_b_acc[size_t(j)]);
+        const T rc = T(m_round_const);
+        const int s = m_shift;
+        for (int i = 0; i < m_n_in; ++i) {
+            const T xi = T(x[i]);
+            const T* wr = w + size_t(i) * size_t(m_n_out);
+            for (int j = 0; j < m_n_out; ++j) acc[j] += U(T(xi * wr[j] + rc) >> s);
+        }
+        const int wa = m_acc.width;
+        for (int j = 0; j < m_n_out; ++j) {
+            // Sign- or zero-extend the low W_acc bits: the accumulator's wrapped value.
+            uint64_t u = uint64_t(acc[j]);
+            int64_t a;
+            if (wa >= 64) a = int64_t(u);
+            else if (m_acc.is_signed) a = int64_t(u << (64 - wa)) >> (64 - wa);
+            else a = int64_t(u & ((uint64_t(1) << wa) - 1));
+            out[j] = (m_res == m_acc) ? a : cast(a, m_acc.frac(), m_res);
+        }
+    }
+
+    void eval_general(const int64_t* x, int64_t* out, bool count) {
+        const int fp = m_in.frac() + m_w.frac();
+        const int fa = m_acc.frac();
+        for (int j = 0; j < m_n_out; ++j) {
+            int64_t acc = m_b_acc[size_t(j)];
+            for (int i = 0; i < m_n_in; ++i) {
+                const __int128 p = __int128(x[i]) * m_w_raw[size_t(i) * size_t(m_n_out) + size_t(j)];
+                const int64_t pc = cast_counted(p, fp, m_acc, m_c_product, count);
+                acc = cast_counted(__int128(acc) + pc, fa, m_acc, m_c_accum, count);
+            }
+            out[j] = cast_counted(acc, fa, m_res, m_c_result, count);
+        }
+    }
+
+    FixedType m_in, m_w, m_b, m_acc, m_res;  ///< input, weight, bias, accumulator and result types
+    int m_n_in = 0, m_n_out = 0;
+    std::vector<double> m_kernel_f, m_bias_f;  ///< float weights [n_in][n_out] and bias, for eval_float
+    std::vector<int64_t> m_w_raw;              ///< quantized weights [n_in][n_out]
+    std::vector<int32_t> m_w32;                ///< the same in 32 bits, when the fast 32-bit path applies
+    std::vector<int64_t> m_b_acc;              ///< bias cast to accum_t: the accumulator's start value
+    std::vector<uint32_t> m_acc32;             ///< accumulators of the 32-bit fast path
+    std::vector<uint64_t> m_acc64;             ///< accumulators of the 64-bit fast path
+    bool m_fast32 = false, m_fast64 = false;   ///< which deferred-wrap path applies
+    int m_shift = 0;                           ///< fractional bits dropped when a product becomes accum_t
+    int64_t m_round_const = 0;                 ///< 2^(shift-1) under RND, else 0
+    size_t m_c_product = 0, m_c_accum = 0, m_c_result = 0;  ///< overflow counter indices
+};
+
+}  // namespace
+
+std::vector<ParamSpec> DenseKind::params() const {
+    return {{"n_out", ParamType::kInt, int64_t(0), true, "number of outputs (Keras units)", {}, 1, 1 << 20}};
+}
+
+std::vector<PrecisionVarSpec> DenseKind::precision_vars() const {
+    return {{"weight", "type of the kernel weights", ""},
+            {"bias", "type of the biases", ""},
+            {"accum", "accumulator type; every product and partial sum is cast to it", ""},
+            {"result", "type of the layer output", ""}};
+}
+
+std::vector<WeightSpec> DenseKind::weight_specs() const {
+    return {{"kernel", "weights, shape [n_in, n_out] (Keras layout)", true},
+            {"bias", "biases, shape [n_out]; zero when absent", false}};
+}
+
+void DenseKind::infer(Node& n, const NodeInputs& in, Diagnostics& diag) const {
+    const Shape& s = in.shapes[0];
+    if (s.size() != 1) {
+        diag.error("", "dense expects a flat input, got shape " + shape_to_string(s) + " (insert a flatten layer)");
+        return;
+    }
+    const int n_in = s[0];
+    const int n_out = int(n.get_int("n_out"));
+    const WeightTensor& k = n.weights.at("kernel");
+    if (k.shape != Shape{n_in, n_out})
+        diag.error("", "kernel has shape " + shape_to_string(k.shape) + ", expected " +
+                           shape_to_string(Shape{n_in, n_out}) + " for input " + shape_to_string(s) +
+                           " and n_out " + std::to_string(n_out));
+    auto b = n.weights.find("bias");
+    if (b != n.weights.end() && b->second.shape != Shape{n_out})
+        diag.error("", "bias has shape " + shape_to_string(b->second.shape) + ", expected [" + std::to_string(n_out) + "]");
+    n.shape = {n_out};
+}
+
+std::unique_ptr<LayerOp> DenseKind::compile(const Node& n, const NodeInputs& in) const {
+    return std::make_unique<DenseOp>(n, in);
+}
+
+int64_t DenseKind::macs(const Node& n, const NodeInputs& in) const {
+    return shape_size(in.shapes[0]) * n.get_int("n_out");
+}
+
+// Timing: the products are spread over RF cycles (ceil(n_in * n_out / RF) multipliers), so II = RF.
+// Latency: RF cycles of multiply-accumulate after the input register, plus the result register; the
+// Resource strategy reads its weights from a ROM with a registered output, one cycle more.
+//   Latency:  II = RF, L = RF + 1        Resource: II = RF, L = RF + 2
+Timing DenseKind::timing(const Node& n, const NodeInputs& in, IoType io) const {
+    (void)in, (void)io;
+    const int rf = n.reuse_factor;
+    return {rf, n.strategy == Strategy::kResource ? rf + 2 : rf + 1};
+}
+
+bool DenseKind::fold_affine(Node& n, const std::vector<double>& scale, const std::vector<double>& shift) const {
+    const int n_out = int(n.get_int("n_out"));
+    if (int(scale.size()) != n_out || int(shift.size()) != n_out) return false;
+    WeightTensor& k = n.weights.at("kernel");
+    const int n_in = k.shape[0];
+    for (int i = 0; i < n_in; ++i)
+        for (int j = 0; j < n_out; ++j) {
+            double& w = k.data[size_t(i) * size_t(n_out) + size_t(j)];
+            w = double(float(w) * float(scale[size_t(j)]));
+        }
+    WeightTensor& b = n.weights["bias"];
+    if (b.data.empty()) {
+        b.shape = {n_out};
+        b.data.assign(size_t(n_out), 0.0);
+    }
+    for (int j = 0; j < n_out; ++j)
+        b.data[size_t(j)] = double(float(b.data[size_t(j)]) * float(scale[size_t(j)]) + float(shift[size_t(j)]));
+    // The folded values no longer match the stored datasets: they become inline weights.
+    k.file.clear(), k.dataset.clear(), b.file.clear(), b.dataset.clear();
+    return true;
+}
+
+}  // namespace nnsim

@@ -1,0 +1,19 @@
+// Linear activation: y = result_t(x) (hls4ml nnet::linear; a type conversion).
+#pragma once
+
+#include "models/common/unary.hpp"
+
+namespace nnsim {
+
+class LinearKind : public UnaryKind {
+  public:
+    const char* name() const override { return "linear"; }
+    const char* summary() const override { return "identity activation, a cast to the result type"; }
+    const char* hls4ml_class() const override { return "Activation"; }
+    std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override {
+        const int f = in.types[0].frac();
+        return make_unary_op(node, [f](int64_t x) { return Exact{x, f}; }, [](double x) { return x; });
+    }
+};
+
+}  // namespace nnsim

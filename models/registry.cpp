@@ -1,0 +1,28 @@
+// The list of layer kinds: one line per kind. Adding a kind means adding its folder under models/
+// and one line here; nothing else in nnsim names a kind.
+#include "core/registry.hpp"
+#include "models/batchnorm/batchnorm.hpp"
+#include "models/clipped_relu/clipped_relu.hpp"
+#include "models/dense/dense.hpp"
+#include "models/leaky_relu/leaky_relu.hpp"
+#include "models/linear/linear.hpp"
+#include "models/relu/relu.hpp"
+#include "models/sigmoid/sigmoid.hpp"
+#include "models/softmax/softmax.hpp"
+#include "models/tanh/tanh.hpp"
+
+namespace nnsim {
+
+void register_all_kinds(Registry& reg) {
+    reg.add(std::make_unique<DenseKind>());
+    reg.add(std::make_unique<BatchNormKind>());
+    reg.add(std::make_unique<ReluKind>());
+    reg.add(std::make_unique<ClippedReluKind>());
+    reg.add(std::make_unique<LeakyReluKind>());
+    reg.add(std::make_unique<LinearKind>());
+    reg.add(std::make_unique<SigmoidKind>());
+    reg.add(std::make_unique<TanhKind>());
+    reg.add(std::make_unique<SoftmaxKind>());
+}
+
+}  // namespace nnsim

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The main job on the bundled example, the jet tagger KERAS_3layer (16-64-32-32-5): set up, build,
+# import the Keras model with its hls4ml config, then run 1,000 seeded random samples bit-exactly and
+# report accuracy against the float model and where values wrap.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build.sh
+models=../shared/external_models
+mkdir -p out
+./build/nnsim import --net "$models/keras-config.yml" -o out/KERAS_3layer.json
+./build/nnsim run --net out/KERAS_3layer.json --random-samples 1000 --seed 1 --output out/predictions.dat \
+  --report out/run_report.json

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Install nnsim's build and test dependencies from Debian packages. Idempotent: packages already
+# present are not reinstalled, and nothing is downloaded at build or run time afterwards.
+#
+#   libsystemc-dev     SystemC 2.3.4 + TLM 2.0.6 (the cycle model; sc_fixed is the arithmetic oracle)
+#   verilator          RTL simulation of the generated Verilog
+#   yosys              synthesis of the generated Verilog for resource figures
+#   nlohmann-json3-dev network descriptions and reports
+#   libhdf5-dev        Keras weight files;  hdf5-tools: h5dump/h5import used by tests
+#   libspdlog-dev      logging;  libcli11-dev: command line;  libyaml-cpp-dev: hls4ml YAML configs
+#   libgtest-dev       unit tests
+#   python3-numpy, python3-h5py  independent reference computations inside the tests
+#   cmake g++ make pkg-config    the build itself
+set -euo pipefail
+
+PACKAGES=(
+  cmake g++ make pkg-config
+  libsystemc-dev verilator yosys
+  nlohmann-json3-dev libhdf5-dev hdf5-tools libspdlog-dev libcli11-dev libyaml-cpp-dev libgtest-dev
+  python3 python3-numpy python3-h5py
+)
+if [[ "${NNSIM_SETUP_GUI:-0}" == "1" ]]; then
+  PACKAGES+=(gtkwave xvfb xauth imagemagick)
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if (( ${#missing[@]} == 0 )); then
+  echo "setup: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

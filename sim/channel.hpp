@@ -1,0 +1,86 @@
+// The channel between two modules: an sc_fifo of tokens with registered (clock-edge) semantics, plus
+// the statistics and events the layer modules need.
+//
+// Every module of the model acts only in the first evaluation phase of a cycle's time stamp (it
+// wakes from timed waits or from the one-cycle-delayed events below, never from delta events). Under
+// that rule sc_fifo behaves as a synchronous FIFO with registered flags (toolchain.md section 8): a
+// word written in cycle t is readable from cycle t+1, and a slot freed by a read in cycle t can be
+// written from cycle t+1. The generated RTL FIFO uses the same rule, so both agree by construction.
+// Depth 1 therefore passes one word every 2 cycles; depth 2 passes one per cycle.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <systemc>
+
+namespace nnsim {
+
+/// What travels through a channel: one tensor (io_parallel) or one pixel (io_stream) of one sample.
+struct Token {
+    uint32_t sample = 0;            ///< index of the sample in the run
+    const int64_t* data = nullptr;  ///< raw values, owned by the producer's result ring
+    bool operator==(const Token& o) const { return sample == o.sample && data == o.data; }
+};
+inline std::ostream& operator<<(std::ostream& os, const Token& t) { return os << "sample " << t.sample; }
+
+class Channel {
+  public:
+    /// `period` is the clock period; `name` is used in reports, waveforms and the RTL.
+    Channel(const std::string& name, int depth, const sc_core::sc_time& period)
+        : m_name(name), m_fifo(name.c_str(), depth), m_depth(depth), m_period(period) {}
+
+    const std::string& name() const { return m_name; }
+    int depth() const { return m_depth; }
+    bool can_read() const { return m_fifo.num_available() > 0; }
+    bool can_write() const { return m_fifo.num_free() > 0; }
+    int count() const { return m_fifo.num_available(); }
+
+    /// Read in the current cycle (requires can_read()).
+    Token read() {
+        Token t;
+        m_fifo.nb_read(t);
+        ++m_reads;
+        m_last_read = sc_core::sc_time_stamp();
+        m_read_next.notify(m_period);
+        return t;
+    }
+    /// Write in the current cycle (requires can_write()).
+    void write(const Token& t) {
+        // Slots in use this cycle: words held at the start of the cycle plus this write.
+        const int used = m_depth - m_fifo.num_free() + 1;
+        if (used > m_max_occupancy) m_max_occupancy = used;
+        m_fifo.nb_write(t);
+        ++m_writes;
+        m_last_write = sc_core::sc_time_stamp();
+        m_last_token = t;
+        m_written_next.notify(m_period);
+    }
+    /// Notified one cycle after a write: the cycle the word becomes readable.
+    const sc_core::sc_event& written_event() const { return m_written_next; }
+    /// Notified one cycle after a read: the cycle the freed slot becomes writable.
+    const sc_core::sc_event& read_event() const { return m_read_next; }
+
+    uint64_t writes() const { return m_writes; }
+    uint64_t reads() const { return m_reads; }
+    /// Most slots in use in any cycle (the depth this channel needed to never refuse a write).
+    int max_occupancy() const { return m_max_occupancy; }
+    /// For waveforms: when the last transfers happened and what was last written.
+    const sc_core::sc_time& last_write() const { return m_last_write; }
+    const sc_core::sc_time& last_read() const { return m_last_read; }
+    const Token& last_token() const { return m_last_token; }
+
+  private:
+    std::string m_name;
+    sc_core::sc_fifo<Token> m_fifo;  ///< storage with registered flags
+    int m_depth;
+    sc_core::sc_time m_period;        ///< clock period: delay of the two events
+    sc_core::sc_event m_written_next; ///< see written_event()
+    sc_core::sc_event m_read_next;    ///< see read_event()
+    uint64_t m_writes = 0, m_reads = 0;
+    int m_max_occupancy = 0;
+    sc_core::sc_time m_last_write = sc_core::sc_max_time(), m_last_read = sc_core::sc_max_time();
+    Token m_last_token;               ///< last word written (for waveforms)
+};
+
+}  // namespace nnsim

@@ -1,0 +1,110 @@
+// The layer timing shell (layer_module.hpp).
+#include "sim/layer_module.hpp"
+
+namespace nnsim {
+
+LayerModule::LayerModule(const sc_core::sc_module_name& name, const Node& node, const NodeInputs& in,
+                         const Timing& timing, std::unique_ptr<LayerOp> op, const sc_core::sc_time& period,
+                         size_t output_slots)
+    : sc_module(name), m_node(node), m_timing(timing), m_op(std::move(op)), m_period(period) {
+    (void)in;
+    m_capacity = size_t((timing.latency + timing.ii - 1) / timing.ii);
+    // A result slot is busy while pending (<= P) and while queued in any output FIFO.
+    m_ring.assign(m_capacity + output_slots + 2, std::vector<int64_t>(size_t(shape_size(node.shape)), 0));
+    SC_THREAD(run);
+}
+
+uint64_t LayerModule::cycle() const { return uint64_t(sc_core::sc_time_stamp() / m_period); }
+
+void LayerModule::account(uint64_t from, uint64_t to) {
+    // Cycles [from, to) during which the pending queue kept its current size.
+    if (to <= from) return;
+    const uint64_t n = to - from;
+    if (!m_pending.empty()) m_stats.busy_cycles += n;
+    if (m_waiting_output) m_stats.stall_out_cycles += n;
+    if (m_waiting_input && m_stats.accepted > 0) m_stats.stall_in_cycles += n;
+}
+
+std::string LayerModule::waiting_on() const {
+    std::string s;
+    if (m_waiting_output)
+        for (const Channel* c : outputs)
+            if (!c->can_write()) s += (s.empty() ? "" : ", ") + ("space in full FIFO " + c->name());
+    if (m_waiting_input)
+        for (const Channel* c : inputs)
+            if (!c->can_read()) s += (s.empty() ? "" : ", ") + ("data from empty FIFO " + c->name());
+    return s.empty() ? "nothing" : s;
+}
+
+void LayerModule::run() {
+    sc_core::sc_event_or_list in_events, out_events, all_events;
+    for (Channel* c : inputs) in_events |= c->written_event(), all_events |= c->written_event();
+    for (Channel* c : outputs) out_events |= c->read_event(), all_events |= c->read_event();
+    std::vector<const int64_t*> args(inputs.size());
+    while (true) {
+        const uint64_t t = cycle();
+        account(m_last_cycle, t);
+        m_last_cycle = t;
+        // 1. Write the oldest result if it is ready and every output has room.
+        m_waiting_output = false;
+        if (!m_pending.empty() && m_pending.front().ready <= t) {
+            bool room = true;
+            for (Channel* c : outputs) room = room && c->can_write();
+            if (room) {
+                const Pending& p = m_pending.front();
+                for (Channel* c : outputs) c->write(Token{p.sample, p.data});
+                m_pending.pop_front();
+                ++m_stats.written;
+            } else {
+                m_waiting_output = true;
+            }
+        }
+        // 2. Accept a new sample if the II slot has come, the inputs hold data and a slot is free.
+        m_waiting_input = false;
+        if (t >= m_next_accept && m_pending.size() < m_capacity) {
+            bool data = true;
+            for (Channel* c : inputs) data = data && c->can_read();
+            if (data) {
+                uint32_t sample = 0;
+                for (size_t k = 0; k < inputs.size(); ++k) {
+                    const Token tok = inputs[k]->read();
+                    args[k] = tok.data;
+                    sample = tok.sample;
+                }
+                int64_t* slot = m_ring[m_ring_next].data();
+                m_ring_next = (m_ring_next + 1) % m_ring.size();
+                m_op->eval(args.data(), slot, false);
+                m_pending.push_back(Pending{t + uint64_t(m_timing.latency), sample, slot});
+                m_next_accept = t + uint64_t(m_timing.ii);
+                ++m_stats.accepted;
+            } else {
+                m_waiting_input = true;
+            }
+        }
+        // 3. Sleep until the next cycle in which something can change.
+        uint64_t wake = UINT64_MAX;  // a cycle known from our own timing
+        bool on_inputs = false, on_outputs = false;
+        if (!m_pending.empty()) {
+            if (m_pending.front().ready > t) wake = std::min(wake, m_pending.front().ready);
+            else on_outputs = true;  // ready but blocked: a read downstream frees a slot
+        }
+        if (m_pending.size() < m_capacity) {
+            if (m_next_accept > t) wake = std::min(wake, m_next_accept);
+            else on_inputs = true;
+            // Data may already wait in the inputs (written before this cycle): try next cycle.
+            bool data = true;
+            for (Channel* c : inputs) data = data && c->can_read();
+            if (data && m_next_accept <= t + 1) wake = std::min(wake, t + 1);
+        }
+        if (wake == t) wake = t + 1;
+        const bool timed = wake != UINT64_MAX;
+        const sc_core::sc_time delay = timed ? m_period * double(wake - t) : sc_core::SC_ZERO_TIME;
+        if (on_inputs && on_outputs) timed ? wait(delay, all_events) : wait(all_events);
+        else if (on_inputs) timed ? wait(delay, in_events) : wait(in_events);
+        else if (on_outputs) timed ? wait(delay, out_events) : wait(out_events);
+        else if (timed) wait(delay);
+        else wait(in_events);  // nothing pending and nothing to accept: only new input helps
+    }
+}
+
+}  // namespace nnsim

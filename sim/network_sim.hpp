@@ -1,0 +1,55 @@
+// Builds the SystemC model of a network (one LayerModule per node, Channels on every edge, a Source
+// per network input and a Sink per output), runs it, and returns what happened on every handshake.
+//
+// SystemC allows one elaboration per process: simulate() may be called once per process.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/graph.hpp"
+#include "core/layer_kind.hpp"
+#include "sim/patterns.hpp"
+
+namespace nnsim {
+
+struct SimOptions {
+    CyclePattern input_pattern;     ///< cycles in which the source may offer a sample
+    CyclePattern output_pattern;    ///< cycles in which the sinks are ready
+    uint64_t deadlock_cycles = 0;   ///< cycles without any transfer that count as a deadlock (0: automatic)
+    std::string vcd;                ///< waveform file to write (empty: none); a .gtkw is written beside it
+};
+
+struct LayerReport {
+    std::string name, kind;
+    Timing timing;
+    uint64_t accepted = 0, written = 0, busy_cycles = 0, stall_in_cycles = 0, stall_out_cycles = 0;
+};
+
+struct FifoReport {
+    std::string name;
+    int depth = 0;
+    int max_occupancy = 0;
+    uint64_t writes = 0;
+};
+
+struct SimResult {
+    bool completed = false;                      ///< every sample reached every sink
+    bool deadlocked = false;
+    std::string deadlock_report;                 ///< which modules wait on which FIFOs
+    uint64_t cycles = 0;                         ///< cycles simulated
+    std::vector<uint64_t> input_cycles;          ///< handshake cycle of every sample at the first input
+    std::vector<uint64_t> output_cycles;         ///< handshake cycle of every sample at the (last) output
+    std::vector<std::vector<std::vector<int64_t>>> outputs;  ///< [output][sample] raw values
+    std::vector<std::vector<uint64_t>> output_handshakes;     ///< [output][sample] handshake cycles
+    std::vector<LayerReport> layers;
+    std::vector<FifoReport> fifos;
+    double wall_seconds = 0;                     ///< time spent in sc_start
+};
+
+/// inputs[k][s]: raw values of network input k for sample s (already in the input precision).
+SimResult simulate(const Graph& g, const std::vector<std::vector<std::vector<int64_t>>>& inputs,
+                   const SimOptions& opt);
+
+}  // namespace nnsim

@@ -1,0 +1,121 @@
+// nnsim command line: parses arguments (the only translation unit that includes CLI11) and dispatches
+// to the subcommands in commands.hpp. Bad input of any kind ends with one line per problem on stderr,
+// "nnsim: error: <file>: <where>: <what>", and exit code 2.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "core/diag.hpp"
+#include "tools/nnsim/commands.hpp"
+
+namespace {
+
+constexpr int kExitUserError = 2;
+
+/// Options every command that reads a network accepts.
+void add_net_options(CLI::App* cmd, nnsim::NetOptions& o, bool required = true) {
+    auto* net = cmd->add_option("--net", o.net, "network: nnsim description, Keras JSON or H5, or hls4ml config");
+    if (required) net->required();
+    cmd->add_option("--weights", o.weights, "Keras weights HDF5 (default: <model>_weights.h5 beside the JSON)");
+    cmd->add_option("--config", o.config, "hls4ml config (YAML or JSON) to apply to a Keras model");
+    cmd->add_option("--precision", o.overrides.precision, "model precision for every variable, e.g. fixed<8,3>");
+    cmd->add_option("--reuse-factor", o.overrides.reuse_factor, "ReuseFactor of every layer");
+    cmd->add_option("--strategy", o.overrides.strategy, "Latency or Resource for every layer");
+    cmd->add_option("--io-type", o.overrides.io_type, "io_parallel or io_stream");
+    cmd->add_option("--fifo-depth", o.overrides.fifo_depth, "depth of every FIFO between layers");
+    cmd->add_flag("--fuse-batchnorm", o.overrides.fuse_batchnorm, "fold batchnorm layers into the dense before them");
+}
+
+void print_error(const std::string& message) {
+    size_t start = 0;
+    while (start <= message.size()) {
+        size_t end = message.find('\n', start);
+        if (end == std::string::npos) end = message.size();
+        std::fprintf(stderr, "nnsim: error: %s\n", message.substr(start, end - start).c_str());
+        start = end + 1;
+    }
+}
+
+}  // namespace
+
+// SystemC prints a banner when its kernel starts unless this is set; set it before anything runs.
+const int kQuietSystemC = setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+
+// libsystemc provides main() and calls sc_main().
+extern "C" int sc_main(int argc, char** argv) {
+    CLI::App app{"nnsim: cycle-accurate simulation and Verilog generation for hls4ml-style networks"};
+    app.require_subcommand(1);
+    app.set_help_all_flag("--help-all", "help for every command");
+
+    nnsim::ImportArgs import_args;
+    auto* import_cmd = app.add_subcommand("import", "convert a Keras model (+ hls4ml config) to an nnsim description");
+    add_net_options(import_cmd, import_args.net);
+    import_cmd->add_option("-o,--out", import_args.out, "description to write (default: stdout)");
+    import_cmd->add_flag("--inline-weights", import_args.inline_weights, "write weight values instead of HDF5 references");
+
+    nnsim::RunArgs run_args;
+    auto* run_cmd = app.add_subcommand("run", "bit-exact inference over a data file (untimed)");
+    add_net_options(run_cmd, run_args.net);
+    run_cmd->add_option("--input", run_args.input, "samples, one per line (hls4ml tb_input_features.dat format)");
+    run_cmd->add_option("--random-samples", run_args.random_samples, "instead of --input: N standard-normal samples");
+    run_cmd->add_option("--seed", run_args.seed, "seed of --random-samples");
+    run_cmd->add_option("--output", run_args.output, "predictions to write, same format");
+    run_cmd->add_option("--reference", run_args.reference, "expected predictions to compare with");
+    run_cmd->add_option("--trace", run_args.trace_dir, "folder for every layer's outputs, fixed (.dat) and float");
+    run_cmd->add_option("--report", run_args.report, "JSON report to write");
+    run_cmd->add_option("--samples", run_args.samples, "use only the first N samples");
+
+    nnsim::SimArgs sim_args;
+    auto* sim_cmd = app.add_subcommand("sim", "cycle-accurate SystemC simulation with latency, II and FIFO figures");
+    add_net_options(sim_cmd, sim_args.net);
+    sim_cmd->add_option("--input", sim_args.input, "samples file (default: seeded standard-normal samples)");
+    sim_cmd->add_option("--samples", sim_args.samples, "number of random samples, or limit of --input")->capture_default_str();
+    sim_cmd->add_option("--seed", sim_args.seed, "seed of the random samples")->capture_default_str();
+    sim_cmd->add_option("--input-ratio", sim_args.input_ratio, "fraction of cycles the source offers a sample")->capture_default_str();
+    sim_cmd->add_option("--ready-ratio", sim_args.ready_ratio, "fraction of cycles the output is ready")->capture_default_str();
+    sim_cmd->add_option("--stall-seed", sim_args.stall_seed, "seed of the input and ready patterns")->capture_default_str();
+    sim_cmd->add_option("--deadlock-cycles", sim_args.deadlock_cycles, "cycles without progress that count as deadlock");
+    sim_cmd->add_option("--vcd", sim_args.vcd, "waveform file (a .gtkw view is written beside it)");
+    sim_cmd->add_option("--report", sim_args.report, "JSON report to write");
+    sim_cmd->add_option("--output", sim_args.output, "predictions to write (hls4ml testbench format)");
+
+    nnsim::NetOptions validate_args;
+    auto* validate_cmd = app.add_subcommand("validate", "check a network and report every problem");
+    add_net_options(validate_cmd, validate_args);
+
+    std::string schema_out;
+    auto* schema_cmd = app.add_subcommand("schema", "print the JSON Schema of network descriptions");
+    schema_cmd->add_option("-o,--out", schema_out, "file to write (default: stdout)");
+
+    std::string help_kind;
+    auto* help_cmd = app.add_subcommand("help", "list layer kinds, or describe one");
+    help_cmd->add_option("kind", help_kind, "layer kind");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        print_error(e.what());
+        return kExitUserError;
+    }
+
+    try {
+        if (*import_cmd) return nnsim::cmd_import(import_args);
+        if (*run_cmd) return nnsim::cmd_run(run_args);
+        if (*sim_cmd) return nnsim::cmd_sim(sim_args);
+        if (*validate_cmd) return nnsim::cmd_validate(validate_args);
+        if (*schema_cmd) return nnsim::cmd_schema(schema_out);
+        if (*help_cmd) return nnsim::cmd_help_kind(help_kind);
+    } catch (const nnsim::UserError& e) {
+        print_error(e.what());
+        return kExitUserError;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "nnsim: error: out of memory\n");
+        return kExitUserError;
+    }
+    return 0;
+}
