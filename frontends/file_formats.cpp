@@ -1,8 +1,9 @@
 // Text, JSON, YAML and signature reading for the importers (file_formats.hpp).
 //
-// YAML scalars are typed the way PyYAML (YAML 1.1, which hls4ml uses to read its configs) types them, so
-// that a config means the same to nnsim as to hls4ml: `yes`/`on` are booleans, `1e9` is a float, and
-// `ap_fixed<16, 6>` is a string. Quoted scalars are always strings.
+// YAML scalars are typed as PyYAML (YAML 1.1, which hls4ml reads its configs with) types them, so that a
+// config means the same to nnsim as to hls4ml: `yes`/`on` are booleans, `~` is null, `16` an integer and
+// `ap_fixed<16, 6>` a string. One leniency: `1e9` is a float here (PyYAML wants a dot). Quoted scalars are
+// always strings.
 #include "frontends/file_formats.hpp"
 
 #include <yaml-cpp/yaml.h>

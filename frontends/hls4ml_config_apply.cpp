@@ -98,10 +98,14 @@ void ConfigApplier::run() {
     m_graph.io_type = m_cfg.io_type;
     m_graph.clock_period_ns = m_cfg.clock_period_ns;
     if (!m_cfg.part.empty()) m_graph.part = m_cfg.part;
-    for (const auto& [var, p] : m_cfg.model.precision)
-        if (p.is_auto) error(p.key_path, "auto precision is allowed only at LayerName or LayerType level");
-    if (const ConfigPrecision* def = precision_at(&m_cfg.model, "default"); def && !def->is_auto)
-        m_graph.default_precision = def->type;
+    // An `auto` model default would reach every variable of every layer: reported once, here.
+    if (const ConfigPrecision* def = precision_at(&m_cfg.model, "default")) {
+        if (def->is_auto)
+            error(def->key_path, "auto precision is supported only for dense accum; the model default "
+                                 "must be a type such as ap_fixed<16,6>");
+        else
+            m_graph.default_precision = def->type;
+    }
     m_graph.default_reuse_factor = m_cfg.model.reuse_factor.value_or(1);
     m_graph.default_strategy = m_cfg.model.strategy.value_or(Strategy::kLatency);
     apply_inputs();
@@ -117,6 +121,8 @@ void ConfigApplier::apply_inputs() {
         const LayerLevels lv = levels_of(in.name, "InputLayer");
         const ConfigPrecision* p = resolve_precision(lv, "result", false);
         if (p == nullptr) in.precision = m_graph.default_precision;
+        else if (p->is_auto && p == precision_at(&m_cfg.model, "default"))
+            continue;  // reported in run()
         else if (p->is_auto)
             error(p->key_path, "auto precision is supported only for dense accum (input '" + in.name + "')");
         else
@@ -138,7 +144,7 @@ void ConfigApplier::apply_node(size_t index) {
             n.precision[var.name] = p->type;
         } else if (is_dense && var.name == "accum") {
             m_auto_accum.push_back(index);
-        } else {
+        } else if (p != precision_at(&m_cfg.model, "default")) {  // an auto model default: reported in run()
             error(p->key_path, "auto precision is supported only for dense accum (layer '" + n.name +
                                    "', variable '" + var.name + "')");
         }

@@ -5,18 +5,31 @@ namespace nnsim {
 
 namespace {
 uint64_t now_cycle(const sc_core::sc_time& period) { return uint64_t(sc_core::sc_time_stamp() / period); }
+
+/// Wait until the start of the next cycle (used after waking on an event that may fire mid-cycle).
+void align_to_next_cycle(const sc_core::sc_time& period) {
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    const double cycles = now / period;
+    const double next = double(uint64_t(cycles)) + 1.0;
+    sc_core::wait(period * next - now);
+}
 }  // namespace
 
-Source::Source(const sc_core::sc_module_name& name, const std::vector<std::vector<int64_t>>* samples,
-               const CyclePattern& pattern, const sc_core::sc_time& period)
-    : sc_module(name), m_samples(samples), m_pattern(pattern), m_period(period) {
+Source::Source(const sc_core::sc_module_name& name, SampleFeed* feed, const CyclePattern& pattern,
+               const sc_core::sc_time& period)
+    : sc_module(name), m_feed(feed), m_pattern(pattern), m_period(period) {
     SC_THREAD(run);
 }
 
 void Source::run() {
     sc_core::sc_event_or_list freed;
     for (Channel* c : outputs) freed |= c->read_event();
-    for (size_t k = 0; k < m_samples->size(); ++k) {
+    for (size_t k = 0;; ++k) {
+        while (k >= m_feed->samples.size()) {
+            if (m_feed->closed) return;
+            wait(m_feed->pushed);
+            align_to_next_cycle(m_period);
+        }
         while (true) {
             const uint64_t t = now_cycle(m_period);
             const uint64_t next = m_pattern.next_active(t);
@@ -30,22 +43,23 @@ void Source::run() {
                 wait(freed);
                 continue;
             }
-            for (Channel* c : outputs) c->write(Token{uint32_t(k), (*m_samples)[k].data()});
+            for (Channel* c : outputs) c->write(Token{uint32_t(k), m_feed->samples[k].data()});
             accept_cycles.push_back(t);
+            accepted.notify(sc_core::SC_ZERO_TIME);
             wait(m_period);
             break;
         }
     }
 }
 
-Sink::Sink(const sc_core::sc_module_name& name, size_t width, size_t expected, const CyclePattern& pattern,
-           const sc_core::sc_time& period, sc_core::sc_event* done)
-    : sc_module(name), m_width(width), m_expected(expected), m_pattern(pattern), m_period(period), m_done(done) {
+Sink::Sink(const sc_core::sc_module_name& name, size_t width, const CyclePattern& pattern,
+           const sc_core::sc_time& period)
+    : sc_module(name), m_width(width), m_pattern(pattern), m_period(period) {
     SC_THREAD(run);
 }
 
 void Sink::run() {
-    while (!finished()) {
+    while (true) {
         if (!input->can_read()) {
             wait(input->written_event());
             continue;
@@ -60,9 +74,9 @@ void Sink::run() {
         values.emplace_back(tok.data, tok.data + m_width);
         samples.push_back(tok.sample);
         accept_cycles.push_back(t);
+        received.notify(sc_core::SC_ZERO_TIME);
         wait(m_period);
     }
-    m_done->notify(sc_core::SC_ZERO_TIME);
 }
 
 }  // namespace nnsim

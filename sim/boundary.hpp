@@ -1,9 +1,13 @@
 // The network boundary in the SystemC model: a source that offers samples under an input arrival
 // pattern, and sinks that accept results under an output ready pattern (sim/patterns.hpp). The same
 // patterns drive the RTL testbench, so handshake cycles can be compared one for one.
+//
+// Samples reach the source through a SampleFeed: preloaded for `nnsim sim`, or pushed one by one by
+// the TLM-2.0 target (sim/tlm_target.hpp).
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <systemc>
 #include <vector>
@@ -13,21 +17,35 @@
 
 namespace nnsim {
 
+/// Samples of one network input, in order. Entries are never removed while the model runs (tokens
+/// in flight point into them).
+struct SampleFeed {
+    std::deque<std::vector<int64_t>> samples;  ///< raw input values per sample
+    bool closed = false;                       ///< no sample will be added any more
+    sc_core::sc_event pushed;                  ///< notified when a sample is added
+    void push(std::vector<int64_t> s) {
+        samples.push_back(std::move(s));
+        pushed.notify(sc_core::SC_ZERO_TIME);
+    }
+};
+
 /// Writes sample k of one network input into its channels in the first cycle that is active in the
 /// pattern, after sample k-1, and in which every channel has room (the AXI-Stream tvalid/tready
 /// handshake of the generated top).
 class Source : public sc_core::sc_module {
   public:
     SC_HAS_PROCESS(Source);
-    Source(const sc_core::sc_module_name& name, const std::vector<std::vector<int64_t>>* samples,
-           const CyclePattern& pattern, const sc_core::sc_time& period);
+    Source(const sc_core::sc_module_name& name, SampleFeed* feed, const CyclePattern& pattern,
+           const sc_core::sc_time& period);
     std::vector<Channel*> outputs;        ///< channels of the input's consumers
     std::vector<uint64_t> accept_cycles;  ///< handshake cycle of every sample
+    sc_core::sc_event accepted;           ///< notified when a sample has been accepted
     size_t sent() const { return accept_cycles.size(); }
+    bool drained() const { return m_feed->closed && sent() == m_feed->samples.size(); }
 
   private:
     void run();
-    const std::vector<std::vector<int64_t>>* m_samples;  ///< raw input values per sample
+    SampleFeed* m_feed;
     CyclePattern m_pattern;
     sc_core::sc_time m_period;
 };
@@ -36,21 +54,19 @@ class Source : public sc_core::sc_module {
 class Sink : public sc_core::sc_module {
   public:
     SC_HAS_PROCESS(Sink);
-    Sink(const sc_core::sc_module_name& name, size_t width, size_t expected, const CyclePattern& pattern,
-         const sc_core::sc_time& period, sc_core::sc_event* done);
+    Sink(const sc_core::sc_module_name& name, size_t width, const CyclePattern& pattern,
+         const sc_core::sc_time& period);
     Channel* input = nullptr;
     std::vector<uint64_t> accept_cycles;       ///< handshake cycle of every result
     std::vector<std::vector<int64_t>> values;  ///< raw result values per sample
     std::vector<uint32_t> samples;             ///< sample index of every result, in arrival order
-    bool finished() const { return values.size() >= m_expected; }
+    sc_core::sc_event received;                ///< notified (delta) after every result
 
   private:
     void run();
-    size_t m_width;             ///< values per result
-    size_t m_expected;          ///< results to collect before reporting done
+    size_t m_width;  ///< values per result
     CyclePattern m_pattern;
     sc_core::sc_time m_period;
-    sc_core::sc_event* m_done;  ///< notified when this sink has every result
 };
 
 }  // namespace nnsim

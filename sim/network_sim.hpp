@@ -1,15 +1,17 @@
 // Builds the SystemC model of a network (one LayerModule per node, Channels on every edge, a Source
 // per network input and a Sink per output), runs it, and returns what happened on every handshake.
 //
-// SystemC allows one elaboration per process: simulate() may be called once per process.
+// SystemC allows one elaboration per process: one NetworkModel (or one simulate() call) per process.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/graph.hpp"
 #include "core/layer_kind.hpp"
+#include "sim/boundary.hpp"
 #include "sim/patterns.hpp"
 
 namespace nnsim {
@@ -46,6 +48,23 @@ struct SimResult {
     std::vector<LayerReport> layers;
     std::vector<FifoReport> fifos;
     double wall_seconds = 0;                     ///< time spent in sc_start
+};
+
+/// The elaborated model. Construct it, feed samples (feed(k).push or preload), then run().
+class NetworkModel {
+  public:
+    NetworkModel(const Graph& g, const SimOptions& opt);
+    ~NetworkModel();
+    /// Samples of network input k; push() adds one while the model runs (TLM), close() ends the input.
+    SampleFeed& feed(size_t k);
+    Source& source(size_t k);
+    Sink& sink(size_t k);
+    /// Simulate until every fed sample has reached every sink (feeds closed), a deadlock, or sc_stop().
+    SimResult run();
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
 };
 
 /// inputs[k][s]: raw values of network input k for sample s (already in the input precision).

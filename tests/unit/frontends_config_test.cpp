@@ -177,6 +177,11 @@ TEST(FrontendConfig, AutoDenseAccum) {
         contains(user_error_of([&] { load_network(bad); }),
                  "bad.yml: HLSConfig/LayerName/fc1_relu_relu/Precision: auto precision is supported only "
                  "for dense accum (layer 'fc1_relu_relu', variable 'result')"));
+    // An auto model default is one problem, reported once.
+    const std::string model = three_layer_config(tmp, "model.yml", "  Model:\n    Precision: auto\n");
+    const std::string msg = user_error_of([&] { load_network(model); });
+    EXPECT_TRUE(contains(msg, "model.yml: HLSConfig/Model/Precision: auto precision is supported only"));
+    EXPECT_EQ(msg.find('\n'), std::string::npos);
 }
 
 // Invalid reuse factors, IO types and strategies name the file and the key path.
