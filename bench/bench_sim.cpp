@@ -3,7 +3,9 @@
 // cycles/s, timed-model inferences/s, evaluator inferences/s, their ratio, and whether the target is
 // met (timed / untimed >= 1/3 at reuse factor 1, >= 1/5 at reuse factor 16 and above, interpolated
 // in log2 of the reuse factor in between). The model's outputs are checked against the evaluator, so
-// a wrong simulation is an error (exit 1), not a number; a missed target is only reported.
+// a wrong simulation is an error (exit 1), not a number; a missed target is only reported. The
+// evaluator is timed half before and half after the simulation; `drift` is how far those two halves
+// differ (a large drift means the machine's load changed and the ratio is unreliable).
 //
 // SystemC allows one elaboration per process, so one run measures one configuration
 // (bench/run_sim_bench.sh runs the four standard ones).
@@ -19,6 +21,7 @@
 #include <exception>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/diag.hpp"
@@ -99,21 +102,26 @@ extern "C" int sc_main(int argc, char** argv) {
                 expected[q].push_back(ev.node_raw(ev.output_nodes()[q]));
         }
 
-        // (a) Untimed evaluator over the same samples, repeated to at least `seconds`.
+        // (a) Untimed evaluator over the same samples, repeated to at least `seconds` in all: half
+        // before the simulation and half after it, so that a change of machine load during the run
+        // shows up (the `drift` column) and weighs on both sides of the ratio alike.
         int64_t checksum = 0;
-        size_t count = 0;
-        double eval_seconds = 0;
-        const auto t0 = Clock::now();
-        while (eval_seconds < seconds) {
-            for (size_t s = 0; s < size_t(samples); ++s) {
-                for (size_t k = 0; k < g.inputs.size(); ++k) ev.set_input_raw(k, raw[k][s].data());
-                ev.run(false);
-                checksum += ev.node_raw(ev.output_nodes()[0])[0];
+        auto measure = [&](double budget) {
+            size_t count = 0;
+            double elapsed = 0;
+            const auto t0 = Clock::now();
+            while (elapsed < budget) {
+                for (size_t s = 0; s < size_t(samples); ++s) {
+                    for (size_t k = 0; k < g.inputs.size(); ++k) ev.set_input_raw(k, raw[k][s].data());
+                    ev.run(false);
+                    checksum += ev.node_raw(ev.output_nodes()[0])[0];
+                }
+                count += size_t(samples);
+                elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
             }
-            count += size_t(samples);
-            eval_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-        }
-        const double eval_rate = double(count) / eval_seconds;
+            return std::make_pair(count, elapsed);
+        };
+        const auto before = measure(seconds / 2);
 
         // (b) The cycle-accurate model, once (one elaboration per process).
         const nnsim::SimResult r = nnsim::simulate(g, raw, nnsim::SimOptions{});
@@ -131,6 +139,10 @@ extern "C" int sc_main(int argc, char** argv) {
                          r.deadlock_report.empty() ? "" : ": ", r.deadlock_report.c_str());
             return 1;
         }
+        const auto after = measure(seconds / 2);
+        const double eval_rate = double(before.first + after.first) / (before.second + after.second);
+        const double drift = std::fabs(double(before.first) / before.second - double(after.first) / after.second) /
+                             eval_rate;
         const double wall = r.wall_seconds > 0 ? r.wall_seconds : 1e-9;
         const double cycles_rate = double(r.cycles) / wall;
         const double timed_rate = double(samples) / wall;
@@ -141,13 +153,13 @@ extern "C" int sc_main(int argc, char** argv) {
             std::printf("network %s, %d samples, clock %.3g ns; model checked bit-exact against the evaluator "
                         "(%zu words); evaluator checksum %lld\n",
                         g.name.c_str(), samples, g.clock_period_ns, words, (long long)checksum);
-            std::printf("%-4s %-11s %-8s %10s %9s %12s %12s %14s %7s %7s %s\n", "RF", "io_type", "strategy",
-                        "cycles", "sim_s", "cycles/s", "timed inf/s", "untimed inf/s", "ratio", "target", "met");
+            std::printf("%-4s %-11s %-8s %10s %9s %12s %12s %14s %6s %7s %7s %s\n", "RF", "io_type", "strategy",
+                        "cycles", "sim_s", "cycles/s", "timed inf/s", "untimed inf/s", "drift", "ratio", "target", "met");
         }
-        std::printf("%-4d %-11s %-8s %10llu %9.3f %12.0f %12.0f %14.0f %7.3f %7.3f %s\n", rf,
+        std::printf("%-4d %-11s %-8s %10llu %9.3f %12.0f %12.0f %14.0f %5.0f%% %7.3f %7.3f %s\n", rf,
                     nnsim::io_type_name(g.io_type), nnsim::strategy_name(g.default_strategy),
-                    (unsigned long long)r.cycles, r.wall_seconds, cycles_rate, timed_rate, eval_rate, ratio, target,
-                    ratio >= target ? "met" : "NOT met");
+                    (unsigned long long)r.cycles, r.wall_seconds, cycles_rate, timed_rate, eval_rate, 100 * drift, ratio,
+                    target, ratio >= target ? "met" : "NOT met");
         std::fflush(stdout);
         return 0;
     } catch (const std::exception& e) {

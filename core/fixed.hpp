@@ -8,8 +8,8 @@
 //
 // The central operation is cast(): convert an exact value raw * 2^-frac (held in 128 bits, so that the
 // full product of two 64-bit operands fits) to a FixedType, exactly as assigning an sc_fix of higher
-// precision to an sc_fixed<W,I,Q,O,N> does. SystemC's sc_fixed is the oracle: tests/fixed_oracle_test.cpp
-// compares every mode against it on randomized cases (tests/oracle/fixed_oracle_test.cpp).
+// precision to an sc_fixed<W,I,Q,O,N> does. SystemC's sc_fixed is the oracle: tests/oracle/
+// fixed_oracle_test.cpp compares every mode against it on randomized cases.
 #pragma once
 
 #include <cstdint>

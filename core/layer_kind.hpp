@@ -133,6 +133,13 @@ class LayerKind {
         (void)in;
         return 0;
     }
+    /// Reuse factors that are valid for this layer, ascending (hls4ml's rule where it has one). Kinds whose
+    /// timing does not depend on the reuse factor return {1}. Sweeps enumerate these values; under the
+    /// Resource strategy validation rejects any other.
+    virtual std::vector<int> valid_reuse_factors(const Node& node, const NodeInputs& in) const {
+        (void)node, (void)in;
+        return {1};
+    }
     /// The layer's II and latency for its configuration (reuse factor, strategy, io type, shapes).
     virtual Timing timing(const Node& node, const NodeInputs& in, IoType io) const = 0;
     /// Absorb a per-output affine map y' = scale * y + shift into this node's weights (the batch-norm

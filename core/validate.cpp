@@ -66,6 +66,24 @@ bool check_param(const ParamSpec& spec, ParamValue& v, std::string& err) {
     return false;
 }
 
+/// Under the Resource strategy, the reuse factor must be one of the kind's valid values (hls4ml would
+/// silently pick the closest one; nnsim says which values are valid instead).
+void check_reuse_factor(const Node& n, const NodeInputs& in, const std::string& w, Diagnostics& diag) {
+    const std::vector<int> valid = n.kind->valid_reuse_factors(n, in);
+    if (valid.size() <= 1) return;  // the reuse factor does not apply to this kind
+    for (int v : valid)
+        if (v == n.reuse_factor) return;
+    // Name the valid values nearest to the requested one.
+    std::string near;
+    size_t pos = 0;
+    while (pos < valid.size() && valid[pos] < n.reuse_factor) ++pos;
+    const size_t from = pos >= 3 ? pos - 3 : 0;
+    for (size_t i = from; i < valid.size() && i < pos + 3; ++i) near += (near.empty() ? "" : ", ") + std::to_string(valid[i]);
+    diag.error(w, "reuse_factor " + std::to_string(n.reuse_factor) + " is not valid for the Resource strategy (" +
+                      std::to_string(valid.size()) + " valid values from 1 to " + std::to_string(valid.back()) +
+                      "; nearest: " + near + ")");
+}
+
 }  // namespace
 
 NodeInputs node_inputs(const Graph& g, const Node& n) {
@@ -97,6 +115,7 @@ void validate(Graph& g, Diagnostics& diag) {
     for (auto& n : g.nodes) {
         const std::string w = where_of(g, n);
         if (n.kind == nullptr) continue;  // the reader already reported an unknown kind
+        const size_t errors_before = diag.lines().size();
         if (!known.insert(n.name).second) diag.error(w, "duplicate layer name '" + n.name + "'");
         if (n.reuse_factor < 1)
             diag.error(w, "reuse_factor must be a positive integer, got " + std::to_string(n.reuse_factor));
@@ -110,6 +129,8 @@ void validate(Graph& g, Diagnostics& diag) {
             if (known.count(t) == 0 || t == n.name) {
                 diag.error(w, "input '" + t + "' is not a network input or an earlier layer");
                 inputs_ok = false;
+            } else if (g.shape_of(t).empty()) {
+                inputs_ok = false;  // the producer failed validation: its errors are already reported
             }
         }
         // Parameters: unknown keys, types, ranges, defaults.
@@ -167,12 +188,14 @@ void validate(Graph& g, Diagnostics& diag) {
                 diag.error(w, "weight '" + wname + "' has " + std::to_string(tensor.data.size()) +
                                   " values but shape " + shape_to_string(tensor.shape));
         }
-        if (!inputs_ok || diag.has_errors()) continue;
+        if (!inputs_ok || diag.lines().size() > errors_before) continue;
         Diagnostics local;
-        n.kind->infer(n, node_inputs(g, n), local);
+        const NodeInputs in = node_inputs(g, n);
+        n.kind->infer(n, in, local);
         for (const auto& l : local.lines()) diag.error(w, l);
         if (!local.has_errors() && (n.shape.empty() || shape_size(n.shape) <= 0))
             diag.error(w, "inferred an empty output shape");
+        if (!local.has_errors() && n.strategy == Strategy::kResource) check_reuse_factor(n, in, w, diag);
     }
     if (g.outputs.empty() && !g.nodes.empty()) g.outputs.push_back(g.nodes.back().name);
     for (size_t i = 0; i < g.outputs.size(); ++i)

@@ -23,6 +23,15 @@ class BatchNormKind : public LayerKind {
         (void)in, (void)io;
         return {node.reuse_factor, node.reuse_factor + 1};
     }
+    /// Divisors of the element count: ceil(n / RF) multipliers each used RF times.
+    std::vector<int> valid_reuse_factors(const Node& node, const NodeInputs& in) const override {
+        (void)node;
+        std::vector<int> v;
+        const int64_t n = shape_size(in.shapes[0]);
+        for (int64_t rf = 1; rf <= n; ++rf)
+            if (n % rf == 0) v.push_back(int(rf));
+        return v;
+    }
 };
 
 /// The folded per-channel scale and bias of a batchnorm node, computed in float32 as hls4ml does:

@@ -178,6 +178,21 @@ Timing DenseKind::timing(const Node& n, const NodeInputs& in, IoType io) const {
     return {rf, n.strategy == Strategy::kResource ? rf + 2 : rf + 1};
 }
 
+// hls4ml's _validate_reuse_factor for an (n_in, n_out) multiplication (hls4ml_reference.md 2.2).
+std::vector<int> DenseKind::valid_reuse_factors(const Node& n, const NodeInputs& in) const {
+    const int64_t n_in = shape_size(in.shapes[0]);
+    const int64_t n_out = n.get_int("n_out");
+    std::vector<int> valid;
+    for (int64_t rf = 1; rf <= n_in * n_out; ++rf) {
+        const int64_t multfactor = std::min(n_in, rf);
+        const int64_t multiplier_limit = (n_in * n_out + multfactor - 1) / multfactor;
+        const bool functional = multiplier_limit % n_out == 0 || rf >= n_in;
+        const bool qor = (rf % n_in == 0 || rf < n_in) && (n_in * n_out) % rf == 0;
+        if (functional && qor) valid.push_back(int(rf));
+    }
+    return valid;
+}
+
 bool DenseKind::fold_affine(Node& n, const std::vector<double>& scale, const std::vector<double>& shift) const {
     const int n_out = int(n.get_int("n_out"));
     if (int(scale.size()) != n_out || int(shift.size()) != n_out) return false;

@@ -2,6 +2,8 @@
 // to the subcommands in commands.hpp. Bad input of any kind ends with one line per problem on stderr,
 // "nnsim: error: <file>: <where>: <what>", and exit code 2.
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -44,6 +46,7 @@ const int kQuietSystemC = setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
 
 // libsystemc provides main() and calls sc_main().
 extern "C" int sc_main(int argc, char** argv) {
+    spdlog::set_default_logger(spdlog::stderr_color_st("nnsim"));  // warnings never mix with results
     CLI::App app{"nnsim: cycle-accurate simulation and Verilog generation for hls4ml-style networks"};
     app.require_subcommand(1);
     app.set_help_all_flag("--help-all", "help for every command");
@@ -84,6 +87,12 @@ extern "C" int sc_main(int argc, char** argv) {
     auto* validate_cmd = app.add_subcommand("validate", "check a network and report every problem");
     add_net_options(validate_cmd, validate_args);
 
+    nnsim::NetOptions timing_args;
+    std::string timing_json;
+    auto* timing_cmd = app.add_subcommand("timing", "latency, II and valid reuse factors from the timing model");
+    add_net_options(timing_cmd, timing_args);
+    timing_cmd->add_option("--json", timing_json, "write the figures as JSON");
+
     std::string schema_out;
     auto* schema_cmd = app.add_subcommand("schema", "print the JSON Schema of network descriptions");
     schema_cmd->add_option("-o,--out", schema_out, "file to write (default: stdout)");
@@ -108,6 +117,7 @@ extern "C" int sc_main(int argc, char** argv) {
         if (*run_cmd) return nnsim::cmd_run(run_args);
         if (*sim_cmd) return nnsim::cmd_sim(sim_args);
         if (*validate_cmd) return nnsim::cmd_validate(validate_args);
+        if (*timing_cmd) return nnsim::cmd_timing(timing_args, timing_json);
         if (*schema_cmd) return nnsim::cmd_schema(schema_out);
         if (*help_cmd) return nnsim::cmd_help_kind(help_kind);
     } catch (const nnsim::UserError& e) {

@@ -1,0 +1,57 @@
+// `nnsim timing`: the timing model of a network without simulating it: per layer II, latency, valid
+// reuse factors and output FIFO depth; for the network the first-sample latency, II and throughput.
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/diag.hpp"
+#include "core/timing_model.hpp"
+#include "core/validate.hpp"
+#include "tools/nnsim/commands.hpp"
+
+namespace nnsim {
+
+int cmd_timing(const NetOptions& opt, const std::string& json_out) {
+    Graph g = load_for_command(opt);
+    const NetworkTiming nt = analyze_timing(g);
+    nlohmann::json j;
+    j["network"] = g.name;
+    j["io_type"] = io_type_name(g.io_type);
+    j["clock_period_ns"] = g.clock_period_ns;
+    j["latency"] = nt.latency;
+    j["ii"] = nt.ii;
+    j["bottleneck"] = nt.bottleneck;
+    j["throughput_per_s"] = nt.throughput(g.clock_period_ns);
+    j["layers"] = nlohmann::json::array();
+    std::printf("%s (%s, %.3g ns): latency %lld cycles, II %lld cycles (set by %s), %.4g inferences/s\n",
+                g.name.c_str(), io_type_name(g.io_type), g.clock_period_ns, (long long)nt.latency, (long long)nt.ii,
+                nt.bottleneck.c_str(), nt.throughput(g.clock_period_ns));
+    std::printf("  %-24s %-12s %-8s %5s %5s %5s %6s  %s\n", "layer", "kind", "strategy", "RF", "II", "lat", "fifo",
+                "valid reuse factors");
+    for (size_t i = 0; i < g.nodes.size(); ++i) {
+        const Node& n = g.nodes[i];
+        const auto valid = n.kind->valid_reuse_factors(n, node_inputs(g, n));
+        std::string vs;
+        for (size_t k = 0; k < valid.size(); ++k) {
+            if (k == 12 && valid.size() > 14) {
+                vs += " ... " + std::to_string(valid.back());
+                break;
+            }
+            vs += (vs.empty() ? "" : " ") + std::to_string(valid[k]);
+        }
+        std::printf("  %-24s %-12s %-8s %5d %5d %5d %6d  %s\n", n.name.c_str(), n.kind->name(),
+                    strategy_name(n.strategy), n.reuse_factor, nt.layers[i].ii, nt.layers[i].latency,
+                    fifo_depth(g, n.name), vs.c_str());
+        j["layers"].push_back({{"name", n.name}, {"kind", n.kind->name()}, {"strategy", strategy_name(n.strategy)},
+                               {"reuse_factor", n.reuse_factor}, {"ii", nt.layers[i].ii},
+                               {"latency", nt.layers[i].latency}, {"fifo_depth", fifo_depth(g, n.name)},
+                               {"valid_reuse_factors", valid}});
+    }
+    if (!json_out.empty()) {
+        std::ofstream f(json_out);
+        if (!f || !(f << j.dump(2) << "\n")) throw UserError(json_out + ": cannot write");
+    }
+    return 0;
+}
+
+}  // namespace nnsim
