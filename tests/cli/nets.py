@@ -1,0 +1,72 @@
+"""Small networks for command-line tests: one per layer kind, with seeded random inline weights, and the
+KERAS_3layer jet tagger imported from ../shared. Shared by the simulation and (later) RTL tests."""
+import json
+import os
+import random
+import subprocess
+
+NNSIM = os.environ.get("NNSIM", "nnsim")
+SHARED = os.environ.get("NNSIM_SHARED_DIR", "../shared")
+KERAS_3LAYER = os.path.join(SHARED, "external_models", "keras", "KERAS_3layer.json")
+
+
+def _tensor(rng, shape, lo=-1.0, hi=1.0):
+    n = 1
+    for d in shape:
+        n *= d
+    return {"shape": list(shape), "data": [round(rng.uniform(lo, hi), 6) for _ in range(n)]}
+
+
+def dense_layer(rng, name, n_in, n_out, **extra):
+    layer = {"name": name, "kind": "dense", "n_out": n_out,
+             "weights": {"kernel": _tensor(rng, [n_in, n_out]), "bias": _tensor(rng, [n_out], -0.5, 0.5)}}
+    layer.update(extra)
+    return layer
+
+
+def kind_net(kind, seed=1, n_in=8):
+    """A network exercising `kind`: the kind itself, after a dense layer where it is an activation."""
+    rng = random.Random(seed)
+    net = {"format": "nnsim-network", "name": f"t_{kind}", "inputs": [{"name": "x", "shape": [n_in]}],
+           "layers": []}
+    if kind == "dense":
+        net["layers"].append(dense_layer(rng, "fc", n_in, 6))
+    elif kind == "batchnorm":
+        net["layers"].append({"name": "bn", "kind": "batchnorm", "epsilon": 0.001, "weights": {
+            "gamma": _tensor(rng, [n_in], 0.5, 1.5), "beta": _tensor(rng, [n_in], -0.5, 0.5),
+            "moving_mean": _tensor(rng, [n_in], -0.5, 0.5), "moving_variance": _tensor(rng, [n_in], 0.5, 2.0)}})
+    else:
+        act = {"name": "act", "kind": kind}
+        if kind == "clipped_relu":
+            act["max_value"] = 1.5
+        if kind == "leaky_relu":
+            act["alpha"] = 0.2
+        if kind.startswith("softmax"):
+            act = {"name": "act", "kind": "softmax", "implementation": kind.split(":")[1]}
+        net["layers"] += [dense_layer(rng, "fc", n_in, 5 if kind.startswith("softmax") else 6), act]
+    return net
+
+
+KINDS = ["dense", "batchnorm", "relu", "clipped_relu", "leaky_relu", "linear", "sigmoid", "tanh",
+         "softmax:stable", "softmax:latency", "softmax:argmax"]
+
+
+def run(*args, check=True):
+    r = subprocess.run([NNSIM, *args], capture_output=True, text=True, timeout=600)
+    if check and r.returncode != 0:
+        raise AssertionError(f"nnsim {' '.join(args)} exited {r.returncode}\n{r.stdout}\n{r.stderr}")
+    return r
+
+
+def write_json(path, obj):
+    with open(path, "w") as f:
+        json.dump(obj, f, indent=1)
+    return path
+
+
+def timing(net_path, *overrides):
+    """The timing model's figures (nnsim timing --json)."""
+    out = net_path + ".timing.json"
+    run("timing", "--net", net_path, "--json", out, *overrides)
+    with open(out) as f:
+        return json.load(f)
