@@ -20,8 +20,8 @@ namespace {
 class Watchdog : public sc_core::sc_module {
   public:
     SC_HAS_PROCESS(Watchdog);
-    Watchdog(const sc_core::sc_module_name& name, uint64_t interval, const sc_core::sc_time& period)
-        : sc_module(name), m_interval(interval), m_period(period) {
+    Watchdog(const sc_core::sc_module_name& name, uint64_t interval, const sc_core::sc_time& period, bool stop_when_done)
+        : sc_module(name), m_interval(interval), m_period(period), m_stop_when_done(stop_when_done) {
         SC_THREAD(run);
     }
     std::vector<Channel*> channels;
@@ -64,7 +64,7 @@ class Watchdog : public sc_core::sc_module {
         while (true) {
             if (sinks.empty()) wait(m_period * double(m_interval));
             else wait(m_period * double(m_interval), results);
-            if (finished()) break;
+            if (m_stop_when_done && finished()) break;
             if (sc_core::sc_time_stamp() < m_next_check) continue;  // woken by a result
             m_next_check = sc_core::sc_time_stamp() + m_period * double(m_interval);
             const uint64_t now = progress();
@@ -79,6 +79,7 @@ class Watchdog : public sc_core::sc_module {
     uint64_t m_interval;
     sc_core::sc_time m_period;
     sc_core::sc_time m_next_check;  ///< time of the next progress check
+    bool m_stop_when_done;          ///< see SimOptions::stop_when_done
 };
 
 std::string channel_name(const std::string& from, const std::string& to) { return "fifo_" + from + "__" + to; }
@@ -150,7 +151,7 @@ NetworkModel::NetworkModel(const Graph& g, const SimOptions& opt) : m_impl(std::
         const double gaps = 1.0 / std::min(opt.input_pattern.ratio, opt.output_pattern.ratio);
         m.interval = uint64_t(1000 + 4 * slowest + 200 * gaps);
     }
-    m.watchdog = std::make_unique<Watchdog>("watchdog", m.interval, m.period);
+    m.watchdog = std::make_unique<Watchdog>("watchdog", m.interval, m.period, opt.stop_when_done);
     for (auto& c : m.channels) m.watchdog->channels.push_back(c.get());
     for (auto& s : m.sources) m.watchdog->sources.push_back(s.get());
     for (auto& f : m.feeds) m.watchdog->feeds.push_back(f.get());
