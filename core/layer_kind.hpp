@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -97,6 +98,8 @@ struct Timing {
     int latency = 1;  ///< cycles from accepting a sample to writing its result (>= 1)
 };
 
+struct RtlCoreSpec;  // rtl/verilog_util.hpp
+
 /// Input information handed to a kind when it validates or compiles a node.
 struct NodeInputs {
     std::vector<Shape> shapes;     ///< shape of each input tensor
@@ -142,6 +145,13 @@ class LayerKind {
     }
     /// The layer's II and latency for its configuration (reuse factor, strategy, io type, shapes).
     virtual Timing timing(const Node& node, const NodeInputs& in, IoType io) const = 0;
+    /// Write the layer's core as a Verilog module following `spec` (rtl/verilog_util.hpp): the datapath
+    /// with exactly timing().latency cycles from in_valid to out_valid, bit-exact with compile().
+    /// Kinds without an RTL implementation keep this default, which reports a UserError.
+    virtual void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const {
+        (void)spec, (void)os;
+        throw UserError("layer " + node.name + ": kind " + name() + " has no Verilog generator yet");
+    }
     /// Absorb a per-output affine map y' = scale * y + shift into this node's weights (the batch-norm
     /// fusion pass); returns false if this kind cannot.
     virtual bool fold_affine(Node& node, const std::vector<double>& scale, const std::vector<double>& shift) const {

@@ -12,6 +12,10 @@ class ClippedReluKind : public UnaryKind {
     const char* hls4ml_class() const override { return "Activation"; }
     std::vector<ParamSpec> params() const override;
     std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override;
+
+  protected:
+    std::string rtl_element(std::ostream& os, const Node& node, const std::string& x, const FixedType& in,
+                            const FixedType& res, const std::string& uniq) const override;
 };
 
 }  // namespace nnsim

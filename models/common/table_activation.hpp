@@ -26,6 +26,7 @@ class TableActivationKind : public UnaryKind {
         return {1, 2};
     }
 
+    void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
     /// Table contents (raw values of table_t) for a node; used by the model and by the RTL ROMs.
     std::vector<int64_t> table(const Node& node) const;
     /// Table index of a raw input of type `in` (the exact hls4ml arithmetic).

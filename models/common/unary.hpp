@@ -56,6 +56,16 @@ class UnaryKind : public LayerKind {
         (void)node, (void)in, (void)io;
         return {1, 1};
     }
+    /// Latency-1 core: every element through rtl_element(), registered (models/common/unary_rtl.cpp).
+    void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
+
+  protected:
+    /// Verilog computing one output element, already in the result type `res`, from the input element
+    /// `x` (a wire of in.width bits). Declarations go to `os`, named `<uniq>_*`; returns the wire name.
+    virtual std::string rtl_element(std::ostream& os, const Node& node, const std::string& x, const FixedType& in,
+                                    const FixedType& res, const std::string& uniq) const;
+
+  public:
     void infer(Node& node, const NodeInputs& in, Diagnostics& diag) const override {
         (void)diag;
         node.shape = in.shapes[0];

@@ -13,6 +13,10 @@ class LeakyReluKind : public UnaryKind {
     std::vector<ParamSpec> params() const override;
     std::vector<PrecisionVarSpec> precision_vars() const override;
     std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override;
+
+  protected:
+    std::string rtl_element(std::ostream& os, const Node& node, const std::string& x, const FixedType& in,
+                            const FixedType& res, const std::string& uniq) const override;
 };
 
 }  // namespace nnsim

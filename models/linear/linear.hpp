@@ -2,6 +2,7 @@
 #pragma once
 
 #include "models/common/unary.hpp"
+#include "rtl/verilog_cast.hpp"
 
 namespace nnsim {
 
@@ -13,6 +14,13 @@ class LinearKind : public UnaryKind {
     std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override {
         const int f = in.types[0].frac();
         return make_unary_op(node, [f](int64_t x) { return Exact{x, f}; }, [](double x) { return x; });
+    }
+
+  protected:
+    std::string rtl_element(std::ostream& os, const Node& node, const std::string& x, const FixedType& in,
+                            const FixedType& res, const std::string& uniq) const override {
+        (void)node;
+        return emit_cast(os, x, signal_type(in), res, uniq + "_c");
     }
 };
 

@@ -1,12 +1,25 @@
 // ReLU kind (relu.hpp). The comparison is on the input value; only the final cast can overflow.
 #include "models/relu/relu.hpp"
 
+#include "rtl/verilog_cast.hpp"
+#include "rtl/verilog_util.hpp"
+
 namespace nnsim {
 
 std::unique_ptr<LayerOp> ReluKind::compile(const Node& n, const NodeInputs& in) const {
     const int f = in.types[0].frac();
     return make_unary_op(
         n, [f](int64_t x) { return Exact{x > 0 ? x : 0, f}; }, [](double x) { return x > 0 ? x : 0.0; });
+}
+
+// RTL: x when positive (sign bit clear and nonzero), else zero; then the cast to result_t.
+std::string ReluKind::rtl_element(std::ostream& os, const Node& node, const std::string& x, const FixedType& in,
+                                  const FixedType& res, const std::string& uniq) const {
+    (void)node;
+    const int w = in.width;
+    const std::string pos = in.is_signed ? "(~" + x + "[" + std::to_string(w - 1) + "] & (|" + x + "))" : "(|" + x + ")";
+    os << "    wire [" << w - 1 << ":0] " << uniq << "_relu = " << pos << " ? " << x << " : " << vconst(w, 0) << ";\n";
+    return emit_cast(os, uniq + "_relu", signal_type(in), res, uniq + "_c");
 }
 
 }  // namespace nnsim

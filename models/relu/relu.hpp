@@ -11,6 +11,10 @@ class ReluKind : public UnaryKind {
     const char* summary() const override { return "rectified linear unit y = max(x, 0)"; }
     const char* hls4ml_class() const override { return "Activation"; }
     std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override;
+
+  protected:
+    std::string rtl_element(std::ostream& os, const Node& node, const std::string& x, const FixedType& in,
+                            const FixedType& res, const std::string& uniq) const override;
 };
 
 }  // namespace nnsim

@@ -15,6 +15,7 @@ class SoftmaxKind : public LayerKind {
     void infer(Node& node, const NodeInputs& in, Diagnostics& diag) const override;
     std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override;
     Timing timing(const Node& node, const NodeInputs& in, IoType io) const override;
+    void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
 };
 
 /// Table sizes and contents of a softmax node, shared by the evaluator, the SystemC model and the RTL.

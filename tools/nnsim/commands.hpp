@@ -58,6 +58,7 @@ struct SimArgs {
 int cmd_sim(const SimArgs& a);
 
 int cmd_validate(const NetOptions& opt);
+int cmd_gen(const NetOptions& opt, const std::string& out, bool lint);
 int cmd_timing(const NetOptions& opt, const std::string& json_out);
 int cmd_schema(const std::string& out);
 int cmd_help_kind(const std::string& kind);

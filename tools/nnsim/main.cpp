@@ -87,6 +87,14 @@ extern "C" int sc_main(int argc, char** argv) {
     auto* validate_cmd = app.add_subcommand("validate", "check a network and report every problem");
     add_net_options(validate_cmd, validate_args);
 
+    nnsim::NetOptions gen_args;
+    std::string gen_out;
+    bool gen_lint = false;
+    auto* gen_cmd = app.add_subcommand("gen", "write synthesizable Verilog for the network");
+    add_net_options(gen_cmd, gen_args);
+    gen_cmd->add_option("-o,--out", gen_out, "output folder")->required();
+    gen_cmd->add_flag("--lint", gen_lint, "run verilator --lint-only -Wall on the result");
+
     nnsim::NetOptions timing_args;
     std::string timing_json;
     auto* timing_cmd = app.add_subcommand("timing", "latency, II and valid reuse factors from the timing model");
@@ -117,6 +125,7 @@ extern "C" int sc_main(int argc, char** argv) {
         if (*run_cmd) return nnsim::cmd_run(run_args);
         if (*sim_cmd) return nnsim::cmd_sim(sim_args);
         if (*validate_cmd) return nnsim::cmd_validate(validate_args);
+        if (*gen_cmd) return nnsim::cmd_gen(gen_args, gen_out, gen_lint);
         if (*timing_cmd) return nnsim::cmd_timing(timing_args, timing_json);
         if (*schema_cmd) return nnsim::cmd_schema(schema_out);
         if (*help_cmd) return nnsim::cmd_help_kind(help_kind);

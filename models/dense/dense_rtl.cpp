@@ -1,0 +1,203 @@
+// Verilog core of the dense kind: the datapath behind the timing II = RF, latency RF + 1 (Latency) or
+// RF + 2 (Resource), bit-exact with DenseOp.
+//
+// The n_in * n_out products are taken in output-major order p = j * n_in + i and split into RF groups
+// of M = ceil(n_in * n_out / RF) consecutive products; group k is computed in the k-th cycle after the
+// input register by M multipliers (with RF = 1 every product has its own constant multiplier and zero
+// weights disappear). Each product is cast to accum_t and added to acc_j in input order with a cast
+// after every addition, so saturating accumulators behave as in the evaluator; a wrapping accumulator
+// is a plain modulo-2^W sum. In the last group's cycle the result register takes result_t(acc).
+// Latency keeps the weights as constants (multiplexed by the group counter when RF > 1); Resource
+// reads one M-weight word per cycle from a ROM with a registered output, one cycle ahead of the MACs.
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+#include "models/dense/dense.hpp"
+#include "rtl/verilog_cast.hpp"
+#include "rtl/verilog_util.hpp"
+
+namespace nnsim {
+namespace {
+
+/// Verilog expression extending `x` (w bits) to `to` bits by its signedness.
+std::string extend(const std::string& x, int w, int to, bool is_signed) {
+    if (to == w) return x;
+    if (is_signed) return "{{" + std::to_string(to - w) + "{" + x + "[" + std::to_string(w - 1) + "]}}, " + x + "}";
+    return "{" + vconst(to - w, 0) + ", " + x + "}";
+}
+
+}  // namespace
+
+void DenseKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ostream& os) const {
+    const FixedType& xt = spec.in_types[0];
+    const FixedType& wt = n.type("weight");
+    const FixedType& bt = n.type("bias");
+    const FixedType& at = n.type("accum");
+    const FixedType& rt = spec.out_type;
+    const int n_in = spec.in_elems[0], n_out = spec.out_elems;
+    const int rf = n.reuse_factor;
+    const bool resource = n.strategy == Strategy::kResource;
+    const int64_t total = int64_t(n_in) * n_out;
+    const int m_count = int((total + rf - 1) / rf);
+    const int kw = bits_for(uint64_t(rf > 1 ? rf - 1 : 1));
+    const int pw = xt.width + wt.width + (xt.is_signed != wt.is_signed ? 1 : 0);  // product width
+    const bool psigned = xt.is_signed || wt.is_signed;
+    const SignalType prod_t{pw, xt.frac() + wt.frac(), psigned};
+    const SignalType acc_t = signal_type(at);
+    const bool acc_wraps = at.overflow == OverflowMode::kWrap && at.sat_bits == 0;
+
+    // Quantized weights [i][j] and biases already in accum_t (the accumulator's start value).
+    const WeightTensor& kernel = n.weights.at("kernel");
+    std::vector<int64_t> w(kernel.data.size());
+    for (size_t i = 0; i < w.size(); ++i) w[i] = cast_double(kernel.data[i], wt);
+    std::vector<int64_t> b_acc(size_t(n_out), 0);
+    auto bit = n.weights.find("bias");
+    for (int j = 0; j < n_out; ++j) {
+        const double bv = bit != n.weights.end() ? bit->second.data[size_t(j)] : 0.0;
+        b_acc[size_t(j)] = cast(cast_double(bv, bt), bt.frac(), at);
+    }
+    auto weight = [&](int64_t p) { return w[size_t((p % n_in) * n_out + p / n_in)]; };
+
+    emit_core_header(os, spec,
+                     "Dense " + n.name + ": " + std::to_string(n_in) + " -> " + std::to_string(n_out) + ", " +
+                         strategy_name(n.strategy) + ", RF " + std::to_string(rf) + ", " + std::to_string(m_count) +
+                         " multipliers; weight " + wt.to_string() + ", accum " + at.to_string() + ", result " +
+                         rt.to_string() + ".");
+    // Control: the group counter k runs 0..RF-1 in the cycles after an accept (one cycle later for
+    // Resource, whose MAC stage follows the ROM read).
+    os << "    reg [" << spec.in_width - 1 << ":0] x_reg;\n    reg busy;\n    reg [" << kw - 1 << ":0] k;\n"
+       << "    always @(posedge clk) begin\n        if (in_valid) x_reg <= in_data;\n    end\n"
+       << "    always @(posedge clk) begin\n"
+       << "        if (rst) begin\n            busy <= 1'b0;\n            k <= " << vconst(kw, 0) << ";\n        end"
+       << " else if (in_valid) begin\n            busy <= 1'b1;\n            k <= " << vconst(kw, 0) << ";\n"
+       << "        end else if (busy) begin\n            if (k == " << vconst(kw, rf - 1) << ") busy <= 1'b0;\n"
+       << "            else k <= k + " << vconst(kw, 1) << ";\n        end\n    end\n";
+    std::string mac_busy = "busy", mac_k = "k", mac_x = "x_reg", mac_start = "in_valid";
+    if (resource) {
+        // The MAC stage runs one cycle behind: ROM word, inputs, counter and start all delayed by one.
+        os << "    reg busy_b;\n    reg [" << kw - 1 << ":0] k_b;\n    reg start_b;\n    reg [" << spec.in_width - 1
+           << ":0] x_b;\n"
+           << "    always @(posedge clk) begin\n        if (rst) begin\n            busy_b <= 1'b0;\n"
+           << "            start_b <= 1'b0;\n        end else begin\n            busy_b <= busy;\n"
+           << "            start_b <= in_valid;\n        end\n        k_b <= k;\n        x_b <= x_reg;\n    end\n";
+        mac_busy = "busy_b", mac_k = "k_b", mac_x = "x_b", mac_start = "start_b";
+    }
+    if (resource && rf > 1) {
+        // The weight ROM: one word of M weights per group, registered read (block RAM when large).
+        os << "    reg [" << m_count * wt.width - 1 << ":0] w_word;\n    always @(posedge clk) begin\n"
+           << "        case (k)\n";
+        for (int k = 0; k < rf; ++k) {
+            os << "            " << vconst(kw, k) << ": w_word <= {";
+            for (int m = m_count - 1; m >= 0; --m) {
+                const int64_t p = int64_t(k) * m_count + m;
+                os << vconst(wt.width, p < total ? weight(p) : 0) << (m ? ", " : "");
+            }
+            os << "};\n";
+        }
+        os << "            default: w_word <= " << vconst(m_count * wt.width, 0) << ";\n        endcase\n    end\n";
+    }
+    // Multipliers: m takes product k*M + m in group k.
+    std::ostringstream body;
+    std::vector<std::string> casted(static_cast<size_t>(m_count));  // cast of multiplier m's product to accum_t
+    std::vector<bool> zero(size_t(m_count), false);     // a constant zero product (RF 1, pruned weight)
+    for (int m = 0; m < m_count; ++m) {
+        const std::string id = "m" + std::to_string(m);
+        std::string xop, wop;
+        if (rf == 1) {
+            const int64_t p = m;
+            if (weight(p) == 0) {
+                zero[size_t(m)] = true;
+                continue;
+            }
+            xop = elem(mac_x, int(p % n_in), xt.width);
+            wop = vconst(pw, weight(p));
+            body << "    wire [" << xt.width - 1 << ":0] " << id << "_x = " << xop << ";\n";
+        } else {
+            body << "    reg [" << xt.width - 1 << ":0] " << id << "_x;\n";
+            body << "    always @(*) begin\n        case (" << mac_k << ")\n";
+            for (int k = 0; k < rf; ++k) {
+                const int64_t p = int64_t(k) * m_count + m;
+                body << "            " << vconst(kw, k) << ": " << id << "_x = "
+                     << (p < total ? elem(mac_x, int(p % n_in), xt.width) : vconst(xt.width, 0)) << ";\n";
+            }
+            body << "            default: " << id << "_x = " << vconst(xt.width, 0) << ";\n        endcase\n    end\n";
+            if (resource) {
+                wop = extend(elem("w_word", m, wt.width), wt.width, pw, wt.is_signed);
+            } else {
+                body << "    reg [" << wt.width - 1 << ":0] " << id << "_w;\n    always @(*) begin\n        case ("
+                     << mac_k << ")\n";
+                for (int k = 0; k < rf; ++k) {
+                    const int64_t p = int64_t(k) * m_count + m;
+                    body << "            " << vconst(kw, k) << ": " << id << "_w = "
+                         << vconst(wt.width, p < total ? weight(p) : 0) << ";\n";
+                }
+                body << "            default: " << id << "_w = " << vconst(wt.width, 0) << ";\n        endcase\n    end\n";
+                wop = extend(id + "_w", wt.width, pw, wt.is_signed);
+            }
+        }
+        body << "    wire [" << pw - 1 << ":0] " << id << "_xe = " << extend(id + "_x", xt.width, pw, xt.is_signed)
+             << ";\n";
+        body << "    wire [" << pw - 1 << ":0] " << id << "_p = "
+             << (psigned ? "$signed(" + id + "_xe) * $signed(" + wop + ")" : id + "_xe * " + wop) << ";\n";
+        casted[size_t(m)] = emit_cast(body, id + "_p", prod_t, at, id + "_c");
+    }
+    // Accumulators and their next values per group.
+    const int aw = at.width;
+    for (int j = 0; j < n_out; ++j) body << "    reg [" << aw - 1 << ":0] acc" << j << ";\n";
+    // For each output j, the groups (k) that touch it and the multipliers, in input order.
+    std::vector<std::map<int, std::vector<int>>> terms(static_cast<size_t>(n_out));
+    for (int64_t p = 0; p < total; ++p) {
+        const int j = int(p / n_in), k = int(p / m_count), m = int(p % m_count);
+        terms[size_t(j)][k].push_back(m);
+    }
+    int uniq = 0;
+    auto add = [&](const std::string& a, const std::string& c) {
+        // a + c in accum_t with accum_t's overflow handling.
+        const std::string id = "s" + std::to_string(uniq++);
+        if (acc_wraps) {
+            body << "    wire [" << aw - 1 << ":0] " << id << " = " << a << " + " << c << ";\n";
+            return id;
+        }
+        body << "    wire [" << aw << ":0] " << id << "_sum = " << extend(a, aw, aw + 1, at.is_signed) << " + "
+             << extend(c, aw, aw + 1, at.is_signed) << ";\n";
+        return emit_cast(body, id + "_sum", SignalType{aw + 1, at.frac(), at.is_signed}, at, id);
+    };
+    std::vector<std::string> next(static_cast<size_t>(n_out));
+    for (int j = 0; j < n_out; ++j) {
+        const std::string cur = "acc_cur" + std::to_string(j);
+        body << "    wire [" << aw - 1 << ":0] " << cur << " = acc" << j << ";\n";
+        std::map<int, std::string> per_group;
+        for (const auto& [k, ms] : terms[size_t(j)]) {
+            std::string v = cur;
+            for (int m : ms)
+                if (!zero[size_t(m)]) v = add(v, casted[size_t(m)]);
+            per_group[k] = v;
+        }
+        const std::string nx = "acc_next" + std::to_string(j);
+        if (rf == 1) {
+            body << "    wire [" << aw - 1 << ":0] " << nx << " = " << per_group.begin()->second << ";\n";
+        } else {
+            body << "    reg [" << aw - 1 << ":0] " << nx << ";\n    always @(*) begin\n        case (" << mac_k
+                 << ")\n";
+            for (const auto& [k, v] : per_group) body << "            " << vconst(kw, k) << ": " << nx << " = " << v << ";\n";
+            body << "            default: " << nx << " = " << cur << ";\n        endcase\n    end\n";
+        }
+        next[size_t(j)] = nx;
+    }
+    std::vector<std::string> results;
+    for (int j = 0; j < n_out; ++j)
+        results.push_back(emit_cast(body, next[size_t(j)], acc_t, rt, "r" + std::to_string(j)));
+    os << body.str();
+    const std::string last = mac_busy + " && " + mac_k + " == " + vconst(kw, rf - 1);
+    os << "    reg [" << spec.out_width - 1 << ":0] res;\n    assign out_data = res;\n"
+       << "    always @(posedge clk) begin\n";
+    for (int j = 0; j < n_out; ++j)
+        os << "        if (" << mac_start << ") acc" << j << " <= " << vconst(aw, b_acc[size_t(j)]) << ";\n"
+           << "        else if (" << mac_busy << ") acc" << j << " <= " << next[size_t(j)] << ";\n";
+    os << "        if (" << last << ") begin\n";
+    for (int j = 0; j < n_out; ++j) os << "            " << elem("res", j, rt.width) << " <= " << results[size_t(j)] << ";\n";
+    os << "        end\n    end\nendmodule\n";
+}
+
+}  // namespace nnsim

@@ -1,0 +1,56 @@
+// Verilog writing helpers (verilog_util.hpp).
+#include "rtl/verilog_util.hpp"
+
+#include <sstream>
+
+namespace nnsim {
+
+int bits_for(uint64_t n) {
+    int b = 1;
+    while (b < 64 && (uint64_t(1) << b) <= n) ++b;
+    return b;
+}
+
+std::string vconst(int width, int64_t value) {
+    std::string bits;
+    for (int i = width - 1; i >= 0; --i) bits += (i < 64 && ((uint64_t(value) >> i) & 1)) ? '1' : '0';
+    if (width > 64 && value < 0)
+        for (int i = width - 1; i >= 64; --i) bits[size_t(width - 1 - i)] = '1';
+    return std::to_string(width) + "'b" + bits;
+}
+
+std::string elem(const std::string& vec, int i, int width) {
+    return vec + "[" + std::to_string(i * width) + " +: " + std::to_string(width) + "]";
+}
+
+std::string top_bits(std::ostream& os, const std::string& wire, int width, int bits, const std::string& uniq) {
+    const std::string top = uniq + "_top";
+    os << "    wire [" << bits - 1 << ":0] " << top << ";\n";
+    if (bits == width) {
+        os << "    assign " << top << " = " << wire << ";\n";
+        return top;
+    }
+    os << "    /* verilator lint_off UNUSEDSIGNAL */\n    wire [" << width - bits - 1 << ":0] " << uniq
+       << "_low;\n    /* verilator lint_on UNUSEDSIGNAL */\n    assign {" << top << ", " << uniq << "_low} = " << wire
+       << ";\n";
+    return top;
+}
+
+void emit_core_header(std::ostream& os, const RtlCoreSpec& s, const std::string& comment) {
+    os << "// " << comment << "\n"
+       << "// II " << s.timing.ii << ", latency " << s.timing.latency << " cycles (docs/timing.md).\n"
+       << "module " << s.module << " (\n"
+       << "    input wire clk,\n    input wire rst,\n    input wire in_valid,\n"
+       << "    input wire [" << s.in_width - 1 << ":0] in_data,\n"
+       << "    output wire out_valid,\n"
+       << "    output wire [" << s.out_width - 1 << ":0] out_data\n);\n";
+    const int l = s.timing.latency;
+    os << "    reg [" << l - 1 << ":0] vld;\n"
+       << "    always @(posedge clk) begin\n"
+       << "        if (rst) vld <= " << vconst(l, 0) << ";\n";
+    if (l == 1) os << "        else vld <= in_valid;\n";
+    else os << "        else vld <= {vld[" << l - 2 << ":0], in_valid};\n";
+    os << "    end\n    assign out_valid = vld[" << l - 1 << "];\n";
+}
+
+}  // namespace nnsim

@@ -1,0 +1,50 @@
+// Small helpers for writing readable, lint-clean Verilog-2005 from C++: sized constants, element
+// slices of packed vectors, bit widths, and the interface every layer kind's core module implements.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/fixed.hpp"
+#include "core/layer_kind.hpp"
+
+namespace nnsim {
+
+/// Bits needed to count 0..n (at least 1).
+int bits_for(uint64_t n);
+/// A sized binary constant of `width` bits holding the low bits of `value` ("16'b...") .
+std::string vconst(int width, int64_t value);
+/// Element i of a packed vector whose elements are `width` bits wide: "vec[i*width +: width]".
+std::string elem(const std::string& vec, int i, int width);
+
+/// Declares `<uniq>_top`, the top `bits` bits of the `width`-bit wire `wire`, using every bit of `wire`
+/// (the low bits go to a waived unused wire, so Verilator -Wall stays quiet). Returns the name.
+std::string top_bits(std::ostream& os, const std::string& wire, int width, int bits, const std::string& uniq);
+
+/// What the generator asks of a kind: a module `module` with ports
+///   input clk, input rst, input in_valid, input [IN_W-1:0] in_data,
+///   output out_valid, output [OUT_W-1:0] out_data
+/// where in_data packs the inputs in order (input 0 in the low bits), element i of input k at
+/// in_data[in_offset[k] + i*W_k +: W_k], and out_data element i at [i*W_out +: W_out]. in_valid is
+/// high in the cycle a sample is accepted (at most once every II cycles); out_valid must be high
+/// exactly `timing.latency` cycles later with the result. The core never stalls.
+struct RtlCoreSpec {
+    std::string module;
+    std::vector<FixedType> in_types;  ///< precision of each input tensor
+    std::vector<int> in_elems;        ///< elements of each input per beat
+    std::vector<int> in_offset;       ///< bit offset of each input in in_data
+    int in_width = 0;                 ///< IN_W
+    FixedType out_type;               ///< the node's result type
+    int out_elems = 0;
+    int out_width = 0;                ///< OUT_W
+    Timing timing;
+};
+
+/// Writes the port list and the in_valid delay line shared by fixed-latency cores:
+/// `module <m> (...)` up to and including the declarations, and a valid pipeline `vld` of
+/// timing.latency stages with out_valid = vld[latency-1].
+void emit_core_header(std::ostream& os, const RtlCoreSpec& spec, const std::string& comment);
+
+}  // namespace nnsim

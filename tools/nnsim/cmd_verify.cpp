@@ -1,0 +1,537 @@
+// `nnsim verify`: the generated Verilog, simulated by Verilator, against the SystemC model, on the same
+// samples and under the same input and ready patterns. Every output word, every output handshake
+// cycle and every input handshake cycle must be identical; the first difference is reported with
+// its sample, word, cycle and both values, and the command exits 1.
+//
+// Flow: load and quantize the samples as `nnsim sim` does; generate the RTL; prepare the Verilator
+// work folder (reused when the design, the harness and the flags hash the same); build it in a
+// background thread while the SystemC model runs in this one (one elaboration per process); run the
+// testbench on the same quantized samples and patterns; compare. With --vcd DIR both waveforms go
+// to DIR, merged into one VCD with a GTKWave view of one layer's FIFOs, model next to RTL.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <map>
+#include <random>
+#include <sstream>
+
+#include "core/datafile.hpp"
+#include "core/diag.hpp"
+#include "core/evaluator.hpp"
+#include "core/timing_model.hpp"
+#include "rtl/generator.hpp"
+#include "rtl/verilator_harness.hpp"
+#include "sim/network_sim.hpp"
+#include "tools/nnsim/verify_args.hpp"
+
+namespace nnsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// The samples of `nnsim sim` (same file reading, same RNG and seed semantics), quantized.
+std::vector<std::vector<std::vector<int64_t>>> quantized_samples(const Graph& g, const VerifyArgs& a, size_t& n) {
+    Evaluator ev(g);
+    size_t in_cols = 0;
+    for (size_t k = 0; k < g.inputs.size(); ++k) in_cols += ev.input_size(k);
+    std::vector<std::vector<double>> samples;
+    if (!a.input.empty()) {
+        samples = read_data_file(a.input, in_cols);
+        if (a.samples > 0 && size_t(a.samples) < samples.size()) samples.resize(size_t(a.samples));
+    } else {
+        if (a.samples <= 0) throw UserError("--samples: must be a positive integer");
+        std::mt19937_64 rng(a.seed);
+        std::normal_distribution<double> normal(0.0, 1.0);
+        samples.assign(size_t(a.samples), std::vector<double>(in_cols));
+        for (auto& s : samples)
+            for (auto& v : s) v = normal(rng);
+    }
+    std::vector<std::vector<std::vector<int64_t>>> raw(g.inputs.size());
+    for (const auto& s : samples) {
+        size_t off = 0;
+        for (size_t k = 0; k < g.inputs.size(); ++k) {
+            ev.set_input(k, s.data() + off);
+            raw[k].push_back(ev.input_raw(k));
+            off += ev.input_size(k);
+        }
+    }
+    n = samples.size();
+    return raw;
+}
+
+/// The design to verify: generated into a scratch folder (removed by the caller), or, with
+/// --rtl-dir, the Verilog of that folder with the generator's top name and port widths.
+RtlDesign design_for(const Graph& g, const VerifyArgs& a, const std::string& scratch) {
+    RtlDesign d = generate_rtl(g, scratch);
+    if (a.rtl_dir.empty()) return d;
+    if (!fs::is_directory(a.rtl_dir)) throw UserError(a.rtl_dir + ": --rtl-dir: not a folder");
+    RtlDesign u = d;
+    u.dir = a.rtl_dir;
+    u.files.clear();
+    for (const auto& f : d.files) {
+        const std::string name = fs::path(f).filename().string();
+        if (!fs::exists(fs::path(a.rtl_dir) / name))
+            throw UserError(a.rtl_dir + ": --rtl-dir: " + name + " is missing (the generator writes it)");
+        u.files.push_back(name);
+    }
+    std::vector<std::string> extra;  // hand-added modules
+    for (const auto& e : fs::directory_iterator(a.rtl_dir)) {
+        const std::string name = e.path().filename().string(), ext = e.path().extension().string();
+        if ((ext == ".v" || ext == ".sv") && std::find(u.files.begin(), u.files.end(), name) == u.files.end())
+            extra.push_back(name);
+    }
+    std::sort(extra.begin(), extra.end());
+    u.files.insert(u.files.begin(), extra.begin(), extra.end());
+    return u;
+}
+
+// ---- Waveforms: merge the model's and the RTL's VCD into one file, and a GTKWave view of it ----
+
+/// A VCD's header and body, tokenized (VCD is whitespace-separated throughout).
+struct VcdReader {
+    std::ifstream in;
+    double to_ps = 1;                     ///< multiply times by this to get ps
+    struct Var { std::string id, path; int size; };
+    std::vector<Var> vars;                ///< full dotted path (with range suffix) per declaration
+    std::vector<std::string> header;      ///< scope/var/upscope lines, ids not yet remapped
+
+    bool token(std::string& t) { return bool(in >> t); }
+    /// Read the declarations up to $enddefinitions.
+    void read_header(const std::string& path) {
+        in.open(path);
+        if (!in) throw UserError(path + ": cannot read waveform");
+        std::vector<std::string> scope;
+        std::string t;
+        while (token(t)) {
+            if (t == "$enddefinitions") {
+                token(t);
+                return;
+            }
+            std::vector<std::string> body;
+            std::string x;
+            while (token(x) && x != "$end") body.push_back(x);
+            if (t == "$timescale") {
+                std::string s;
+                for (const auto& b : body) s += b;
+                size_t i = 0;
+                while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+                const double num = i ? std::stod(s.substr(0, i)) : 1;
+                const std::string unit = s.substr(i);
+                static const std::map<std::string, double> kPs = {{"s", 1e12}, {"ms", 1e9}, {"us", 1e6},
+                                                                  {"ns", 1e3}, {"ps", 1},   {"fs", 1e-3}};
+                to_ps = num * (kPs.count(unit) ? kPs.at(unit) : 1);
+            } else if (t == "$scope" && body.size() >= 2) {
+                scope.push_back(body[1]);
+                header.push_back("$scope " + body[0] + " " + body[1] + " $end");
+            } else if (t == "$upscope") {
+                if (!scope.empty()) scope.pop_back();
+                header.push_back("$upscope $end");
+            } else if (t == "$var" && body.size() >= 4) {
+                std::string p;
+                for (const auto& s : scope) p += s + ".";
+                p += body[3];
+                if (body.size() >= 5 && body[4][0] == '[') p += body[4];
+                vars.push_back(Var{body[2], p, std::atoi(body[1].c_str())});
+                std::string l = "$var";
+                for (const auto& b : body) l += " " + b;
+                header.push_back(l + " $end");
+            }
+        }
+    }
+};
+
+/// VCD identifier number n (printable ASCII '!'..'~', little-endian base 94).
+std::string vcd_id(size_t n) {
+    std::string s;
+    do {
+        s += char('!' + n % 94);
+        n /= 94;
+    } while (n);
+    return s;
+}
+
+/// One file's changes, one timestamp at a time, with ids remapped.
+struct VcdStream {
+    VcdReader* r;
+    std::map<std::string, std::string> ids;  ///< old id -> merged id
+    uint64_t time = 0;                       ///< time (ps) of the pending block
+    bool at_end = false;
+    std::vector<std::string> block;          ///< changes of the pending block
+    std::string next_time;                   ///< the '#' token that ends the pending block
+
+    std::string map(const std::string& id) const {
+        auto it = ids.find(id);
+        return it == ids.end() ? std::string() : it->second;
+    }
+    /// Read the changes up to the next timestamp.
+    void advance() {
+        block.clear();
+        if (!next_time.empty()) time = uint64_t(std::llround(std::stod(next_time.substr(1)) * r->to_ps));
+        next_time.clear();
+        std::string t;
+        while (r->token(t)) {
+            if (t[0] == '#') {
+                next_time = t;
+                return;
+            }
+            if (t == "$comment") {
+                while (r->token(t) && t != "$end") {}
+            } else if (t[0] == '$') {
+                continue;  // $dumpvars, $dumpall, $end, ...: the values inside are plain changes
+            } else if (t[0] == 'b' || t[0] == 'B' || t[0] == 'r' || t[0] == 'R' || t[0] == 's' || t[0] == 'S') {
+                std::string id;
+                r->token(id);
+                const std::string m = map(id);
+                if (!m.empty()) block.push_back(t + " " + m);
+            } else {
+                const std::string m = map(t.substr(1));
+                if (!m.empty()) block.push_back(t.substr(0, 1) + m);
+            }
+        }
+        at_end = next_time.empty();
+    }
+};
+
+/// Merge two VCDs into `out` under top scopes `name_a` and `name_b` (each file's single root scope is
+/// renamed; several roots are wrapped). Returns the merged full names of every variable.
+std::vector<std::string> merge_vcd(const std::string& a, const std::string& name_a, const std::string& b,
+                                   const std::string& name_b, const std::string& out) {
+    VcdReader ra, rb;
+    ra.read_header(a);
+    rb.read_header(b);
+    std::ofstream o(out);
+    if (!o) throw UserError(out + ": cannot write");
+    o << "$comment nnsim verify: " << name_a << " = " << a << ", " << name_b << " = " << b << " $end\n"
+      << "$timescale 1ps $end\n";
+    std::vector<std::string> names;
+    size_t next = 0;
+    VcdStream sa{&ra, {}, 0, false, {}, {}}, sb{&rb, {}, 0, false, {}, {}};
+    for (auto* p : {&sa, &sb}) {
+        VcdReader& r = *p->r;
+        const std::string top = p == &sa ? name_a : name_b;
+        int roots = 0, depth = 0;
+        for (const auto& l : r.header) {
+            if (l.rfind("$scope", 0) == 0 && depth++ == 0) ++roots;
+            if (l.rfind("$upscope", 0) == 0) --depth;
+        }
+        const bool rename_root = roots == 1;
+        if (!rename_root) o << "$scope module " << top << " $end\n";
+        depth = 0;
+        size_t v = 0;
+        for (const auto& l : r.header) {
+            if (l.rfind("$scope", 0) == 0) {
+                o << (depth++ == 0 && rename_root ? "$scope module " + top + " $end" : l) << "\n";
+            } else if (l.rfind("$upscope", 0) == 0) {
+                --depth;
+                o << l << "\n";
+            } else {
+                const auto& var = r.vars[v++];
+                auto it = p->ids.find(var.id);
+                if (it == p->ids.end()) it = p->ids.emplace(var.id, vcd_id(next++)).first;
+                std::istringstream ls(l);
+                std::string w, line;
+                int i = 0;
+                while (ls >> w) line += (i ? " " : "") + (i == 3 ? it->second : w), ++i;
+                o << line << "\n";
+                std::string path = var.path;
+                if (rename_root) path = top + path.substr(std::min(path.size(), path.find('.')));
+                else path = top + "." + path;
+                names.push_back(path);
+            }
+        }
+        if (!rename_root) o << "$upscope $end\n";
+    }
+    o << "$enddefinitions $end\n";
+    sa.advance();
+    sb.advance();
+    // Both files start with their time-0 values, before any '#' or after '#0'.
+    uint64_t written = UINT64_MAX;
+    auto live = [](const VcdStream& p) { return !(p.block.empty() && p.at_end); };
+    while (live(sa) || live(sb)) {
+        uint64_t t = UINT64_MAX;
+        for (auto* p : {&sa, &sb})
+            if (live(*p)) t = std::min(t, p->time);
+        for (auto* p : {&sa, &sb})
+            if (live(*p) && p->time == t) {
+                if (!p->block.empty() && written != t) {
+                    o << "#" << t << "\n";
+                    written = t;
+                }
+                for (const auto& c : p->block) o << c << "\n";
+                p->block.clear();
+                if (!p->at_end) p->advance();
+            }
+    }
+    if (!o.flush()) throw UserError(out + ": cannot write");
+    return names;
+}
+
+/// GTKWave view of the merged file: for one layer, each of its FIFOs' model signals next to the
+/// RTL's (the generator names the RTL FIFO wires <fifo>_wr, _rd, _count, _wdata, as the model its
+/// signals top.<fifo>.wr, .rd, .count, .data0), then the layer's shell state on both sides.
+void write_gtkw(const std::string& path, const std::string& dump, const std::vector<std::string>& names,
+                const Graph& g, const std::string& layer) {
+    auto find = [&](const std::string& prefix, const std::string& suffix) {
+        std::string best;
+        for (const auto& n : names) {
+            const std::string base = n.substr(0, n.find('['));
+            if (n.rfind(prefix, 0) == 0 && base.size() >= suffix.size() &&
+                base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+                (best.empty() || n.size() < best.size()))
+                best = n;
+        }
+        return best;
+    };
+    std::ofstream f(path);
+    f << "[dumpfile] \"" << fs::absolute(dump).string() << "\"\n[timestart] 0\n[size] 1600 900\n[pos] -1 -1\n"
+      << "*-20.000000 0 -1\n[treeopen] model.\n[treeopen] rtl.\n[sst_width] 250\n[signals_width] 420\n";
+    auto add = [&](const std::string& name) {
+        if (name.empty()) return;
+        f << (name.find('[') == std::string::npos ? "@28\n" : "@22\n") << name << "\n";
+    };
+    add(find("model.", ".top.clk"));
+    add(find("rtl.", ".clk"));
+    add(find("rtl.", ".rst"));
+    std::vector<std::string> fifos;
+    const Node* n = g.find(layer);
+    for (const auto& in : n->inputs) fifos.push_back("fifo_" + in + "__" + layer);
+    for (const auto& m : g.nodes)
+        for (const auto& in : m.inputs)
+            if (in == layer) fifos.push_back("fifo_" + layer + "__" + m.name);
+    for (const auto& o : g.outputs)
+        if (o == layer) fifos.push_back("fifo_" + layer + "__out");
+    static const std::pair<const char*, const char*> kPairs[] = {
+        {"wr", "_wr"}, {"rd", "_rd"}, {"count", "_count"}, {"data0", "_wdata"}};
+    for (const auto& fifo : fifos) {
+        f << "-" << fifo << " (model / RTL)\n";
+        for (const auto& p : kPairs) {
+            add(find("model.", "." + fifo + "." + p.first));
+            add(find("rtl.", "." + fifo + p.second));
+        }
+    }
+    f << "-" << layer << " shell (model / RTL)\n";
+    add(find("model.", "." + layer + ".pending"));
+    add(find("model.", "." + layer + ".state"));
+    for (const char* s : {".accept", ".pop", ".q_count", ".skid_count"}) add(find("rtl.", "." + verilog_name(layer) + s));
+    if (!f.flush()) throw UserError(path + ": cannot write");
+}
+
+/// The first difference between the model and the RTL, by cycle.
+struct Mismatch {
+    uint64_t cycle = UINT64_MAX;
+    std::string text;
+    void offer(uint64_t c, const std::string& t) {
+        if (c < cycle) cycle = c, text = t;
+    }
+};
+
+std::string hex_of(int64_t v, int width) {
+    char b[32];
+    const uint64_t mask = width >= 64 ? ~uint64_t(0) : (uint64_t(1) << width) - 1;
+    std::snprintf(b, sizeof b, "0x%llx", (unsigned long long)(uint64_t(v) & mask));
+    return b;
+}
+
+}  // namespace
+
+int cmd_verify(const VerifyArgs& a) {
+    Graph g = load_for_command(a.net);
+    if (!(a.input_ratio > 0 && a.input_ratio <= 1)) throw UserError("--input-ratio: must be in (0, 1]");
+    if (!(a.ready_ratio > 0 && a.ready_ratio <= 1)) throw UserError("--ready-ratio: must be in (0, 1]");
+    size_t n = 0;
+    const auto raw = quantized_samples(g, a, n);
+    const WaveFormat wave = a.vcd.empty() ? WaveFormat::kNone : (a.fst ? WaveFormat::kFst : WaveFormat::kVcd);
+    std::string rtl_wave, model_wave;
+    if (!a.vcd.empty()) {
+        std::error_code ec;
+        fs::create_directories(a.vcd, ec);
+        if (ec) throw UserError(a.vcd + ": --vcd: cannot create folder: " + ec.message());
+        const fs::path base = fs::absolute(a.vcd) / verilog_name(g.name);
+        rtl_wave = base.string() + (a.fst ? "_rtl.fst" : "_rtl.vcd");
+        model_wave = base.string() + "_model.vcd";
+    }
+
+    // RTL: generate into a scratch folder, then copy into the (hashed) work folder.
+    VerilatorBuildOptions bo;
+    bo.work_dir = a.work;
+    bo.name = g.name;
+    bo.wave = wave;
+    const std::string scratch =
+        (fs::path(a.work.empty() ? bo.work_root : a.work) / (".gen-" + std::to_string(getpid()))).string();
+    VerilatedBuild build;
+    try {
+        build = prepare_verilated(design_for(g, a, scratch), bo);
+    } catch (...) {
+        std::error_code ec;
+        fs::remove_all(scratch, ec);
+        throw;
+    }
+    std::error_code ec;
+    fs::remove_all(scratch, ec);
+    if (!a.rtl_dir.empty()) std::printf("verify: using the Verilog in %s (--rtl-dir)\n", a.rtl_dir.c_str());
+    if (build.reused) std::printf("reusing Verilator build %s\n", build.dir.c_str());
+    else std::printf("building with Verilator in %s (log %s) ...\n", build.dir.c_str(), build.log.c_str());
+    std::fflush(stdout);
+    auto built = std::async(std::launch::async, [&build] { build_verilated(build); });
+
+    // The SystemC model, meanwhile.
+    SimOptions opt;
+    opt.input_pattern = CyclePattern{a.input_ratio, a.stall_seed * 2 + 1};
+    opt.output_pattern = CyclePattern{a.ready_ratio, a.stall_seed * 2 + 2};
+    opt.vcd = model_wave;
+    const SimResult r = simulate(g, raw, opt);
+    built.get();
+    if (!build.reused) std::printf("built in %.1f s\n", build.seconds);
+    if (r.deadlocked) {
+        std::fprintf(stderr, "nnsim: verify: the model deadlocked: %s\n", r.deadlock_report.c_str());
+        return 3;
+    }
+
+    // The same samples and patterns on the RTL.
+    const RtlDesign& d = build.design;
+    HarnessStimulus st;
+    st.input_pattern = opt.input_pattern;
+    st.output_pattern = opt.output_pattern;
+    st.period_ps = uint64_t(std::llround(g.clock_period_ns * 1000));
+    st.wave_file = rtl_wave;
+    std::vector<size_t> in_beats(g.inputs.size()), out_beats(g.outputs.size()), out_per_beat(g.outputs.size());
+    for (size_t k = 0; k < g.inputs.size(); ++k) {
+        const int e = g.inputs[k].precision.width, w = d.input_widths[k];
+        const size_t elems = size_t(shape_size(g.inputs[k].shape)), per = size_t(std::max(1, w / e));
+        in_beats[k] = (elems + per - 1) / per;
+        st.input_beats.emplace_back();
+        st.input_last.emplace_back();
+        for (size_t s = 0; s < n; ++s)
+            for (size_t b = 0; b < in_beats[k]; ++b) {
+                st.input_beats[k].push_back(pack_beat(raw[k][s], b * per, std::min(per, elems - b * per), e, w));
+                st.input_last[k].push_back(b + 1 == in_beats[k]);
+            }
+    }
+    const NetworkTiming nt = analyze_timing(g);
+    for (size_t o = 0; o < g.outputs.size(); ++o) {
+        const Node* node = g.find(g.outputs[o]);
+        const size_t elems = size_t(shape_size(node->shape));
+        out_per_beat[o] = size_t(std::max(1, d.output_widths[o] / node->type("result").width));
+        out_beats[o] = (elems + out_per_beat[o] - 1) / out_per_beat[o];
+        st.output_beats.push_back(n * out_beats[o]);
+    }
+    st.drain_cycles = 64 + uint64_t(double(2 * (nt.latency + nt.ii)) / std::min(a.input_ratio, a.ready_ratio));
+    const HarnessResult h = run_verilated(build, st, "run-" + std::to_string(getpid()));
+
+    // Compare: input handshakes (the model records its first input), then every output.
+    Mismatch first;
+    const std::string where = "verify: " + g.name + ": MISMATCH at cycle ";
+    if (!h.input_cycles.empty() && in_beats[0] == 1) {
+        const auto& rc = h.input_cycles[0];
+        for (size_t s = 0; s < std::max(rc.size(), r.input_cycles.size()); ++s) {
+            if (s < rc.size() && s < r.input_cycles.size() && rc[s] == r.input_cycles[s]) continue;
+            const uint64_t c = std::min(s < rc.size() ? rc[s] : UINT64_MAX, s < r.input_cycles.size() ? r.input_cycles[s] : UINT64_MAX);
+            auto cyc = [](const std::vector<uint64_t>& v, size_t i) {
+                return i < v.size() ? "cycle " + std::to_string(v[i]) : std::string("never");
+            };
+            first.offer(c, "input " + g.inputs[0].name + " sample " + std::to_string(s) + " accepted: RTL " +
+                               cyc(rc, s) + ", model " + cyc(r.input_cycles, s));
+            break;
+        }
+    }
+    size_t words = 0, handshakes = h.input_cycles.empty() ? 0 : h.input_cycles[0].size();
+    for (size_t o = 0; o < g.outputs.size(); ++o) {
+        const Node* node = g.find(g.outputs[o]);
+        const FixedType t = node->type("result");
+        const size_t B = out_beats[o], per = out_per_beat[o];
+        const size_t rtl_samples = h.output_cycles[o].size() / B;
+        const auto& mv = r.outputs[o];
+        const auto& mc = r.output_handshakes[o];
+        const std::string out = "output " + g.outputs[o] + " sample ";
+        for (size_t s = 0; s < std::max(rtl_samples, mv.size()); ++s) {
+            if (s >= rtl_samples) {
+                first.offer(mc[s], out + std::to_string(s) + ": model accepted it in cycle " + std::to_string(mc[s]) +
+                                       ", the RTL never delivered it (" +
+                                       (h.hung ? "no handshake for " + std::to_string(st.hang_cycles) + " cycles"
+                                               : "stopped") +
+                                       " after cycle " + std::to_string(h.cycles) + ")");
+                break;
+            }
+            const uint64_t rc = h.output_cycles[o][s * B + B - 1];
+            if (s >= mv.size()) {
+                first.offer(rc, out + std::to_string(s) + ": the RTL delivered an extra sample in cycle " +
+                                    std::to_string(rc) + ", the model has only " + std::to_string(mv.size()));
+                break;
+            }
+            bool bad = false;
+            for (size_t i = 0; i < mv[s].size() && !bad; ++i) {
+                const int64_t v = unpack_element(h.output_data[o][s * B + i / per], i % per, t.width, t.is_signed);
+                if (v != mv[s][i]) {
+                    first.offer(std::min(rc, mc[s]),
+                                out + std::to_string(s) + " word " + std::to_string(i) + ": RTL " + std::to_string(v) +
+                                    " (" + hex_of(v, t.width) + ", cycle " + std::to_string(rc) + "), model " +
+                                    std::to_string(mv[s][i]) + " (" + hex_of(mv[s][i], t.width) + ", cycle " +
+                                    std::to_string(mc[s]) + ")");
+                    bad = true;
+                }
+            }
+            if (!bad && rc != mc[s]) {
+                first.offer(std::min(rc, mc[s]), out + std::to_string(s) + " handshake: RTL in cycle " +
+                                                     std::to_string(rc) + ", model in cycle " + std::to_string(mc[s]) +
+                                                     " (words identical)");
+                bad = true;
+            }
+            if (bad) break;
+            words += mv[s].size();
+            ++handshakes;
+        }
+        if (h.output_cycles[o].size() % B != 0)
+            first.offer(h.output_cycles[o].back(), out + std::to_string(rtl_samples) + ": incomplete in the RTL");
+    }
+
+    // Waveforms: both files, merged, with a view of the first layer.
+    std::string view;
+    if (!a.vcd.empty()) {
+        std::string rtl_vcd = rtl_wave;
+        const fs::path base = fs::absolute(a.vcd) / verilog_name(g.name);
+        const bool fst_tools = a.fst && run_program({"fst2vcd", "-h"}, "/dev/null") != 127;
+        if (a.fst && fst_tools) {
+            rtl_vcd = base.string() + "_rtl.tmp.vcd";
+            if (run_program({"fst2vcd", "-f", rtl_wave, "-o", rtl_vcd}, "/dev/null") != 0) rtl_vcd.clear();
+        } else if (a.fst) {
+            rtl_vcd.clear();
+        }
+        if (!rtl_vcd.empty()) {
+            const std::string merged = base.string() + "_verify.vcd";
+            const auto names = merge_vcd(model_wave, "model", rtl_vcd, "rtl", merged);
+            std::string dump = merged;
+            if (a.fst && run_program({"vcd2fst", merged, base.string() + "_verify.fst"}, "/dev/null") == 0) {
+                dump = base.string() + "_verify.fst";
+                fs::remove(merged, ec);
+            }
+            if (rtl_vcd != rtl_wave) fs::remove(rtl_vcd, ec);
+            view = base.string() + "_verify.gtkw";
+            write_gtkw(view, dump, names, g, g.nodes.front().name);
+        }
+    }
+
+    if (first.cycle != UINT64_MAX) {
+        std::printf("%s%llu: %s\n", where.c_str(), (unsigned long long)first.cycle, first.text.c_str());
+        if (!a.vcd.empty())
+            std::printf("  waveforms: RTL %s, model %s%s\n", rtl_wave.c_str(), model_wave.c_str(),
+                        view.empty() ? "" : (", side by side: gtkwave " + view).c_str());
+        return 1;
+    }
+    if (!h.completed) {
+        std::printf("verify: %s: the RTL did not finish (%s after cycle %llu)\n", g.name.c_str(),
+                    h.hung ? "hang" : "stopped", (unsigned long long)h.cycles);
+        return 1;
+    }
+    std::printf("verify: %s: %zu samples, %zu output words and %zu handshake cycles identical (RTL vs model)\n",
+                g.name.c_str(), n, words, handshakes);
+    if (!a.vcd.empty())
+        std::printf("  waveforms: RTL %s, model %s%s\n", rtl_wave.c_str(), model_wave.c_str(),
+                    view.empty() ? "" : (", side by side: gtkwave " + view).c_str());
+    return 0;
+}
+
+}  // namespace nnsim
