@@ -69,14 +69,16 @@ extern "C" int sc_main(int argc, char** argv) {
             const char* v = i + 1 < argc ? argv[i + 1] : nullptr;
             if (a == "--no-header") header = false;
             else if (a[0] != '-') model = a;
+            else if (a != "--reuse-factor" && a != "--io-type" && a != "--strategy" && a != "--samples" &&
+                     a != "--seconds" && a != "--seed")
+                throw nnsim::UserError("unknown option " + a);
             else if (!v) throw nnsim::UserError(a + ": missing value");
             else if (a == "--reuse-factor") o.reuse_factor = parse_int(argv[i++], v);
             else if (a == "--io-type") o.io_type = argv[++i];
             else if (a == "--strategy") o.strategy = argv[++i];
             else if (a == "--samples") samples = parse_int(argv[i++], v);
             else if (a == "--seconds") seconds = std::atof(argv[++i]);
-            else if (a == "--seed") seed = unsigned(parse_int(argv[i++], v));
-            else throw nnsim::UserError("unknown option " + a);
+            else seed = unsigned(parse_int(argv[i++], v));  // --seed
         }
 
         nnsim::Graph g = nnsim::load_network(model, {});
@@ -153,13 +155,14 @@ extern "C" int sc_main(int argc, char** argv) {
             std::printf("network %s, %d samples, clock %.3g ns; model checked bit-exact against the evaluator "
                         "(%zu words); evaluator checksum %lld\n",
                         g.name.c_str(), samples, g.clock_period_ns, words, (long long)checksum);
-            std::printf("%-4s %-11s %-8s %10s %9s %12s %12s %14s %6s %7s %7s %s\n", "RF", "io_type", "strategy",
-                        "cycles", "sim_s", "cycles/s", "timed inf/s", "untimed inf/s", "drift", "ratio", "target", "met");
+            std::printf("%-4s %-11s %-8s %10s %9s %12s %12s %14s %6s %7s %7s %s\n", "RF", "io_type",
+                        "strategy", "cycles", "sim_s", "cycles/s", "timed inf/s", "untimed inf/s", "drift", "ratio",
+                        "target", "met");
         }
         std::printf("%-4d %-11s %-8s %10llu %9.3f %12.0f %12.0f %14.0f %5.0f%% %7.3f %7.3f %s\n", rf,
                     nnsim::io_type_name(g.io_type), nnsim::strategy_name(g.default_strategy),
-                    (unsigned long long)r.cycles, r.wall_seconds, cycles_rate, timed_rate, eval_rate, 100 * drift, ratio,
-                    target, ratio >= target ? "met" : "NOT met");
+                    (unsigned long long)r.cycles, r.wall_seconds, cycles_rate, timed_rate, eval_rate, 100 * drift,
+                    ratio, target, ratio >= target ? "met" : "NOT met");
         std::fflush(stdout);
         return 0;
     } catch (const std::exception& e) {

@@ -8,6 +8,9 @@
 // Part 3 is omitted for WRAP without saturated bits and whenever the source range cannot overflow the
 // destination; a cast with TRN (or no dropped bits) and WRAP is therefore only wires. Every constant
 // and every operand is sized so that `verilator --lint-only -Wall` reports nothing.
+//
+// Names: the result is `<uniq>_o`; `<uniq>_s` is a copy of the source (when it is an expression or only
+// partly read), `<uniq>_rnd` the increment, `<uniq>_v` the rounded value, `<uniq>_ovf` the overflow flag.
 #include "rtl/verilog_cast.hpp"
 
 #include <algorithm>
@@ -198,13 +201,13 @@ void emit_logic(std::ostream& o, Bits& x, const SignalType& from, const FixedTyp
     // floor when rounding can carry out).
     const int wq = std::max((from.is_signed ? ws : ws + 1) - s, 1);
     const int wv = wq + (rounds ? 1 : 0);
-    const std::string floor = x.field(s + wv - 1, s);
+    const std::string floor_bits = x.field(s + wv - 1, s);
     std::string v = u + "_v";
-    if (!rounds && is_identifier(floor)) {
-        v = floor;  // the whole source as it is (same width and scale)
+    if (!rounds && is_identifier(floor_bits)) {
+        v = floor_bits;  // the whole source as it is (same width and scale)
     } else {
         o << "    wire [" << (wv - 1) << ":0] " << v << ";\n";
-        o << "    assign " << v << " = " << floor;
+        o << "    assign " << v << " = " << floor_bits;
         if (rounds) o << " + {" << wq << "'d0, " << rnd << "}";
         o << ";\n";
     }
@@ -220,7 +223,8 @@ void emit_logic(std::ostream& o, Bits& x, const SignalType& from, const FixedTyp
             ovf = "(|" + hb + ") & ~(&" + hb + ")";
         }
         if (to.overflow == OverflowMode::kSatSym && wv >= w) {
-            const std::string min_test = "(" + vb.field(w - 1, 0) + " == " + hex_const(w, uint64_t(1) << (w - 1)) + ")";
+            const std::string smin = hex_const(w, uint64_t(1) << (w - 1));
+            const std::string min_test = "(" + vb.field(w - 1, 0) + " == " + smin + ")";
             ovf = ovf.empty() ? min_test : "(" + ovf + ") | " + min_test;
         }
         if (ovf.empty()) ovf = "1'b0";
@@ -271,10 +275,12 @@ void emit_logic(std::ostream& o, Bits& x, const SignalType& from, const FixedTyp
 std::string emit_cast(std::ostream& body, const std::string& src, const SignalType& from, const FixedType& to,
                       const std::string& uniq) {
     if (from.width < 1 || from.width > 128) {
-        throw std::invalid_argument("emit_cast: source width " + std::to_string(from.width) + " not in 1..128");
+        throw std::invalid_argument("emit_cast: source width " + std::to_string(from.width) +
+                                    " not in 1..128");
     }
     if (to.width < 1 || to.width > 64) {
-        throw std::invalid_argument("emit_cast: destination width " + std::to_string(to.width) + " not in 1..64");
+        throw std::invalid_argument("emit_cast: destination width " + std::to_string(to.width) +
+                                    " not in 1..64");
     }
     const std::string out = uniq + "_o";
     const std::string copy = uniq + "_s";

@@ -23,6 +23,22 @@ std::string elem(const std::string& vec, int i, int width) {
     return vec + "[" + std::to_string(i * width) + " +: " + std::to_string(width) + "]";
 }
 
+std::string bit_of(const std::string& expr, int bit) {
+    const size_t open = expr.rfind('[');
+    const size_t plus = expr.find(" +: ", open == std::string::npos ? 0 : open);
+    if (open != std::string::npos && plus != std::string::npos && expr.back() == ']') {
+        const int off = std::stoi(expr.substr(open + 1, plus - open - 1));
+        return expr.substr(0, open) + "[" + std::to_string(off + bit) + "]";
+    }
+    return expr + "[" + std::to_string(bit) + "]";
+}
+
+std::string extend(const std::string& x, int w, int to, bool is_signed) {
+    if (to == w) return x;
+    if (is_signed) return "{{" + std::to_string(to - w) + "{" + bit_of(x, w - 1) + "}}, " + x + "}";
+    return "{" + vconst(to - w, 0) + ", " + x + "}";
+}
+
 std::string top_bits(std::ostream& os, const std::string& wire, int width, int bits, const std::string& uniq) {
     const std::string top = uniq + "_top";
     os << "    wire [" << bits - 1 << ":0] " << top << ";\n";

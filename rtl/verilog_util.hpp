@@ -19,6 +19,12 @@ std::string vconst(int width, int64_t value);
 /// Element i of a packed vector whose elements are `width` bits wide: "vec[i*width +: width]".
 std::string elem(const std::string& vec, int i, int width);
 
+/// Bit `bit` of a `width`-bit expression, folding "v[off +: w]" into "v[off+bit]" (Yosys does not read
+/// a bit select of a part select).
+std::string bit_of(const std::string& expr, int bit);
+/// `x` (w bits) extended to `to` bits by its signedness (sign or zero extension); `x` itself if equal.
+std::string extend(const std::string& x, int w, int to, bool is_signed);
+
 /// Declares `<uniq>_top`, the top `bits` bits of the `width`-bit wire `wire`, using every bit of `wire`
 /// (the low bits go to a waived unused wire, so Verilator -Wall stays quiet). Returns the name.
 std::string top_bits(std::ostream& os, const std::string& wire, int width, int bits, const std::string& uniq);

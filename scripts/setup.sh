@@ -10,6 +10,7 @@
 #   libspdlog-dev      logging;  libcli11-dev: command line;  libyaml-cpp-dev: hls4ml YAML configs
 #   libgtest-dev       unit tests
 #   python3-numpy, python3-h5py  independent reference computations inside the tests
+#   gtkwave xvfb xauth imagemagick x11-utils  the waveform test opens GTKWave headless
 #   cmake g++ make pkg-config    the build itself
 set -euo pipefail
 
@@ -18,10 +19,8 @@ PACKAGES=(
   libsystemc-dev verilator yosys
   nlohmann-json3-dev libhdf5-dev hdf5-tools libspdlog-dev libcli11-dev libyaml-cpp-dev libgtest-dev
   python3 python3-numpy python3-h5py
+  gtkwave xvfb xauth imagemagick x11-utils
 )
-if [[ "${NNSIM_SETUP_GUI:-0}" == "1" ]]; then
-  PACKAGES+=(gtkwave xvfb xauth imagemagick)
-fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -30,6 +30,8 @@ class Watchdog : public sc_core::sc_module {
     std::vector<Sink*> sinks;
     std::vector<LayerModule*> layers;
     bool deadlocked = false;
+    sc_core::sc_time tail = sc_core::SC_ZERO_TIME;  ///< time simulated after the end (waveforms: the last cycle)
+    sc_core::sc_time end_time = sc_core::sc_max_time();  ///< when the watchdog ended the run
 
     /// Every fed sample has left the network and no more will come.
     bool finished() const {
@@ -74,6 +76,8 @@ class Watchdog : public sc_core::sc_module {
             }
             last = now;
         }
+        end_time = sc_core::sc_time_stamp();
+        if (tail != sc_core::SC_ZERO_TIME) wait(tail);
         sc_core::sc_stop();
     }
     uint64_t m_interval;
@@ -104,6 +108,8 @@ struct NetworkModel::Impl {
 
 NetworkModel::NetworkModel(const Graph& g, const SimOptions& opt) : m_impl(std::make_unique<Impl>(g, opt)) {
     Impl& m = *m_impl;
+    // SystemC's informational messages (sc_stop, the trace time unit) are noise for nnsim's users.
+    sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     m.period = sc_core::sc_time(g.clock_period_ns, sc_core::SC_NS);
     m.timing = analyze_timing(g);
 
@@ -158,6 +164,7 @@ NetworkModel::NetworkModel(const Graph& g, const SimOptions& opt) : m_impl(std::
     for (auto& s : m.sinks) m.watchdog->sinks.push_back(s.get());
     for (auto& l : m.layers) m.watchdog->layers.push_back(l.get());
     if (!opt.vcd.empty()) m.trace = std::make_unique<WaveTrace>(opt.vcd, g, m.period, m.channels, m.layers);
+    if (m.trace) m.watchdog->tail = m.period;
 }
 
 NetworkModel::~NetworkModel() = default;
@@ -168,13 +175,13 @@ Sink& NetworkModel::sink(size_t k) { return *m_impl->sinks.at(k); }
 
 SimResult NetworkModel::run() {
     Impl& m = *m_impl;
-    // sc_stop() is how a run ends; SystemC's informational message about it is noise here.
-    sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     const auto t0 = std::chrono::steady_clock::now();
     sc_core::sc_start();
     SimResult r;
     r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    r.cycles = uint64_t(sc_core::sc_time_stamp() / m.period);
+    const sc_core::sc_time end =
+        m.watchdog->end_time == sc_core::sc_max_time() ? sc_core::sc_time_stamp() : m.watchdog->end_time;
+    r.cycles = uint64_t(end / m.period);
     if (m.trace) m.trace->close(r.cycles);
     r.deadlocked = m.watchdog->deadlocked;
     r.completed = !r.deadlocked && m.watchdog->finished();

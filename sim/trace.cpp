@@ -1,6 +1,8 @@
 // Waveforms of the SystemC model (trace.hpp).
 #include "sim/trace.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 
 namespace nnsim {
@@ -61,6 +63,7 @@ struct WaveTrace::Impl {
     sc_core::sc_trace_file* tf = nullptr;
     std::unique_ptr<Sampler> sampler;
     std::string vcd, gtkw;
+    double period_ps = 0;
     std::vector<std::string> names;  ///< traced signal names in display order, with GTKWave format flags
 };
 
@@ -75,10 +78,11 @@ WaveTrace::WaveTrace(const std::string& vcd_path, const Graph& g, const sc_core:
     m_impl->gtkw = base + ".gtkw";
     m_impl->tf = sc_core::sc_create_vcd_trace_file(base.c_str());
     m_impl->tf->set_time_unit(1, sc_core::SC_PS);
+    m_impl->period_ps = period.to_seconds() * 1e12;
     m_impl->sampler = std::make_unique<Sampler>("nnsim_wave_sampler", period);
     Sampler& s = *m_impl->sampler;
     sc_core::sc_trace(m_impl->tf, s.clk, "top.clk");
-    m_impl->names.push_back("@28\ntop.clk");
+    m_impl->names.push_back("@28\nSystemC.top.clk");
     for (const auto& c : channels) {
         auto f = std::make_unique<FifoSignals>();
         f->ch = c.get();
@@ -88,12 +92,13 @@ WaveTrace::WaveTrace(const std::string& vcd_path, const Graph& g, const sc_core:
         sc_core::sc_trace(m_impl->tf, f->count, p + "count");
         sc_core::sc_trace(m_impl->tf, f->sample, p + "sample");
         sc_core::sc_trace(m_impl->tf, f->data0, p + "data0");
+        const std::string q = "SystemC." + p;  // SystemC's VCD writer nests every name under scope "SystemC"
         m_impl->names.push_back("-" + c->name());
-        m_impl->names.push_back("@28\n" + p + "wr");
-        m_impl->names.push_back("@28\n" + p + "rd");
-        m_impl->names.push_back("@24\n" + p + "count[31:0]");
-        m_impl->names.push_back("@24\n" + p + "sample[31:0]");
-        m_impl->names.push_back("@420\n" + p + "data0[63:0]");
+        m_impl->names.push_back("@28\n" + q + "wr");
+        m_impl->names.push_back("@28\n" + q + "rd");
+        m_impl->names.push_back("@24\n" + q + "count[31:0]");
+        m_impl->names.push_back("@24\n" + q + "sample[31:0]");
+        m_impl->names.push_back("@420\n" + q + "data0[63:0]");
         s.fifos.push_back(std::move(f));
     }
     for (const auto& l : layers) {
@@ -103,8 +108,8 @@ WaveTrace::WaveTrace(const std::string& vcd_path, const Graph& g, const sc_core:
         sc_core::sc_trace(m_impl->tf, ls->pending, p + "pending");
         sc_core::sc_trace(m_impl->tf, ls->state, p + "state");
         m_impl->names.push_back("-" + l->node().name);
-        m_impl->names.push_back("@24\n" + p + "pending[31:0]");
-        m_impl->names.push_back("@24\n" + p + "state[31:0]");
+        m_impl->names.push_back("@24\nSystemC." + p + "pending[31:0]");
+        m_impl->names.push_back("@24\nSystemC." + p + "state[31:0]");
         s.layers.push_back(std::move(ls));
     }
 }
@@ -114,14 +119,18 @@ WaveTrace::~WaveTrace() {
 }
 
 void WaveTrace::close(uint64_t cycles) {
-    (void)cycles;
     if (m_impl->tf) {
         sc_core::sc_close_vcd_trace_file(m_impl->tf);
         m_impl->tf = nullptr;
     }
+    // GTKWave 3.3 shows 2^-zoom / 200 time units (ps here) per pixel; the wave pane of a 1400-px
+    // window with these pane widths is about 720 px. Show the whole run, 16 to 200 cycles of it.
+    const double shown = double(std::min<uint64_t>(std::max<uint64_t>(cycles + 1, 16), 200)) * m_impl->period_ps;
+    const double zoom = -std::log2(shown * 200.0 / 720.0);
     std::ofstream f(m_impl->gtkw);
-    f << "[dumpfile] \"" << m_impl->vcd << "\"\n[timestart] 0\n[size] 1600 900\n[pos] -1 -1\n"
-      << "*-20.000000 0 -1\n[treeopen] top.\n[sst_width] 250\n[signals_width] 300\n[sst_expanded] 1\n";
+    f << "[dumpfile] \"" << m_impl->vcd << "\"\n[timestart] 0\n[size] 1400 800\n[pos] -1 -1\n"
+      << "*" << zoom << " 0 -1\n[treeopen] SystemC.\n[treeopen] SystemC.top.\n[sst_width] 250\n"
+      << "[signals_width] 300\n[sst_expanded] 1\n";
     for (const auto& n : m_impl->names) f << n << "\n";
 }
 

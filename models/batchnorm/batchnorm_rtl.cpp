@@ -28,11 +28,6 @@ void BatchNormKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::o
     const int sw = std::max(pw + pw_shift, bt.width + bw_shift) + 2;
     emit_core_header(os, spec, "BatchNorm of layer " + n.name + ": scale " + st.to_string() + ", bias " +
                                    bt.to_string() + ", result " + res.to_string() + ".");
-    auto ext = [](const std::string& x, int w, int to, bool sg) {
-        if (to == w) return x;
-        if (sg) return "{{" + std::to_string(to - w) + "{" + x + "[" + std::to_string(w - 1) + "]}}, " + x + "}";
-        return "{" + vconst(to - w, 0) + ", " + x + "}";
-    };
     std::ostringstream b;
     std::vector<std::string> y;
     for (int i = 0; i < spec.out_elems; ++i) {
@@ -40,14 +35,14 @@ void BatchNormKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::o
         const int64_t sr = cast_double(scale[size_t(c)], st);
         const int64_t br = cast_double(bias[size_t(c)], bt);
         const std::string id = "b" + std::to_string(i);
-        b << "    wire [" << pw - 1 << ":0] " << id << "_x = " << ext(elem("in_data", i, in.width), in.width, pw, in.is_signed)
+        b << "    wire [" << pw - 1 << ":0] " << id << "_x = " << extend(elem("in_data", i, in.width), in.width, pw, in.is_signed)
           << ";\n    wire [" << pw - 1 << ":0] " << id << "_p = "
           << (in.is_signed || st.is_signed ? "$signed(" + id + "_x) * $signed(" + vconst(pw, sr) + ")"
                                            : id + "_x * " + vconst(pw, sr))
           << ";\n";
         const bool ps = in.is_signed || st.is_signed;
-        const std::string pe = pw_shift > 0 ? "{" + ext(id + "_p", pw, sw - pw_shift, ps) + ", " + vconst(pw_shift, 0) + "}"
-                                            : ext(id + "_p", pw, sw, ps);
+        const std::string pe = pw_shift > 0 ? "{" + extend(id + "_p", pw, sw - pw_shift, ps) + ", " + vconst(pw_shift, 0) + "}"
+                                            : extend(id + "_p", pw, sw, ps);
         // The bias as a constant already aligned to fs fraction bits.
         const __int128 bal = __int128(br) * (__int128(1) << bw_shift);
         b << "    wire [" << sw - 1 << ":0] " << id << "_s = " << pe << " + " << vconst(sw, int64_t(bal)) << ";\n";

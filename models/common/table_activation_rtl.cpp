@@ -41,9 +41,7 @@ void TableActivationKind::emit_rtl_core(const Node& node, const RtlCoreSpec& spe
     for (int i = 0; i < spec.out_elems; ++i) {
         const std::string e = "e" + std::to_string(i);
         const std::string x = elem("in_data", i, w);
-        const std::string xs = in.is_signed ? "{{" + std::to_string(qw - w) + "{" + x + "[" + std::to_string(w - 1) +
-                                                  "]}}, " + x + "}"
-                                            : "{" + vconst(qw - w, 0) + ", " + x + "}";
+        const std::string xs = extend(x, w, qw, in.is_signed);
         body << "    wire signed [" << qw - 1 << ":0] " << e << "_x = " << xs << ";\n";
         if (s > 0) {
             body << "    wire signed [" << qw - 1 << ":0] " << e << "_b = " << e << "_x + (" << e << "_x[" << qw - 1

@@ -18,16 +18,6 @@
 #include "rtl/verilog_util.hpp"
 
 namespace nnsim {
-namespace {
-
-/// Verilog expression extending `x` (w bits) to `to` bits by its signedness.
-std::string extend(const std::string& x, int w, int to, bool is_signed) {
-    if (to == w) return x;
-    if (is_signed) return "{{" + std::to_string(to - w) + "{" + x + "[" + std::to_string(w - 1) + "]}}, " + x + "}";
-    return "{" + vconst(to - w, 0) + ", " + x + "}";
-}
-
-}  // namespace
 
 void DenseKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ostream& os) const {
     const FixedType& xt = spec.in_types[0];

@@ -38,9 +38,7 @@ std::string LeakyReluKind::rtl_element(std::ostream& os, const Node& node, const
     const int w = in.width;
     const int pw = in.width + pt.width + (in.is_signed != pt.is_signed ? 1 : 0);
     const bool sgn = in.is_signed || pt.is_signed;
-    const std::string xe = in.is_signed ? "{{" + std::to_string(pw - w) + "{" + x + "[" + std::to_string(w - 1) +
-                                              "]}}, " + x + "}"
-                                        : "{" + vconst(pw - w, 0) + ", " + x + "}";
+    const std::string xe = extend(x, w, pw, in.is_signed);
     os << "    wire [" << pw - 1 << ":0] " << uniq << "_xe = " << xe << ";\n";
     os << "    wire [" << pw - 1 << ":0] " << uniq << "_prod = "
        << (sgn ? "$signed(" + uniq + "_xe) * $signed(" + vconst(pw, alpha_raw) + ")"

@@ -21,12 +21,6 @@ int log2_of(int v) {
     return k;
 }
 
-std::string sext(const std::string& x, int w, int to, bool is_signed) {
-    if (to == w) return x;
-    if (is_signed) return "{{" + std::to_string(to - w) + "{" + x + "[" + std::to_string(w - 1) + "]}}, " + x + "}";
-    return "{" + vconst(to - w, 0) + ", " + x + "}";
-}
-
 /// A case-ROM function `name` of `entries` raw values of `width` bits.
 void emit_rom(std::ostream& os, const std::string& name, int width, const std::vector<int64_t>& entries) {
     const int ab = std::max(1, log2_of(int(entries.size())));
@@ -95,8 +89,8 @@ void SoftmaxKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ost
         const FixedType norm{nw, nw - in.frac(), false, RoundMode::kTrn, OverflowMode::kWrap, 0};
         for (int i = 0; i < len; ++i) {
             const std::string d = "d" + std::to_string(i);
-            b << "    wire [" << w << ":0] " << d << "_full = " << sext("mx" + std::to_string(len - 1), w, w + 1, in.is_signed)
-              << " - " << sext(x(i), w, w + 1, in.is_signed) << ";\n";
+            b << "    wire [" << w << ":0] " << d << "_full = " << extend("mx" + std::to_string(len - 1), w, w + 1, in.is_signed)
+              << " - " << extend(x(i), w, w + 1, in.is_signed) << ";\n";
             // Only the top bits index the table.
             const std::string dn = emit_cast(b, d + "_full", SignalType{w + 1, in.frac(), true}, norm, d + "_n");
             idx.push_back(top_bits(b, dn, nw, ne, d + "_i"));
@@ -136,8 +130,8 @@ void SoftmaxKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ost
             while (split * 2 <= cnt - 1) split *= 2;
         const std::string a = tree(lo, split), c = tree(lo + split, cnt - split);
         const std::string id = "ts" + std::to_string(uniq++);
-        t << "    wire [" << acc.width << ":0] " << id << " = " << sext(a, acc.width, acc.width + 1, acc.is_signed) << " + "
-          << sext(c, acc.width, acc.width + 1, acc.is_signed) << ";\n";
+        t << "    wire [" << acc.width << ":0] " << id << " = " << extend(a, acc.width, acc.width + 1, acc.is_signed) << " + "
+          << extend(c, acc.width, acc.width + 1, acc.is_signed) << ";\n";
         return emit_cast(t, id, SignalType{acc.width + 1, acc.frac(), acc.is_signed}, acc, id + "_c");
     };
     const std::string sum = tree(0, len);
@@ -156,8 +150,8 @@ void SoftmaxKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ost
     std::vector<std::string> y;
     for (int i = 0; i < len; ++i) {
         const std::string id = "p" + std::to_string(i);
-        p << "    wire [" << pw - 1 << ":0] " << id << "_a = " << sext("ew" + std::to_string(i), acc.width, pw, acc.is_signed)
-          << ";\n    wire [" << pw - 1 << ":0] " << id << "_b = " << sext("inv", inv_t.width, pw, inv_t.is_signed) << ";\n"
+        p << "    wire [" << pw - 1 << ":0] " << id << "_a = " << extend("ew" + std::to_string(i), acc.width, pw, acc.is_signed)
+          << ";\n    wire [" << pw - 1 << ":0] " << id << "_b = " << extend("inv", inv_t.width, pw, inv_t.is_signed) << ";\n"
           << "    wire [" << pw - 1 << ":0] " << id << " = "
           << (ps ? "$signed(" + id + "_a) * $signed(" + id + "_b)" : id + "_a * " + id + "_b") << ";\n";
         y.push_back(emit_cast(p, id, SignalType{pw, acc.frac() + inv_t.frac(), ps}, res, id + "_c"));

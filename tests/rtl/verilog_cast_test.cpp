@@ -9,14 +9,15 @@
 // nnsim::cast. Needs verilator and yosys on PATH.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -205,7 +206,8 @@ std::string make_module(const std::vector<CastCase>& cases) {
         const CastCase& c = cases[k];
         const std::string in = "in_" + std::to_string(k), out = "out_" + std::to_string(k);
         ports << "    input wire [" << c.from.width - 1 << ":0] " << in << ",\n";
-        ports << "    output wire [" << c.to.width - 1 << ":0] " << out << (k + 1 < cases.size() ? ",\n" : "\n");
+        ports << "    output wire [" << c.to.width - 1 << ":0] " << out;
+        ports << (k + 1 < cases.size() ? ",\n" : "\n");
         body << "    // " << k << ": " << describe(c.from) << " -> " << c.to.to_string() << "\n";
         const std::string src = k % 7 == 3 ? "(" + in + ")" : in;
         const std::string r = emit_cast(body, src, c.from, c.to, "c" + std::to_string(k));
@@ -244,7 +246,9 @@ std::string make_testbench(const std::vector<CastCase>& cases) {
         at += words(cases[k].from.width);
     }
     s << "        top->eval();\n";
-    for (size_t k = 0; k < cases.size(); ++k) s << "        r[" << k << "] = uint64_t(top->out_" << k << ");\n";
+    for (size_t k = 0; k < cases.size(); ++k) {
+        s << "        r[" << k << "] = uint64_t(top->out_" << k << ");\n";
+    }
     s << "        std::fwrite(r.data(), 8, r.size(), out);\n    }\n"
          "    top->final();\n    std::fclose(in);\n    std::fclose(out);\n    return 0;\n}\n";
     return s.str();

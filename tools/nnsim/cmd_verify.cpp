@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -274,7 +275,7 @@ std::vector<std::string> merge_vcd(const std::string& a, const std::string& name
 /// RTL's (the generator names the RTL FIFO wires <fifo>_wr, _rd, _count, _wdata, as the model its
 /// signals top.<fifo>.wr, .rd, .count, .data0), then the layer's shell state on both sides.
 void write_gtkw(const std::string& path, const std::string& dump, const std::vector<std::string>& names,
-                const Graph& g, const std::string& layer) {
+                const Graph& g, const std::string& layer, uint64_t period_ps) {
     auto find = [&](const std::string& prefix, const std::string& suffix) {
         std::string best;
         for (const auto& n : names) {
@@ -286,16 +287,21 @@ void write_gtkw(const std::string& path, const std::string& dump, const std::vec
         }
         return best;
     };
+    // Zoom so that about 40 cycles fill the wave pane: GTKWave shows about 2^(-zoom-8) time units
+    // per pixel (measured with GTKWave 3.3.118) and the pane is about 1,000 pixels wide.
+    int zoom = -8;
+    while (zoom > -60 && std::ldexp(1.0, -zoom - 8) * 1000 < double(40 * period_ps)) --zoom;
     std::ofstream f(path);
     f << "[dumpfile] \"" << fs::absolute(dump).string() << "\"\n[timestart] 0\n[size] 1600 900\n[pos] -1 -1\n"
-      << "*-20.000000 0 -1\n[treeopen] model.\n[treeopen] rtl.\n[sst_width] 250\n[signals_width] 420\n";
-    auto add = [&](const std::string& name) {
+      << "*" << zoom << ".000000 0 -1\n[treeopen] model.\n[treeopen] rtl.\n[sst_width] 250\n[signals_width] 360\n";
+    // One trace, labelled "model <what>" or "rtl <what>" (GTKWave alias syntax +{label} signal).
+    auto add = [&](const std::string& name, const std::string& label) {
         if (name.empty()) return;
-        f << (name.find('[') == std::string::npos ? "@28\n" : "@22\n") << name << "\n";
+        f << (name.find('[') == std::string::npos ? "@28\n" : "@22\n") << "+{" << label << "} " << name << "\n";
     };
-    add(find("model.", ".top.clk"));
-    add(find("rtl.", ".clk"));
-    add(find("rtl.", ".rst"));
+    add(find("model.", ".top.clk"), "model clk");
+    add(find("rtl.", ".clk"), "rtl clk");
+    add(find("rtl.", ".rst"), "rtl rst");
     std::vector<std::string> fifos;
     const Node* n = g.find(layer);
     for (const auto& in : n->inputs) fifos.push_back("fifo_" + in + "__" + layer);
@@ -309,14 +315,15 @@ void write_gtkw(const std::string& path, const std::string& dump, const std::vec
     for (const auto& fifo : fifos) {
         f << "-" << fifo << " (model / RTL)\n";
         for (const auto& p : kPairs) {
-            add(find("model.", "." + fifo + "." + p.first));
-            add(find("rtl.", "." + fifo + p.second));
+            add(find("model.", "." + fifo + "." + p.first), std::string("model ") + p.first);
+            add(find("rtl.", "." + fifo + p.second), std::string("rtl ") + (p.second + 1));
         }
     }
     f << "-" << layer << " shell (model / RTL)\n";
-    add(find("model.", "." + layer + ".pending"));
-    add(find("model.", "." + layer + ".state"));
-    for (const char* s : {".accept", ".pop", ".q_count", ".skid_count"}) add(find("rtl.", "." + verilog_name(layer) + s));
+    add(find("model.", "." + layer + ".pending"), "model pending");
+    add(find("model.", "." + layer + ".state"), "model state");
+    for (const char* s : {"accept", "pop", "q_count", "skid_count"})
+        add(find("rtl.", "." + verilog_name(layer) + "." + s), std::string("rtl ") + s);
     if (!f.flush()) throw UserError(path + ": cannot write");
 }
 
@@ -510,15 +517,17 @@ int cmd_verify(const VerifyArgs& a) {
             }
             if (rtl_vcd != rtl_wave) fs::remove(rtl_vcd, ec);
             view = base.string() + "_verify.gtkw";
-            write_gtkw(view, dump, names, g, g.nodes.front().name);
+            write_gtkw(view, dump, names, g, g.nodes.front().name, st.period_ps);
         }
     }
 
     if (first.cycle != UINT64_MAX) {
-        std::printf("%s%llu: %s\n", where.c_str(), (unsigned long long)first.cycle, first.text.c_str());
+        std::string waves;
         if (!a.vcd.empty())
-            std::printf("  waveforms: RTL %s, model %s%s\n", rtl_wave.c_str(), model_wave.c_str(),
-                        view.empty() ? "" : (", side by side: gtkwave " + view).c_str());
+            waves = "; waveforms: RTL " + rtl_wave + ", model " + model_wave +
+                    (view.empty() ? "" : ", side by side: gtkwave " + view);
+        std::printf("%s%llu: %s%s\n", where.c_str(), (unsigned long long)first.cycle, first.text.c_str(),
+                    waves.c_str());
         return 1;
     }
     if (!h.completed) {
