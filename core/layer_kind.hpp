@@ -100,6 +100,19 @@ struct Timing {
 
 struct RtlCoreSpec;  // rtl/verilog_util.hpp
 
+/// FPGA resources of one layer or a whole design (7-series cells: DSP48E1, LUT1..6, FDRE/FDSE, RAMB18).
+struct Resources {
+    double dsp = 0;    ///< DSP48E1 slices
+    double lut = 0;    ///< LUTs (LUT1..LUT6 counted as one each, LUTRAM included)
+    double ff = 0;     ///< flip-flops
+    double bram18 = 0; ///< 18 Kb block RAMs (a RAMB36 counts as two)
+    double uram = 0;   ///< UltraRAM blocks (not used by the xc7 flow)
+    Resources& operator+=(const Resources& o) {
+        dsp += o.dsp, lut += o.lut, ff += o.ff, bram18 += o.bram18, uram += o.uram;
+        return *this;
+    }
+};
+
 /// Input information handed to a kind when it validates or compiles a node.
 struct NodeInputs {
     std::vector<Shape> shapes;     ///< shape of each input tensor
@@ -145,6 +158,12 @@ class LayerKind {
     }
     /// The layer's II and latency for its configuration (reuse factor, strategy, io type, shapes).
     virtual Timing timing(const Node& node, const NodeInputs& in, IoType io) const = 0;
+    /// Estimated resources of the layer's generated RTL (core and timing shell) for its configuration,
+    /// calibrated against Yosys synth_xilinx -family xc7 (docs/resources.md). Default: none known.
+    virtual Resources estimate(const Node& node, const NodeInputs& in, IoType io) const {
+        (void)node, (void)in, (void)io;
+        return {};
+    }
     /// Write the layer's core as a Verilog module following `spec` (rtl/verilog_util.hpp): the datapath
     /// with exactly timing().latency cycles from in_valid to out_valid, bit-exact with compile().
     /// Kinds without an RTL implementation keep this default, which reports a UserError.

@@ -2,6 +2,7 @@
 #include "rtl/verilator_harness.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -416,11 +417,12 @@ std::vector<std::string> base_flags(const RtlDesign& d, int jobs) {
             "OPT_FAST=-O1 OPT_GLOBAL=-O2 OPT_SLOW=-O1", "--top-module", d.top};
 }
 
-/// Flags of a waveform variant. Tracing stops below the layer wrappers' FIFO and shell signals (the
-/// cores' product wires would make the dump enormous, toolchain.md §10) but keeps wide data buses.
+/// Flags of a waveform variant. Tracing covers the top (ports, FIFO wires) and the layer wrappers and
+/// FIFO instances below it (level 2) but not the cores inside the wrappers: their product wires would
+/// make both the build and the dump enormous (toolchain.md §10). Wide data buses are kept.
 std::vector<std::string> wave_flags(WaveFormat w) {
     if (w == WaveFormat::kNone) return {};
-    return {w == WaveFormat::kFst ? "--trace-fst" : "--trace", "--trace-depth", "3", "--trace-max-width", "65536"};
+    return {w == WaveFormat::kFst ? "--trace-fst" : "--trace", "--trace-depth", "2", "--trace-max-width", "65536"};
 }
 
 bool executable_in_path(const std::string& name) {
@@ -443,6 +445,19 @@ std::string tail_lines(const std::string& path, size_t n) {
     std::string s;
     for (const auto& x : lines) s += (s.empty() ? "" : "\n") + ("  " + x);
     return s;
+}
+
+/// Remove <obj>.tmp-<pid> folders of builds whose process no longer exists (killed or crashed).
+void remove_abandoned_builds(const std::string& obj) {
+    const fs::path parent = fs::path(obj).parent_path();
+    const std::string prefix = fs::path(obj).filename().string() + ".tmp-";
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(parent, ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind(prefix, 0) != 0) continue;
+        const long pid = std::atol(name.c_str() + prefix.size());
+        if (pid > 0 && kill(pid_t(pid), 0) != 0 && errno == ESRCH) fs::remove_all(e.path(), ec);
+    }
 }
 
 }  // namespace
@@ -548,6 +563,7 @@ void build_verilated(VerilatedBuild& b) {
     const std::string obj = fs::path(b.exe).parent_path().string();
     const std::string tmp = obj + ".tmp-" + std::to_string(getpid());
     std::error_code ec;
+    remove_abandoned_builds(obj);
     fs::remove_all(tmp, ec);
     fs::create_directories(tmp, ec);
     if (ec) throw UserError(tmp + ": cannot create: " + ec.message());
