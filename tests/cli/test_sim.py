@@ -125,6 +125,16 @@ class SimContracts(unittest.TestCase):
                 problems += p
         self.assertEqual(problems, [], "\n".join(problems))
 
+    def test_no_progress_is_reported_not_hung(self):
+        # An output that is (practically) never ready: nothing moves while work is pending. The run
+        # must stop within the bound, exit 3 and name the waiting modules and the full FIFOs.
+        r = nets.run("sim", "--net", nets.KERAS_3LAYER, "--samples", "50", "--ready-ratio", "0.000001",
+                     "--deadlock-cycles", "400", check=False)
+        self.assertEqual(r.returncode, 3, r.stdout + r.stderr)
+        self.assertIn("nnsim: deadlock: no transfer for 400 cycles", r.stderr)
+        self.assertIn("output_softmax_softmax waits for space in full FIFO fifo_output_softmax_softmax__out", r.stderr)
+        self.assertIn("FIFO fifo_input_1__fc1_relu is full (2)", r.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
