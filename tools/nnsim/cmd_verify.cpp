@@ -297,7 +297,8 @@ void write_gtkw(const std::string& path, const std::string& dump, const std::vec
     // One trace, labelled "model <what>" or "rtl <what>" (GTKWave alias syntax +{label} signal).
     auto add = [&](const std::string& name, const std::string& label) {
         if (name.empty()) return;
-        f << (name.find('[') == std::string::npos ? "@28\n" : "@22\n") << "+{" << label << "} " << name << "\n";
+        const bool bit = name.find('[') == std::string::npos, value = label == "model data0";
+        f << (bit ? "@28\n" : value ? "@420\n" : "@22\n") << "+{" << label << "} " << name << "\n";
     };
     add(find("model.", ".top.clk"), "model clk");
     add(find("rtl.", ".clk"), "rtl clk");
