@@ -5,11 +5,11 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <random>
 
 #include "core/datafile.hpp"
 #include "core/diag.hpp"
 #include "core/evaluator.hpp"
+#include "core/samples.hpp"
 #include "tools/nnsim/commands.hpp"
 
 namespace nnsim {
@@ -58,21 +58,9 @@ std::vector<double> gather_outputs(const Evaluator& ev, bool fixed) {
 int cmd_run(const RunArgs& a) {
     Graph g = load_for_command(a.net);
     Evaluator ev(g);
-    size_t in_cols = 0;
-    for (size_t k = 0; k < g.inputs.size(); ++k) in_cols += ev.input_size(k);
-    std::vector<std::vector<double>> samples;
-    if (!a.input.empty()) {
-        samples = read_data_file(a.input, in_cols);
-    } else if (a.random_samples > 0) {
-        std::mt19937_64 rng(a.seed);
-        std::normal_distribution<double> normal(0.0, 1.0);
-        samples.assign(size_t(a.random_samples), std::vector<double>(in_cols));
-        for (auto& s : samples)
-            for (auto& v : s) v = normal(rng);
-    } else {
-        throw UserError("run: give --input FILE or --random-samples N");
-    }
-    if (a.samples > 0 && size_t(a.samples) < samples.size()) samples.resize(size_t(a.samples));
+    if (a.input.empty() && a.random_samples <= 0) throw UserError("run: give --input FILE or --random-samples N");
+    const auto samples =
+        make_samples(a.input, a.input.empty() ? a.random_samples : a.samples, a.seed, sample_columns(ev));
     size_t out_cols = 0;
     for (size_t idx : ev.output_nodes()) out_cols += ev.node_size(idx);
     std::vector<std::vector<double>> reference;

@@ -5,11 +5,11 @@
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <random>
 
 #include "core/datafile.hpp"
 #include "core/diag.hpp"
 #include "core/evaluator.hpp"
+#include "core/samples.hpp"
 #include "core/timing_model.hpp"
 #include "sim/network_sim.hpp"
 #include "tools/nnsim/commands.hpp"
@@ -31,30 +31,12 @@ int cmd_sim(const SimArgs& a) {
     if (!(a.input_ratio > 0 && a.input_ratio <= 1)) throw UserError("--input-ratio: must be in (0, 1]");
     if (!(a.ready_ratio > 0 && a.ready_ratio <= 1)) throw UserError("--ready-ratio: must be in (0, 1]");
     Evaluator ev(g);
-    size_t in_cols = 0;
-    for (size_t k = 0; k < g.inputs.size(); ++k) in_cols += ev.input_size(k);
-    std::vector<std::vector<double>> samples;
-    if (!a.input.empty()) {
-        samples = read_data_file(a.input, in_cols);
-        if (a.samples > 0 && size_t(a.samples) < samples.size()) samples.resize(size_t(a.samples));
-    } else {
-        if (a.samples <= 0) throw UserError("--samples: must be a positive integer");
-        std::mt19937_64 rng(a.seed);
-        std::normal_distribution<double> normal(0.0, 1.0);
-        samples.assign(size_t(a.samples), std::vector<double>(in_cols));
-        for (auto& s : samples)
-            for (auto& v : s) v = normal(rng);
-    }
+    const auto samples = make_samples(a.input, a.samples, a.seed, sample_columns(ev));
     // Quantize the inputs and compute the expected outputs with the untimed evaluator.
-    std::vector<std::vector<std::vector<int64_t>>> raw(g.inputs.size());
+    const auto raw = quantize_samples(ev, samples);
     std::vector<std::vector<std::vector<int64_t>>> expected(ev.output_nodes().size());
-    for (const auto& s : samples) {
-        size_t off = 0;
-        for (size_t k = 0; k < g.inputs.size(); ++k) {
-            ev.set_input(k, s.data() + off);
-            raw[k].push_back(ev.input_raw(k));
-            off += ev.input_size(k);
-        }
+    for (size_t s = 0; s < samples.size(); ++s) {
+        for (size_t k = 0; k < raw.size(); ++k) ev.set_input_raw(k, raw[k][s].data());
         ev.run(false);
         for (size_t o = 0; o < ev.output_nodes().size(); ++o) expected[o].push_back(ev.node_raw(ev.output_nodes()[o]));
     }
