@@ -5,6 +5,9 @@
 #include "core/layer_kind.hpp"
 #include "core/precision.hpp"
 #include "core/validate.hpp"
+
+#include <cstdlib>
+#include <spdlog/spdlog.h>
 #include "models/batchnorm/fuse_batchnorm.hpp"
 
 namespace nnsim {
@@ -38,6 +41,23 @@ void apply_overrides(Graph& g, const Overrides& o) {
         if (o.io_type == "io_parallel") g.io_type = IoType::kParallel;
         else if (o.io_type == "io_stream") g.io_type = IoType::kStream;
         else throw UserError("--io-type: expected io_parallel or io_stream, got '" + o.io_type + "'");
+    }
+    if (o.reuse_factor != 0) {
+        // As hls4ml: where the global value is not valid for a layer under Resource, take the closest
+        // valid one (and say so), rather than failing the whole network.
+        for (auto& n : g.nodes) {
+            if (n.strategy != Strategy::kResource) continue;
+            const std::vector<int> valid = n.kind->valid_reuse_factors(n, node_inputs(g, n));
+            if (valid.size() <= 1) continue;
+            int best = valid[0];
+            for (int v : valid)
+                if (std::abs(v - o.reuse_factor) < std::abs(best - o.reuse_factor)) best = v;
+            if (best != o.reuse_factor) {
+                spdlog::warn("layer {}: reuse factor {} is not valid under Resource; using {}", n.name,
+                             o.reuse_factor, best);
+                n.reuse_factor = best;
+            }
+        }
     }
     if (o.fifo_depth != 0) {
         if (o.fifo_depth < 0) throw UserError("--fifo-depth: must be a positive integer, got " +

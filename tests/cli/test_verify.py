@@ -8,10 +8,15 @@
   - mutations of the RTL (hidden flag --rtl-dir: verify a hand-edited copy of the generated Verilog) are
     caught: (a) one pipeline register on a layer output moves a handshake by one cycle, (b) a rounding
     mode flipped on the RTL side only changes an output word. verify exits 1 and names the first
-    differing sample, word and cycle."""
+    differing sample, word and cycle.
+Verilator builds are content-addressed, so the runs work in a cache folder kept between test runs
+(NNSIM_VERIFY_CACHE, default verify_cache/ beside the nnsim binary; folders a full run did not use are
+pruned at its end): a rerun with an unchanged generator and harness rebuilds nothing. The build and
+rebuild checks use a fresh --work folder of their own."""
 import concurrent.futures
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -21,7 +26,11 @@ import unittest
 
 import nets
 
+KERAS_3LAYER = os.path.abspath(nets.KERAS_3LAYER)  # verify runs in CACHE
 STALLS = ["--input-ratio", "0.6", "--ready-ratio", "0.4", "--stall-seed", "7"]
+CACHE = os.environ.get("NNSIM_VERIFY_CACHE") or os.path.join(os.path.dirname(os.path.abspath(nets.NNSIM)),
+                                                              "verify_cache")
+FOLDER = re.compile(r"(?:building with Verilator in|reusing Verilator build) (\S+)")
 SUCCESS = re.compile(r"^verify: (\S+): (\d+) samples, (\d+) output words and (\d+) handshake cycles identical "
                      r"\(RTL vs model\)$", re.M)
 
@@ -75,21 +84,36 @@ class Verify(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="nnsim_verify_")
+        os.makedirs(CACHE, exist_ok=True)
+        cls.used = set()
+        cls.ran = 0
         cls.nets = {}
         for kind in nets.KINDS:
             name = kind.replace(":", "_")
             cls.nets[kind] = nets.write_json(os.path.join(cls.tmp, name + ".json"), nets.kind_net(kind))
 
+    def setUp(self):
+        type(self).ran += 1
+
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp, ignore_errors=True)
+        # Prune the cache only after a full run (a single test uses only a few of the folders).
+        work = os.path.join(CACHE, "nnsim_work")
+        if cls.ran == len([m for m in dir(cls) if m.startswith("test_")]) and os.path.isdir(work):
+            for d in os.listdir(work):
+                if os.path.join(work, d) not in cls.used:
+                    shutil.rmtree(os.path.join(work, d), ignore_errors=True)
 
-    def verify(self, *args, cwd=None):
-        """Run `nnsim verify` in the test folder (its nnsim_work/ lives there); returns (exit, output, seconds)."""
+    def verify(self, *args):
+        """Run `nnsim verify` in the cache folder (its nnsim_work/ lives there); returns (exit, output, seconds)."""
         t0 = time.monotonic()
-        r = subprocess.run([nets.NNSIM, "verify", *args], capture_output=True, text=True, timeout=900,
-                           cwd=cwd or self.tmp)
-        return r.returncode, r.stdout + r.stderr, time.monotonic() - t0
+        r = subprocess.run([nets.NNSIM, "verify", *args], capture_output=True, text=True, timeout=900, cwd=CACHE)
+        out = r.stdout + r.stderr
+        m = FOLDER.search(out)
+        if m:
+            self.used.add(m.group(1))
+        return r.returncode, out, time.monotonic() - t0
 
     def assert_verified(self, out, rc, samples, words=None):
         self.assertEqual(rc, 0, out)
@@ -103,17 +127,17 @@ class Verify(unittest.TestCase):
 
     def test_keras_3layer_and_build_reuse(self):
         # Cold (or cached from an earlier run) build, then certainly reused.
-        rc, out, first = self.verify("--net", nets.KERAS_3LAYER, "--samples", "100")
+        rc, out, first = self.verify("--net", KERAS_3LAYER, "--samples", "100")
         self.assert_verified(out, rc, 100, 500)
         self.assertTrue("building with Verilator" in out or "reusing Verilator build" in out, out)
-        rc, out2, second = self.verify("--net", nets.KERAS_3LAYER, "--samples", "100")
+        rc, out2, second = self.verify("--net", KERAS_3LAYER, "--samples", "100")
         self.assert_verified(out2, rc, 100, 500)
         self.assertIn("reusing Verilator build", out2)
         if "building with Verilator" in out:
             self.assertLess(second, first / 3, f"reused run took {second:.1f} s, the build {first:.1f} s")
         self.assertLess(second, 10, out2)
         # The same design under back-pressure: same build, every cycle still identical.
-        rc, out, _ = self.verify("--net", nets.KERAS_3LAYER, "--samples", "100", *STALLS)
+        rc, out, _ = self.verify("--net", KERAS_3LAYER, "--samples", "100", *STALLS)
         self.assert_verified(out, rc, 100, 500)
         self.assertIn("reusing Verilator build", out)
 
@@ -124,9 +148,15 @@ class Verify(unittest.TestCase):
             kind, stalled = job
             rc, out, _ = self.verify("--net", self.nets[kind], "--samples", "40", "--seed", "3",
                                      *(STALLS if stalled else []))
-            m = SUCCESS.search(out)
+            m, folder = SUCCESS.search(out), FOLDER.search(out)
             if rc != 0 or not m or int(m.group(2)) != 40:
                 return f"{kind}{' (stalls)' if stalled else ''}: exit {rc}: {out.strip()}"
+            # Default work folders are named <network>-<16 hex digits of the design hash>.
+            if not folder or not re.match(r"^t_%s-[0-9a-f]{16}$" % kind.replace(":", "_"),
+                                       os.path.basename(folder.group(1))):
+                return f"{kind}: unexpected work folder in: {out.strip()}"
+            if stalled and "reusing Verilator build" not in out:
+                return f"{kind}: the stalled run rebuilt the same design: {out.strip()}"
             return None
 
         # Unstalled runs first so that each build happens once; the stalled run of a kind reuses it.
@@ -146,6 +176,29 @@ class Verify(unittest.TestCase):
                 rc, out, _ = self.verify("--net", dense, "--samples", "30", *cfg, *stalls)
                 self.assert_verified(out, rc, 30, 30 * 6)
 
+    def test_narrow_ports_and_input_file(self):
+        # Ports of up to 64 bits are integers in Verilated C++ (8, 16, 32 and 64-bit types), wider ones
+        # VlWide arrays: 3 x 16 = 48-bit input (uint64_t), 2 x 16 = 32-bit output (uint32_t); at 8 bits,
+        # 1 x 8 = 8-bit ports (uint8_t) and 3 x 8 = 24 bits.
+        rng = random.Random(4)
+        paths = []
+        for i, (n_in, n_out, precision) in enumerate(((3, 2, None), (1, 1, "fixed<8,3>"), (3, 2, "fixed<8,3>"))):
+            net = {"format": "nnsim-network", "name": f"t_narrow{i}", "inputs": [{"name": "x", "shape": [n_in]}],
+                   "layers": [nets.dense_layer(rng, "fc", n_in, n_out)]}
+            path = nets.write_json(os.path.join(self.tmp, f"narrow_{i}.json"), net)
+            paths.append(path)
+            extra = ["--precision", precision] if precision else []
+            rc, out, _ = self.verify("--net", path, "--samples", "50", *extra, *STALLS)
+            self.assert_verified(out, rc, 50, 50 * n_out)
+        # Samples from a file (the hls4ml testbench format), limited by --samples.
+        data = os.path.join(self.tmp, "narrow_input.dat")
+        with open(data, "w") as f:
+            for i in range(12):
+                f.write(" ".join(str(round(rng.uniform(-4, 4), 4)) for _ in range(3)) + "\n")
+        rc, out, _ = self.verify("--net", paths[0], "--input", data, "--samples", "9")
+        self.assert_verified(out, rc, 9, 18)
+        self.assertIn("reusing Verilator build", out)
+
     def test_changed_design_rebuilds_and_work_folder(self):
         work = os.path.join(self.tmp, "work_relu")
         args = ["--net", self.nets["relu"], "--samples", "10", "--work", work]
@@ -160,11 +213,6 @@ class Verify(unittest.TestCase):
         rc, out, _ = self.verify(*args, "--reuse-factor", "2")
         self.assert_verified(out, rc, 10)
         self.assertIn("building with Verilator", out)
-        # Default folders are named by hash: both designs keep their builds side by side.
-        rc, out, _ = self.verify("--net", self.nets["relu"], "--samples", "10", "--reuse-factor", "2")
-        self.assert_verified(out, rc, 10)
-        folder = re.search(r"(?:building with Verilator in|reusing Verilator build) (\S+)", out).group(1)
-        self.assertRegex(os.path.basename(folder), r"^t_relu-[0-9a-f]{16}$")
 
     def test_waveforms(self):
         wave_dir = os.path.join(self.tmp, "waves")
@@ -180,6 +228,15 @@ class Verify(unittest.TestCase):
         missing = [s for s in shown if s not in merged]
         self.assertEqual(missing, [], f"signals of the view missing from the merged dump: {missing}")
         self.assertTrue(any(s.startswith("model.") for s in shown) and any(s.startswith("rtl.") for s in shown))
+        # FST: the RTL's waveform and the merged one (a separate cached build variant).
+        fst_dir = os.path.join(self.tmp, "waves_fst")
+        rc, out, _ = self.verify("--net", self.nets["relu"], "--samples", "5", "--vcd", fst_dir, "--fst")
+        self.assert_verified(out, rc, 5)
+        for suffix in ("_rtl.fst", "_model.vcd", "_verify.fst", "_verify.gtkw"):
+            path = os.path.join(fst_dir, "t_relu" + suffix)
+            self.assertTrue(os.path.getsize(path) > 0, path)
+        with open(os.path.join(fst_dir, "t_relu_verify.gtkw")) as f:
+            self.assertIn("t_relu_verify.fst", f.read())
 
     def test_mutation_pipeline_register(self):
         net = self.nets["dense"]

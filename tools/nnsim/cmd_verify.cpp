@@ -8,21 +8,26 @@
 // background thread while the SystemC model runs in this one (one elaboration per process); run the
 // testbench on the same quantized samples and patterns; compare. With --vcd DIR both waveforms go
 // to DIR, merged into one VCD with a GTKWave view of one layer's FIFOs, model next to RTL.
+//
+// Hidden flag --rtl-dir DIR (not in --help, for mutation tests and for trying a hand edit): verify the
+// Verilog files of DIR instead of freshly generated ones. DIR must hold every file the generator
+// writes for the network (same names; the generator still supplies the top's name and port widths);
+// extra .v/.sv files in DIR are compiled too. Start from `nnsim gen` or <work folder>/rtl.
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <map>
-#include <random>
 #include <sstream>
 
-#include "core/datafile.hpp"
 #include "core/diag.hpp"
 #include "core/evaluator.hpp"
+#include "core/samples.hpp"
 #include "core/timing_model.hpp"
 #include "rtl/generator.hpp"
 #include "rtl/verilator_harness.hpp"
@@ -34,34 +39,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// The samples of `nnsim sim` (same file reading, same RNG and seed semantics), quantized.
+/// The samples of `nnsim sim` (core/samples.hpp: same file reading, same seeded RNG), quantized.
 std::vector<std::vector<std::vector<int64_t>>> quantized_samples(const Graph& g, const VerifyArgs& a, size_t& n) {
     Evaluator ev(g);
-    size_t in_cols = 0;
-    for (size_t k = 0; k < g.inputs.size(); ++k) in_cols += ev.input_size(k);
-    std::vector<std::vector<double>> samples;
-    if (!a.input.empty()) {
-        samples = read_data_file(a.input, in_cols);
-        if (a.samples > 0 && size_t(a.samples) < samples.size()) samples.resize(size_t(a.samples));
-    } else {
-        if (a.samples <= 0) throw UserError("--samples: must be a positive integer");
-        std::mt19937_64 rng(a.seed);
-        std::normal_distribution<double> normal(0.0, 1.0);
-        samples.assign(size_t(a.samples), std::vector<double>(in_cols));
-        for (auto& s : samples)
-            for (auto& v : s) v = normal(rng);
-    }
-    std::vector<std::vector<std::vector<int64_t>>> raw(g.inputs.size());
-    for (const auto& s : samples) {
-        size_t off = 0;
-        for (size_t k = 0; k < g.inputs.size(); ++k) {
-            ev.set_input(k, s.data() + off);
-            raw[k].push_back(ev.input_raw(k));
-            off += ev.input_size(k);
-        }
-    }
+    const auto samples = make_samples(a.input, a.samples, a.seed, sample_columns(ev));
     n = samples.size();
-    return raw;
+    return quantize_samples(ev, samples);
 }
 
 /// The design to verify: generated into a scratch folder (removed by the caller), or, with
@@ -328,11 +311,67 @@ void write_gtkw(const std::string& path, const std::string& dump, const std::vec
     if (!f.flush()) throw UserError(path + ": cannot write");
 }
 
-/// The first difference between the model and the RTL, by cycle.
-struct Mismatch {
-    uint64_t cycle = UINT64_MAX;
-    std::string text;
-    void offer(uint64_t c, const std::string& t) {
+/// How samples map onto AXI-Stream beats (one beat per sample for every 1-D io_parallel or
+/// io_stream tensor the generator supports; the general case is kept for multi-beat tensors).
+struct BeatLayout {
+    std::vector<size_t> in_beats;      ///< beats per sample of each input
+    std::vector<size_t> in_per_beat;   ///< elements per beat of each input
+    std::vector<size_t> out_beats;     ///< beats per sample of each output
+    std::vector<size_t> out_per_beat;  ///< elements per beat of each output
+};
+
+BeatLayout beat_layout(const Graph& g, const RtlDesign& d) {
+    BeatLayout l;
+    for (size_t k = 0; k < g.inputs.size(); ++k) {
+        const size_t elems = size_t(shape_size(g.inputs[k].shape));
+        l.in_per_beat.push_back(size_t(std::max(1, d.input_widths[k] / g.inputs[k].precision.width)));
+        l.in_beats.push_back((elems + l.in_per_beat[k] - 1) / l.in_per_beat[k]);
+    }
+    for (size_t o = 0; o < g.outputs.size(); ++o) {
+        const Node* node = g.find(g.outputs[o]);
+        const size_t elems = size_t(shape_size(node->shape));
+        l.out_per_beat.push_back(size_t(std::max(1, d.output_widths[o] / node->type("result").width)));
+        l.out_beats.push_back((elems + l.out_per_beat[o] - 1) / l.out_per_beat[o]);
+    }
+    return l;
+}
+
+/// The testbench's stimulus: the quantized samples packed into beats, the model's patterns.
+HarnessStimulus stimulus(const Graph& g, const RtlDesign& d, const BeatLayout& l,
+                         const std::vector<std::vector<std::vector<int64_t>>>& raw, size_t n, const SimOptions& opt) {
+    HarnessStimulus st;
+    st.input_pattern = opt.input_pattern;
+    st.output_pattern = opt.output_pattern;
+    st.period_ps = uint64_t(std::llround(g.clock_period_ns * 1000));
+    for (size_t k = 0; k < g.inputs.size(); ++k) {
+        const int e = g.inputs[k].precision.width;
+        const size_t per = l.in_per_beat[k], elems = raw[k].empty() ? 0 : raw[k][0].size();
+        st.input_beats.emplace_back();
+        st.input_last.emplace_back();
+        for (size_t s = 0; s < n; ++s)
+            for (size_t b = 0; b < l.in_beats[k]; ++b) {
+                st.input_beats[k].push_back(
+                    pack_beat(raw[k][s], b * per, std::min(per, elems - b * per), e, d.input_widths[k]));
+                st.input_last[k].push_back(b + 1 == l.in_beats[k]);
+            }
+    }
+    for (size_t o = 0; o < g.outputs.size(); ++o) st.output_beats.push_back(n * l.out_beats[o]);
+    // After the last expected beat, run long enough for a spurious extra one to show up.
+    const NetworkTiming nt = analyze_timing(g);
+    st.drain_cycles = 64 + uint64_t(double(2 * (nt.latency + nt.ii)) /
+                                    std::min(opt.input_pattern.ratio, opt.output_pattern.ratio));
+    return st;
+}
+
+/// The result of comparing the RTL's handshakes with the model's.
+struct Comparison {
+    uint64_t cycle = UINT64_MAX;  ///< cycle of the first difference (UINT64_MAX: none)
+    std::string text;             ///< what differs there
+    size_t words = 0;             ///< output words found identical
+    size_t handshakes = 0;        ///< handshake cycles found identical (inputs and outputs)
+
+    /// Keep the earliest difference.
+    void differ(uint64_t c, const std::string& t) {
         if (c < cycle) cycle = c, text = t;
     }
 };
@@ -344,6 +383,105 @@ std::string hex_of(int64_t v, int width) {
     return b;
 }
 
+std::string cycle_of(const std::vector<uint64_t>& v, size_t i) {
+    return i < v.size() ? "cycle " + std::to_string(v[i]) : std::string("never");
+}
+
+/// Every input handshake of the first input (the one the model records), every output handshake
+/// and every output word, sample by sample; the earliest difference wins.
+Comparison compare(const Graph& g, const BeatLayout& l, const SimResult& r, const HarnessResult& h,
+                   uint64_t hang_cycles) {
+    Comparison c;
+    if (!h.input_cycles.empty() && l.in_beats[0] == 1) {
+        const auto& rc = h.input_cycles[0];
+        const auto& mc = r.input_cycles;
+        for (size_t s = 0; s < std::max(rc.size(), mc.size()); ++s) {
+            if (s < rc.size() && s < mc.size() && rc[s] == mc[s]) {
+                ++c.handshakes;
+                continue;
+            }
+            c.differ(std::min(s < rc.size() ? rc[s] : UINT64_MAX, s < mc.size() ? mc[s] : UINT64_MAX),
+                     "input " + g.inputs[0].name + " sample " + std::to_string(s) + " accepted: RTL " +
+                         cycle_of(rc, s) + ", model " + cycle_of(mc, s));
+            break;
+        }
+    }
+    for (size_t o = 0; o < g.outputs.size(); ++o) {
+        const FixedType t = g.find(g.outputs[o])->type("result");
+        const size_t beats = l.out_beats[o], per = l.out_per_beat[o];
+        const size_t rtl_samples = h.output_cycles[o].size() / beats;
+        const auto& mv = r.outputs[o];
+        const auto& mc = r.output_handshakes[o];
+        const std::string what = "output " + g.outputs[o] + " sample ";
+        for (size_t s = 0; s < std::max(rtl_samples, mv.size()); ++s) {
+            if (s >= rtl_samples) {
+                const std::string why =
+                    h.hung ? "no handshake for " + std::to_string(hang_cycles) + " cycles" : "stopped";
+                c.differ(mc[s], what + std::to_string(s) + ": the model delivered it in cycle " +
+                                    std::to_string(mc[s]) + ", the RTL never did (" + why + " after cycle " +
+                                    std::to_string(h.cycles) + ")");
+                break;
+            }
+            const uint64_t rc = h.output_cycles[o][s * beats + beats - 1];  // a sample's last beat
+            if (s >= mv.size()) {
+                c.differ(rc, what + std::to_string(s) + ": the RTL delivered an extra sample in cycle " +
+                                 std::to_string(rc) + ", the model only " + std::to_string(mv.size()));
+                break;
+            }
+            bool same = true;
+            for (size_t i = 0; i < mv[s].size() && same; ++i) {
+                const int64_t v = unpack_element(h.output_data[o][s * beats + i / per], i % per, t.width, t.is_signed);
+                if (v == mv[s][i]) continue;
+                c.differ(std::min(rc, mc[s]), what + std::to_string(s) + " word " + std::to_string(i) + ": RTL " +
+                                                  std::to_string(v) + " (" + hex_of(v, t.width) + ", cycle " +
+                                                  std::to_string(rc) + "), model " + std::to_string(mv[s][i]) + " (" +
+                                                  hex_of(mv[s][i], t.width) + ", cycle " + std::to_string(mc[s]) + ")");
+                same = false;
+            }
+            if (same && rc != mc[s]) {
+                c.differ(std::min(rc, mc[s]), what + std::to_string(s) + " handshake: RTL in cycle " +
+                                                  std::to_string(rc) + ", model in cycle " + std::to_string(mc[s]) +
+                                                  " (words identical)");
+                same = false;
+            }
+            if (!same) break;
+            c.words += mv[s].size();
+            ++c.handshakes;
+        }
+        if (h.output_cycles[o].size() % beats != 0)
+            c.differ(h.output_cycles[o].back(), what + std::to_string(rtl_samples) + ": incomplete in the RTL");
+    }
+    return c;
+}
+
+/// Merge the model's and the RTL's waveforms into <base>_verify.vcd (or .fst) and write the GTKWave
+/// view <base>_verify.gtkw of the first layer; returns the view, or "" when the FST tools are missing.
+std::string waveform_view(const Graph& g, const std::string& base, const std::string& model_wave,
+                          const std::string& rtl_wave, bool fst, uint64_t period_ps) {
+    std::error_code ec;
+    std::string rtl_vcd = rtl_wave;
+    if (fst) {  // the merge reads VCD: convert, merge, convert back
+        rtl_vcd = base + "_rtl.tmp.vcd";
+        if (run_program({"fst2vcd", "-f", rtl_wave, "-o", rtl_vcd}, "/dev/null") != 0) {
+            fs::remove(rtl_vcd, ec);
+            return "";
+        }
+    }
+    const std::string merged = base + "_verify.vcd";
+    const auto names = merge_vcd(model_wave, "model", rtl_vcd, "rtl", merged);
+    std::string dump = merged;
+    if (fst) {
+        fs::remove(rtl_vcd, ec);
+        if (run_program({"vcd2fst", merged, base + "_verify.fst"}, "/dev/null") == 0) {
+            dump = base + "_verify.fst";
+            fs::remove(merged, ec);
+        }
+    }
+    const std::string view = base + "_verify.gtkw";
+    write_gtkw(view, dump, names, g, g.nodes.front().name, period_ps);
+    return view;
+}
+
 }  // namespace
 
 int cmd_verify(const VerifyArgs& a) {
@@ -352,33 +490,31 @@ int cmd_verify(const VerifyArgs& a) {
     if (!(a.ready_ratio > 0 && a.ready_ratio <= 1)) throw UserError("--ready-ratio: must be in (0, 1]");
     size_t n = 0;
     const auto raw = quantized_samples(g, a, n);
-    const WaveFormat wave = a.vcd.empty() ? WaveFormat::kNone : (a.fst ? WaveFormat::kFst : WaveFormat::kVcd);
-    std::string rtl_wave, model_wave;
+    std::string wave_base, rtl_wave, model_wave;
     if (!a.vcd.empty()) {
         std::error_code ec;
         fs::create_directories(a.vcd, ec);
         if (ec) throw UserError(a.vcd + ": --vcd: cannot create folder: " + ec.message());
-        const fs::path base = fs::absolute(a.vcd) / verilog_name(g.name);
-        rtl_wave = base.string() + (a.fst ? "_rtl.fst" : "_rtl.vcd");
-        model_wave = base.string() + "_model.vcd";
+        wave_base = (fs::absolute(a.vcd) / verilog_name(g.name)).string();
+        rtl_wave = wave_base + (a.fst ? "_rtl.fst" : "_rtl.vcd");
+        model_wave = wave_base + "_model.vcd";
     }
 
-    // RTL: generate into a scratch folder, then copy into the (hashed) work folder.
+    // RTL: generated into a scratch folder, copied into the work folder named by its hash.
     VerilatorBuildOptions bo;
     bo.work_dir = a.work;
     bo.name = g.name;
-    bo.wave = wave;
+    bo.wave = a.vcd.empty() ? WaveFormat::kNone : (a.fst ? WaveFormat::kFst : WaveFormat::kVcd);
     const std::string scratch =
         (fs::path(a.work.empty() ? bo.work_root : a.work) / (".gen-" + std::to_string(getpid()))).string();
     VerilatedBuild build;
+    std::error_code ec;
     try {
         build = prepare_verilated(design_for(g, a, scratch), bo);
     } catch (...) {
-        std::error_code ec;
         fs::remove_all(scratch, ec);
         throw;
     }
-    std::error_code ec;
     fs::remove_all(scratch, ec);
     if (!a.rtl_dir.empty()) std::printf("verify: using the Verilog in %s (--rtl-dir)\n", a.rtl_dir.c_str());
     if (build.reused) std::printf("reusing Verilator build %s\n", build.dir.c_str());
@@ -386,7 +522,7 @@ int cmd_verify(const VerifyArgs& a) {
     std::fflush(stdout);
     auto built = std::async(std::launch::async, [&build] { build_verilated(build); });
 
-    // The SystemC model, meanwhile.
+    // The SystemC model runs while Verilator builds.
     SimOptions opt;
     opt.input_pattern = CyclePattern{a.input_ratio, a.stall_seed * 2 + 1};
     opt.output_pattern = CyclePattern{a.ready_ratio, a.stall_seed * 2 + 2};
@@ -399,148 +535,33 @@ int cmd_verify(const VerifyArgs& a) {
         return 3;
     }
 
-    // The same samples and patterns on the RTL.
-    const RtlDesign& d = build.design;
-    HarnessStimulus st;
-    st.input_pattern = opt.input_pattern;
-    st.output_pattern = opt.output_pattern;
-    st.period_ps = uint64_t(std::llround(g.clock_period_ns * 1000));
+    // The same samples under the same patterns on the RTL, then the comparison.
+    const BeatLayout layout = beat_layout(g, build.design);
+    HarnessStimulus st = stimulus(g, build.design, layout, raw, n, opt);
     st.wave_file = rtl_wave;
-    std::vector<size_t> in_beats(g.inputs.size()), out_beats(g.outputs.size()), out_per_beat(g.outputs.size());
-    for (size_t k = 0; k < g.inputs.size(); ++k) {
-        const int e = g.inputs[k].precision.width, w = d.input_widths[k];
-        const size_t elems = size_t(shape_size(g.inputs[k].shape)), per = size_t(std::max(1, w / e));
-        in_beats[k] = (elems + per - 1) / per;
-        st.input_beats.emplace_back();
-        st.input_last.emplace_back();
-        for (size_t s = 0; s < n; ++s)
-            for (size_t b = 0; b < in_beats[k]; ++b) {
-                st.input_beats[k].push_back(pack_beat(raw[k][s], b * per, std::min(per, elems - b * per), e, w));
-                st.input_last[k].push_back(b + 1 == in_beats[k]);
-            }
-    }
-    const NetworkTiming nt = analyze_timing(g);
-    for (size_t o = 0; o < g.outputs.size(); ++o) {
-        const Node* node = g.find(g.outputs[o]);
-        const size_t elems = size_t(shape_size(node->shape));
-        out_per_beat[o] = size_t(std::max(1, d.output_widths[o] / node->type("result").width));
-        out_beats[o] = (elems + out_per_beat[o] - 1) / out_per_beat[o];
-        st.output_beats.push_back(n * out_beats[o]);
-    }
-    st.drain_cycles = 64 + uint64_t(double(2 * (nt.latency + nt.ii)) / std::min(a.input_ratio, a.ready_ratio));
+    st.hang_cycles = std::max<uint64_t>(st.hang_cycles, 2 * r.cycles);  // never shorter than the model's run
     const HarnessResult h = run_verilated(build, st, "run-" + std::to_string(getpid()));
+    const Comparison c = compare(g, layout, r, h, st.hang_cycles);
 
-    // Compare: input handshakes (the model records its first input), then every output.
-    Mismatch first;
-    const std::string where = "verify: " + g.name + ": MISMATCH at cycle ";
-    if (!h.input_cycles.empty() && in_beats[0] == 1) {
-        const auto& rc = h.input_cycles[0];
-        for (size_t s = 0; s < std::max(rc.size(), r.input_cycles.size()); ++s) {
-            if (s < rc.size() && s < r.input_cycles.size() && rc[s] == r.input_cycles[s]) continue;
-            const uint64_t c = std::min(s < rc.size() ? rc[s] : UINT64_MAX, s < r.input_cycles.size() ? r.input_cycles[s] : UINT64_MAX);
-            auto cyc = [](const std::vector<uint64_t>& v, size_t i) {
-                return i < v.size() ? "cycle " + std::to_string(v[i]) : std::string("never");
-            };
-            first.offer(c, "input " + g.inputs[0].name + " sample " + std::to_string(s) + " accepted: RTL " +
-                               cyc(rc, s) + ", model " + cyc(r.input_cycles, s));
-            break;
-        }
-    }
-    size_t words = 0, handshakes = h.input_cycles.empty() ? 0 : h.input_cycles[0].size();
-    for (size_t o = 0; o < g.outputs.size(); ++o) {
-        const Node* node = g.find(g.outputs[o]);
-        const FixedType t = node->type("result");
-        const size_t B = out_beats[o], per = out_per_beat[o];
-        const size_t rtl_samples = h.output_cycles[o].size() / B;
-        const auto& mv = r.outputs[o];
-        const auto& mc = r.output_handshakes[o];
-        const std::string out = "output " + g.outputs[o] + " sample ";
-        for (size_t s = 0; s < std::max(rtl_samples, mv.size()); ++s) {
-            if (s >= rtl_samples) {
-                first.offer(mc[s], out + std::to_string(s) + ": model accepted it in cycle " + std::to_string(mc[s]) +
-                                       ", the RTL never delivered it (" +
-                                       (h.hung ? "no handshake for " + std::to_string(st.hang_cycles) + " cycles"
-                                               : "stopped") +
-                                       " after cycle " + std::to_string(h.cycles) + ")");
-                break;
-            }
-            const uint64_t rc = h.output_cycles[o][s * B + B - 1];
-            if (s >= mv.size()) {
-                first.offer(rc, out + std::to_string(s) + ": the RTL delivered an extra sample in cycle " +
-                                    std::to_string(rc) + ", the model has only " + std::to_string(mv.size()));
-                break;
-            }
-            bool bad = false;
-            for (size_t i = 0; i < mv[s].size() && !bad; ++i) {
-                const int64_t v = unpack_element(h.output_data[o][s * B + i / per], i % per, t.width, t.is_signed);
-                if (v != mv[s][i]) {
-                    first.offer(std::min(rc, mc[s]),
-                                out + std::to_string(s) + " word " + std::to_string(i) + ": RTL " + std::to_string(v) +
-                                    " (" + hex_of(v, t.width) + ", cycle " + std::to_string(rc) + "), model " +
-                                    std::to_string(mv[s][i]) + " (" + hex_of(mv[s][i], t.width) + ", cycle " +
-                                    std::to_string(mc[s]) + ")");
-                    bad = true;
-                }
-            }
-            if (!bad && rc != mc[s]) {
-                first.offer(std::min(rc, mc[s]), out + std::to_string(s) + " handshake: RTL in cycle " +
-                                                     std::to_string(rc) + ", model in cycle " + std::to_string(mc[s]) +
-                                                     " (words identical)");
-                bad = true;
-            }
-            if (bad) break;
-            words += mv[s].size();
-            ++handshakes;
-        }
-        if (h.output_cycles[o].size() % B != 0)
-            first.offer(h.output_cycles[o].back(), out + std::to_string(rtl_samples) + ": incomplete in the RTL");
-    }
-
-    // Waveforms: both files, merged, with a view of the first layer.
-    std::string view;
+    std::string waves;
     if (!a.vcd.empty()) {
-        std::string rtl_vcd = rtl_wave;
-        const fs::path base = fs::absolute(a.vcd) / verilog_name(g.name);
-        const bool fst_tools = a.fst && run_program({"fst2vcd", "-h"}, "/dev/null") != 127;
-        if (a.fst && fst_tools) {
-            rtl_vcd = base.string() + "_rtl.tmp.vcd";
-            if (run_program({"fst2vcd", "-f", rtl_wave, "-o", rtl_vcd}, "/dev/null") != 0) rtl_vcd.clear();
-        } else if (a.fst) {
-            rtl_vcd.clear();
-        }
-        if (!rtl_vcd.empty()) {
-            const std::string merged = base.string() + "_verify.vcd";
-            const auto names = merge_vcd(model_wave, "model", rtl_vcd, "rtl", merged);
-            std::string dump = merged;
-            if (a.fst && run_program({"vcd2fst", merged, base.string() + "_verify.fst"}, "/dev/null") == 0) {
-                dump = base.string() + "_verify.fst";
-                fs::remove(merged, ec);
-            }
-            if (rtl_vcd != rtl_wave) fs::remove(rtl_vcd, ec);
-            view = base.string() + "_verify.gtkw";
-            write_gtkw(view, dump, names, g, g.nodes.front().name, st.period_ps);
-        }
+        const std::string view = waveform_view(g, wave_base, model_wave, rtl_wave, a.fst, st.period_ps);
+        waves = "waveforms: RTL " + rtl_wave + ", model " + model_wave +
+                (view.empty() ? "" : ", side by side: gtkwave " + view);
     }
-
-    if (first.cycle != UINT64_MAX) {
-        std::string waves;
-        if (!a.vcd.empty())
-            waves = "; waveforms: RTL " + rtl_wave + ", model " + model_wave +
-                    (view.empty() ? "" : ", side by side: gtkwave " + view);
-        std::printf("%s%llu: %s%s\n", where.c_str(), (unsigned long long)first.cycle, first.text.c_str(),
-                    waves.c_str());
+    if (c.cycle != UINT64_MAX) {
+        std::printf("verify: %s: MISMATCH at cycle %llu: %s%s\n", g.name.c_str(), (unsigned long long)c.cycle,
+                    c.text.c_str(), waves.empty() ? "" : ("; " + waves).c_str());
         return 1;
     }
-    if (!h.completed) {
+    if (!h.completed) {  // not reachable while the model completes, kept as a guard
         std::printf("verify: %s: the RTL did not finish (%s after cycle %llu)\n", g.name.c_str(),
                     h.hung ? "hang" : "stopped", (unsigned long long)h.cycles);
         return 1;
     }
     std::printf("verify: %s: %zu samples, %zu output words and %zu handshake cycles identical (RTL vs model)\n",
-                g.name.c_str(), n, words, handshakes);
-    if (!a.vcd.empty())
-        std::printf("  waveforms: RTL %s, model %s%s\n", rtl_wave.c_str(), model_wave.c_str(),
-                    view.empty() ? "" : (", side by side: gtkwave " + view).c_str());
+                g.name.c_str(), n, c.words, c.handshakes);
+    if (!waves.empty()) std::printf("  %s\n", waves.c_str());
     return 0;
 }
 

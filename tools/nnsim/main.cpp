@@ -10,6 +10,7 @@
 
 #include "core/diag.hpp"
 #include "tools/nnsim/commands.hpp"
+#include "tools/nnsim/verify_args.hpp"
 
 namespace {
 
@@ -95,6 +96,26 @@ extern "C" int sc_main(int argc, char** argv) {
     gen_cmd->add_option("-o,--out", gen_out, "output folder")->required();
     gen_cmd->add_flag("--lint", gen_lint, "run verilator --lint-only -Wall on the result");
 
+    nnsim::VerifyArgs verify_args;
+    auto* verify_cmd =
+        app.add_subcommand("verify", "check the generated RTL under Verilator against the model, word and cycle");
+    add_net_options(verify_cmd, verify_args.net);
+    verify_cmd->add_option("--input", verify_args.input, "samples file (default: seeded standard-normal samples)");
+    verify_cmd->add_option("--samples", verify_args.samples, "number of random samples, or limit of --input")
+        ->capture_default_str();
+    verify_cmd->add_option("--seed", verify_args.seed, "seed of the random samples")->capture_default_str();
+    verify_cmd->add_option("--input-ratio", verify_args.input_ratio, "fraction of cycles the source offers a sample")
+        ->capture_default_str();
+    verify_cmd->add_option("--ready-ratio", verify_args.ready_ratio, "fraction of cycles the output is ready")
+        ->capture_default_str();
+    verify_cmd->add_option("--stall-seed", verify_args.stall_seed, "seed of the input and ready patterns")
+        ->capture_default_str();
+    verify_cmd->add_option("--vcd", verify_args.vcd, "folder for RTL and model waveforms and a combined .gtkw");
+    verify_cmd->add_flag("--fst", verify_args.fst, "write the RTL waveform as FST");
+    verify_cmd->add_option("--work", verify_args.work, "work folder (default: nnsim_work/<network>-<hash>)");
+    verify_cmd->add_option("--rtl-dir", verify_args.rtl_dir, "use this Verilog folder instead of generating")
+        ->group("");  // hidden: for mutation tests and hand-edited RTL
+
     nnsim::NetOptions timing_args;
     std::string timing_json;
     auto* timing_cmd = app.add_subcommand("timing", "latency, II and valid reuse factors from the timing model");
@@ -125,6 +146,7 @@ extern "C" int sc_main(int argc, char** argv) {
         if (*run_cmd) return nnsim::cmd_run(run_args);
         if (*sim_cmd) return nnsim::cmd_sim(sim_args);
         if (*validate_cmd) return nnsim::cmd_validate(validate_args);
+        if (*verify_cmd) return nnsim::cmd_verify(verify_args);
         if (*gen_cmd) return nnsim::cmd_gen(gen_args, gen_out, gen_lint);
         if (*timing_cmd) return nnsim::cmd_timing(timing_args, timing_json);
         if (*schema_cmd) return nnsim::cmd_schema(schema_out);
