@@ -562,6 +562,12 @@ int cmd_verify(const VerifyArgs& a) {
     std::printf("verify: %s: %zu samples, %zu output words and %zu handshake cycles identical (RTL vs model)\n",
                 g.name.c_str(), n, c.words, c.handshakes);
     if (!waves.empty()) std::printf("  %s\n", waves.c_str());
+    // Speed of both simulators on this run (the RTL figure includes the harness's file I/O).
+    if (h.seconds > 0 && r.wall_seconds > 0)
+        std::printf("  speed: Verilator %.3g cycles/s, %.3g inferences/s; SystemC model %.3g cycles/s, %.3g "
+                    "inferences/s (ratio model/RTL %.2f)\n",
+                    double(h.cycles) / h.seconds, double(n) / h.seconds, double(r.cycles) / r.wall_seconds,
+                    double(n) / r.wall_seconds, h.seconds / r.wall_seconds);
     return 0;
 }
 
