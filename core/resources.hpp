@@ -102,6 +102,12 @@ struct RomPlacement {
 /// `sync`: the read has a register Yosys can merge (address or data); asynchronous ROMs never go to BRAM.
 RomPlacement place_rom(int64_t words, int width, bool sync);
 
+/// Columns of a ROM of raw `from`-typed values: `stored` = the columns that are not constant over the
+/// entries (Yosys drops constant columns before placing the ROM; the others stay even when unused),
+/// `used` = those of them that a cast to `to` reads (the logic left when the ROM is not a block RAM).
+void rom_columns(const std::vector<int64_t>& values, const FixedType& from, const FixedType& to, int& stored,
+                 int& used);
+
 /// LUTs of a ROM kept in logic: each varying output column is a function of `addr_bits` inputs.
 double rom_logic_luts(int addr_bits, int varying_columns);
 
@@ -128,9 +134,17 @@ double sum_luts(int operands, int width);
 /// LUTs of an n-input multiplexer of `width` bits selected by a counter.
 double mux_luts(int inputs, int width);
 
+/// When the environment variable NNSIM_RESOURCE_DEBUG is set, writes one JSON line to stderr with the
+/// named LUT and FF components of a layer's estimate (used to fit coefficients()).
+void debug_components(const std::string& layer, const std::vector<std::pair<std::string, double>>& parts);
+
 /// Global calibration coefficients (docs/resources.md); fitted once on the calibration grid.
 struct Coefficients {
     double csa_lut_per_bit;     ///< LUTs per operand bit beyond two in a $macc (carry-save) sum
+    double csa_shared_lut_per_bit; ///< LUTs per bit and tree level an output adds to a shared tree
+    double sat_add_lut_per_bit; ///< LUTs per bit of one saturating accumulator addition (without its cast)
+    double final_adder_lut_per_bit; ///< LUTs per bit of a $macc's final carry chain
+    double acc_update_lut_factor; ///< multiplies the k-selected accumulator update multiplexer (RF > 1)
     double adder_lut_per_bit;   ///< LUTs per bit of a carry-chain adder
     double mux_lut_per_input;   ///< LUTs per extra mux input per bit
     double control_lut;         ///< LUTs of a layer's control logic (shell counters, flags)

@@ -9,6 +9,7 @@
 #   libhdf5-dev        Keras weight files;  hdf5-tools: h5dump/h5import used by tests
 #   libspdlog-dev      logging;  libcli11-dev: command line;  libyaml-cpp-dev: hls4ml YAML configs
 #   libgtest-dev       unit tests
+#   libsqlite3-dev     the sweep results store;  gnuplot-nox: Pareto plots of sweeps (PNG, SVG)
 #   python3-numpy, python3-h5py  independent reference computations inside the tests
 #   gtkwave xvfb xauth imagemagick x11-utils  the waveform test opens GTKWave headless
 #   cmake g++ make pkg-config    the build itself
@@ -18,6 +19,7 @@ PACKAGES=(
   cmake g++ make pkg-config
   libsystemc-dev verilator yosys
   nlohmann-json3-dev libhdf5-dev hdf5-tools libspdlog-dev libcli11-dev libyaml-cpp-dev libgtest-dev
+  libsqlite3-dev gnuplot-nox
   python3 python3-numpy python3-h5py
   gtkwave xvfb xauth imagemagick x11-utils
 )

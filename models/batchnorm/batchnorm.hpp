@@ -19,6 +19,7 @@ class BatchNormKind : public LayerKind {
     std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override;
     int64_t macs(const Node& node, const NodeInputs& in) const override;
     void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
+    Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
     /// ceil(n / RF) multipliers: II = RF, latency RF + 1 (as dense with the Latency strategy).
     Timing timing(const Node& node, const NodeInputs& in, IoType io) const override {
         (void)in, (void)io;

@@ -12,6 +12,7 @@ class ClippedReluKind : public UnaryKind {
     const char* hls4ml_class() const override { return "Activation"; }
     std::vector<ParamSpec> params() const override;
     std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override;
+    Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
 
   protected:
     std::string rtl_element(std::ostream& os, const Node& node, const std::string& x, const FixedType& in,

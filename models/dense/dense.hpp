@@ -17,6 +17,7 @@ class DenseKind : public LayerKind {
     std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override;
     int64_t macs(const Node& node, const NodeInputs& in) const override;
     Timing timing(const Node& node, const NodeInputs& in, IoType io) const override;
+    Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
     std::vector<int> valid_reuse_factors(const Node& node, const NodeInputs& in) const override;
     void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
     bool fold_affine(Node& node, const std::vector<double>& scale, const std::vector<double>& shift) const override;

@@ -13,6 +13,7 @@ class LeakyReluKind : public UnaryKind {
     std::vector<ParamSpec> params() const override;
     std::vector<PrecisionVarSpec> precision_vars() const override;
     std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override;
+    Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
 
   protected:
     std::string rtl_element(std::ostream& os, const Node& node, const std::string& x, const FixedType& in,

@@ -16,6 +16,7 @@ class LinearKind : public UnaryKind {
         return make_unary_op(node, [f](int64_t x) { return Exact{x, f}; }, [](double x) { return x; });
     }
 
+    Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
   protected:
     std::string rtl_element(std::ostream& os, const Node& node, const std::string& x, const FixedType& in,
                             const FixedType& res, const std::string& uniq) const override {

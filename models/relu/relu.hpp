@@ -11,6 +11,7 @@ class ReluKind : public UnaryKind {
     const char* summary() const override { return "rectified linear unit y = max(x, 0)"; }
     const char* hls4ml_class() const override { return "Activation"; }
     std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override;
+    Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
 
   protected:
     std::string rtl_element(std::ostream& os, const Node& node, const std::string& x, const FixedType& in,

@@ -16,6 +16,7 @@ class SoftmaxKind : public LayerKind {
     std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override;
     Timing timing(const Node& node, const NodeInputs& in, IoType io) const override;
     void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
+    Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
 };
 
 /// Table sizes and contents of a softmax node, shared by the evaluator, the SystemC model and the RTL.

@@ -51,8 +51,8 @@ KINDS = ["dense", "batchnorm", "relu", "clipped_relu", "leaky_relu", "linear", "
          "softmax:stable", "softmax:latency", "softmax:argmax"]
 
 
-def run(*args, check=True):
-    r = subprocess.run([NNSIM, *args], capture_output=True, text=True, timeout=600)
+def run(*args, check=True, cwd=None):
+    r = subprocess.run([NNSIM, *args], capture_output=True, text=True, timeout=1800, cwd=cwd)
     if check and r.returncode != 0:
         raise AssertionError(f"nnsim {' '.join(args)} exited {r.returncode}\n{r.stdout}\n{r.stderr}")
     return r

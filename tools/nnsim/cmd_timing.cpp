@@ -1,19 +1,47 @@
 // `nnsim timing`: the timing model of a network without simulating it: per layer II, latency, valid
 // reuse factors and output FIFO depth; for the network the first-sample latency, II and throughput.
+// Also the resource estimate per layer and in total (core/resources.hpp) and the use of the FPGA part
+// (--part, else the network's `part`).
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "core/diag.hpp"
+#include "core/resources.hpp"
 #include "core/timing_model.hpp"
 #include "core/validate.hpp"
 #include "tools/nnsim/commands.hpp"
 
 namespace nnsim {
 
-int cmd_timing(const NetOptions& opt, const std::string& json_out) {
+int cmd_timing(const NetOptions& opt, const std::string& json_out, const std::string& part);
+
+namespace {
+
+nlohmann::json resources_json(const Resources& r) {
+    return {{"dsp", r.dsp}, {"lut", r.lut}, {"ff", r.ff}, {"bram18", r.bram18}, {"uram", r.uram}};
+}
+
+}  // namespace
+
+int cmd_timing(const NetOptions& opt, const std::string& json_out) { return cmd_timing(opt, json_out, ""); }
+
+int cmd_timing(const NetOptions& opt, const std::string& json_out, const std::string& part) {
     Graph g = load_for_command(opt);
+    // An explicit --part must be known; the network's own part only gives utilisation when it is.
+    const PartInfo* pi = nullptr;
+    std::string part_note;
+    if (!part.empty()) {
+        pi = &find_part(part);
+    } else if (!g.part.empty()) {
+        try {
+            pi = &find_part(g.part);
+        } catch (const UserError&) {
+            part_note = "part " + g.part + " is not in the built-in table; use --part for utilisation";
+        }
+    }
     const NetworkTiming nt = analyze_timing(g);
+    const NetworkResources nr = estimate_network(g);
     nlohmann::json j;
     j["network"] = g.name;
     j["io_type"] = io_type_name(g.io_type);
@@ -26,8 +54,8 @@ int cmd_timing(const NetOptions& opt, const std::string& json_out) {
     std::printf("%s (%s, %.3g ns): latency %lld cycles, II %lld cycles (set by %s), %.4g inferences/s\n",
                 g.name.c_str(), io_type_name(g.io_type), g.clock_period_ns, (long long)nt.latency, (long long)nt.ii,
                 nt.bottleneck.c_str(), nt.throughput(g.clock_period_ns));
-    std::printf("  %-24s %-12s %-8s %5s %5s %5s %6s  %s\n", "layer", "kind", "strategy", "RF", "II", "lat", "fifo",
-                "valid reuse factors");
+    std::printf("  %-24s %-12s %-8s %5s %5s %5s %6s %6s %8s %8s %6s  %s\n", "layer", "kind", "strategy", "RF", "II",
+                "lat", "fifo", "DSP", "LUT", "FF", "BRAM18", "valid reuse factors");
     for (size_t i = 0; i < g.nodes.size(); ++i) {
         const Node& n = g.nodes[i];
         const auto valid = n.kind->valid_reuse_factors(n, node_inputs(g, n));
@@ -39,13 +67,27 @@ int cmd_timing(const NetOptions& opt, const std::string& json_out) {
             }
             vs += (vs.empty() ? "" : " ") + std::to_string(valid[k]);
         }
-        std::printf("  %-24s %-12s %-8s %5d %5d %5d %6d  %s\n", n.name.c_str(), n.kind->name(),
+        const Resources& r = nr.layers[i];
+        std::printf("  %-24s %-12s %-8s %5d %5d %5d %6d %6.0f %8.0f %8.0f %6.0f  %s\n", n.name.c_str(), n.kind->name(),
                     strategy_name(n.strategy), n.reuse_factor, nt.layers[i].ii, nt.layers[i].latency,
-                    fifo_depth(g, n.name), vs.c_str());
+                    fifo_depth(g, n.name), r.dsp, r.lut, r.ff, r.bram18, vs.c_str());
         j["layers"].push_back({{"name", n.name}, {"kind", n.kind->name()}, {"strategy", strategy_name(n.strategy)},
                                {"reuse_factor", n.reuse_factor}, {"ii", nt.layers[i].ii},
                                {"latency", nt.layers[i].latency}, {"fifo_depth", fifo_depth(g, n.name)},
-                               {"valid_reuse_factors", valid}});
+                               {"valid_reuse_factors", valid}, {"resources", resources_json(r)}});
+    }
+    std::printf("  %-24s %-12s %-8s %5s %5s %5s %6s %6.0f %8.0f %8.0f %6.0f\n", "fifos", "", "", "", "", "", "",
+                nr.fifos.dsp, nr.fifos.lut, nr.fifos.ff, nr.fifos.bram18);
+    std::printf("  %-24s %-12s %-8s %5s %5s %5s %6s %6.0f %8.0f %8.0f %6.0f\n", "total (estimate)", "", "", "", "", "",
+                "", nr.total.dsp, nr.total.lut, nr.total.ff, nr.total.bram18);
+    j["resources"] = {{"fifos", resources_json(nr.fifos)}, {"total", resources_json(nr.total)}};
+    if (pi) {
+        const Utilisation u = utilisation(nr.total, *pi);
+        std::printf("  utilisation of %s\n", utilisation_line(u).c_str());
+        j["utilisation"] = {{"part", u.part}, {"capacity", resources_json(u.capacity)},
+                            {"percent", resources_json(u.percent)}, {"over_capacity", u.over}};
+    } else if (!part_note.empty()) {
+        std::printf("  %s\n", part_note.c_str());
     }
     if (!json_out.empty()) {
         std::ofstream f(json_out);

@@ -8,6 +8,7 @@
 
 #include "core/graph.hpp"
 #include "core/overrides.hpp"
+#include "core/sweep.hpp"
 
 namespace nnsim {
 
@@ -62,5 +63,7 @@ int cmd_gen(const NetOptions& opt, const std::string& out, bool lint);
 int cmd_timing(const NetOptions& opt, const std::string& json_out);
 int cmd_schema(const std::string& out);
 int cmd_help_kind(const std::string& kind);
+/// `nnsim --net NET --sweep KINDS|SPEC` and `nnsim sweep`: design-space exploration (docs/sweeps.md).
+int cmd_sweep(const NetOptions& net, const SweepOptions& opt);
 
 }  // namespace nnsim

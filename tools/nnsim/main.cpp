@@ -30,6 +30,31 @@ void add_net_options(CLI::App* cmd, nnsim::NetOptions& o, bool required = true) 
     cmd->add_flag("--fuse-batchnorm", o.overrides.fuse_batchnorm, "fold batchnorm layers into the dense before them");
 }
 
+/// Options of a sweep: on the top-level command (`nnsim --net N --sweep reuse`) and on `nnsim sweep`.
+void add_sweep_options(CLI::App* cmd, nnsim::SweepOptions& s, bool required) {
+    auto* sweep = cmd->add_option("--sweep", s.sweep, "sweep kinds, comma-separated (reuse, reuse:layer, precision, "
+                                                      "strategy, io, fifo), or a spec file (configs/sweep_example.yaml)");
+    if (required) sweep->required();
+    cmd->add_option("--out", s.out, "folder of the sweep's store, CSV, JSON and Pareto plots")->capture_default_str();
+    cmd->add_option("-j,--jobs", s.jobs, "parallel workers (default: one per core)");
+    cmd->add_flag("--simulate", s.simulate, "run every point on the SystemC model, one worker process per point");
+    cmd->add_flag("--verify", s.verify, "also check every point's Verilog under Verilator (implies --simulate)");
+    cmd->add_option("--input", s.input, "samples for the accuracy figures (hls4ml .dat format)");
+    cmd->add_option("--labels", s.labels, "true class of each --input sample: an index or a one-hot row per line");
+    cmd->add_option("--samples", s.samples, "samples per point (default: 100 random, or all of --input)");
+    cmd->add_option("--seed", s.seed, "seed of the random samples")->capture_default_str();
+    cmd->add_option("--part", s.part, "FPGA part for utilisation (default: the network's, else xcku115)");
+    cmd->add_option("--top", s.top, "rows of the ranked table")->capture_default_str();
+    cmd->add_flag("--retry-failed", s.retry_failed, "compute points stored as failed again");
+    cmd->add_flag("--no-plot", s.no_plot, "do not draw the Pareto plot");
+}
+
+std::string command_line(int argc, char** argv) {
+    std::string s;
+    for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
+    return s;
+}
+
 void print_error(const std::string& message) {
     size_t start = 0;
     while (start <= message.size()) {
@@ -49,7 +74,12 @@ const int kQuietSystemC = setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
 extern "C" int sc_main(int argc, char** argv) {
     spdlog::set_default_logger(spdlog::stderr_color_st("nnsim"));  // warnings never mix with results
     CLI::App app{"nnsim: cycle-accurate simulation and Verilog generation for hls4ml-style networks"};
-    app.require_subcommand(1);
+    // `nnsim --net model.json --sweep reuse` (no subcommand) is the documented form of a sweep.
+    app.require_subcommand(0, 1);
+    nnsim::NetOptions top_net;
+    nnsim::SweepOptions top_sweep;
+    add_net_options(&app, top_net, false);
+    add_sweep_options(&app, top_sweep, false);
     app.set_help_all_flag("--help-all", "help for every command");
 
     nnsim::ImportArgs import_args;
@@ -122,6 +152,12 @@ extern "C" int sc_main(int argc, char** argv) {
     add_net_options(timing_cmd, timing_args);
     timing_cmd->add_option("--json", timing_json, "write the figures as JSON");
 
+    nnsim::NetOptions sweep_net;
+    nnsim::SweepOptions sweep_opts;
+    auto* sweep_cmd = app.add_subcommand("sweep", "design-space exploration: ranked table, CSV/JSON, Pareto plots");
+    add_net_options(sweep_cmd, sweep_net);
+    add_sweep_options(sweep_cmd, sweep_opts, true);
+
     std::string schema_out;
     auto* schema_cmd = app.add_subcommand("schema", "print the JSON Schema of network descriptions");
     schema_cmd->add_option("-o,--out", schema_out, "file to write (default: stdout)");
@@ -151,6 +187,16 @@ extern "C" int sc_main(int argc, char** argv) {
         if (*timing_cmd) return nnsim::cmd_timing(timing_args, timing_json);
         if (*schema_cmd) return nnsim::cmd_schema(schema_out);
         if (*help_cmd) return nnsim::cmd_help_kind(help_kind);
+        if (*sweep_cmd) {
+            sweep_opts.command_line = command_line(argc, argv);
+            return nnsim::cmd_sweep(sweep_net, sweep_opts);
+        }
+        if (top_sweep.sweep.empty()) {
+            print_error("a command is required (nnsim --help), or --net NET --sweep KINDS for a sweep");
+            return kExitUserError;
+        }
+        top_sweep.command_line = command_line(argc, argv);
+        return nnsim::cmd_sweep(top_net, top_sweep);
     } catch (const nnsim::UserError& e) {
         print_error(e.what());
         return kExitUserError;

@@ -1,0 +1,59 @@
+// Resource estimate of the lookup-table activations (sigmoid, tanh; table_activation_rtl.cpp): per
+// element an index computation (shift with truncation toward zero, + N/2, clamp) into a registered
+// index, and one table_size-entry ROM per element (Yosys builds one ROM per call of the table
+// function). The registered index makes the ROM read synchronous, so memory_libmap may place it in
+// block RAM; otherwise each varying ROM column is a function of the index bits.
+#include <algorithm>
+#include <cmath>
+
+#include "core/resources.hpp"
+#include "models/common/table_activation.hpp"
+
+namespace nnsim {
+
+Resources TableActivationKind::estimate(const Node& n, const NodeInputs& in, IoType io) const {
+    const FixedType& x = in.types[0];
+    const FixedType& tt = n.type("table");
+    const FixedType& rt = n.type("result");
+    const int size = int(n.get_int("table_size"));
+    int nb = 0;
+    while ((1 << nb) < size) ++nb;
+    int rb = 0;
+    while ((1 << rb) < range()) ++rb;
+    const int s = rb + x.frac() - nb;
+    const int qw = std::max(x.width, s + 1) + (s < 0 ? -s : 0) + 2;
+    const int elems = int(shape_size(n.shape));
+    const Timing t = timing(n, in, io);
+
+    const std::vector<int64_t> tab = table(n);
+    int stored = 0, used = 0;
+    res::rom_columns(tab, tt, rt, stored, used);
+    const res::RomPlacement pl = res::place_rom(size, stored, true);
+
+    // Index: truncation toward zero (an adder when s > 0); + N/2 and the clamp only when the input's
+    // range reaches beyond the table (otherwise they are bit operations); with s < 0 the low -s index
+    // bits are constant zeros.
+    const int64_t xmin = x.is_signed ? -(int64_t(1) << std::min(62, x.width - 1)) : 0;
+    const int64_t xmax = (int64_t(1) << std::min(62, x.width - (x.is_signed ? 1 : 0))) - 1;
+    const int64_t qmin = s >= 0 ? -((-xmin) >> s) : xmin * (int64_t(1) << std::min(62, -s));
+    const int64_t qmax = s >= 0 ? (xmax >> s) : xmax * (int64_t(1) << std::min(62, -s));
+    const bool clamp = qmin + size / 2 < 0 || qmax + size / 2 > size - 1;
+    const int nb_eff = nb - (s < 0 ? std::min(nb, -s) : 0);
+    const double lut_index = (s > 0 ? qw : 0) + (clamp ? nb + 2 * std::ceil((qw - nb) / 6.0) : 0);
+    const double lut_rom = pl.block ? 0 : res::rom_logic_luts(nb_eff, used);
+    const double lut_cast = res::cast_luts(res::sig_of(tt), rt);
+    Resources r;
+    r.bram18 = pl.bram18 * elems;
+    r.lut = (lut_index + lut_rom + lut_cast) * elems;
+    r.ff = double(elems) * (nb_eff + (pl.block ? 0 : used));
+    r += res::valid_pipeline(t.latency);
+    const Resources sh = res::shell(t, elems * rt.width);
+    r += sh;
+    res::debug_components(n.name, {{"lut_index", lut_index * elems}, {"lut_rom", lut_rom * elems},
+                                   {"lut_cast", lut_cast * elems}, {"rom_stored", double(stored)},
+                                   {"rom_used", double(used)}, {"bram18", r.bram18}, {"lut_shell", sh.lut},
+                                   {"ff_shell", sh.ff}, {"lut", r.lut}, {"ff", r.ff}});
+    return r;
+}
+
+}  // namespace nnsim
