@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the bundled example, the jet tagger KERAS_3layer (16-64-32-32-5): set up, build,
 # import the Keras model with its hls4ml config, then run 1,000 seeded random samples bit-exactly and
-# report accuracy against the float model and where values wrap.
+# report accuracy against the float model and where values wrap; then simulate it cycle by cycle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build.sh
@@ -10,3 +10,6 @@ mkdir -p out
 ./build/nnsim import --net "$models/keras-config.yml" -o out/KERAS_3layer.json
 ./build/nnsim run --net out/KERAS_3layer.json --random-samples 1000 --seed 1 --output out/predictions.dat \
   --report out/run_report.json
+# The cycle-accurate SystemC model of the same hardware: latency, II, FIFO occupancy, waveforms.
+./build/nnsim sim --net out/KERAS_3layer.json --samples 1000 --seed 1 --report out/sim_report.json \
+  --vcd out/KERAS_3layer.vcd
