@@ -109,7 +109,7 @@ struct NetworkModel::Impl {
 NetworkModel::NetworkModel(const Graph& g, const SimOptions& opt) : m_impl(std::make_unique<Impl>(g, opt)) {
     Impl& m = *m_impl;
     // SystemC's informational messages (sc_stop, the trace time unit) are noise for nnsim's users.
-    sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     m.period = sc_core::sc_time(g.clock_period_ns, sc_core::SC_NS);
     m.timing = analyze_timing(g);
 
