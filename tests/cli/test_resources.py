@@ -3,6 +3,8 @@
     Yosys's counts, and LUT and FF estimates within the published tolerance (30 % per network total);
   - the 70 %-pruned KERAS_3layer needs fewer multipliers than the dense one, in the estimate (whole
     network) and in synthesis (its first layer, first 8 outputs, RF 1: a slice keeps Yosys fast);
+  - KERAS_3layer at RF 16 (Resource) synthesizes with per-layer DSP/BRAM18 equal to the estimate;
+  - `nnsim sim` reports the same estimates per layer and in total, and the part's utilisation;
   - a design that exceeds a small part is flagged with the resource and its percentage;
   - an unknown part is one line on stderr and exit code 2 (timing and synth);
   - a full part string finds its part by prefix."""
@@ -120,6 +122,39 @@ class Resources(unittest.TestCase):
             j = json.load(f)
         self.assertEqual(j["utilisation"]["part"], "xcvu13p")
         self.assertEqual(j["utilisation"]["over_capacity"], [])
+
+    def test_sim_report_carries_the_estimates(self):
+        report, tjson = self.path("sim_report.json"), self.path("sim_timing.json")
+        r = nets.run("sim", "--net", nets.KERAS_3LAYER, "--samples", "5", "--part", "xc7z020", "--report", report)
+        nets.run("timing", "--net", nets.KERAS_3LAYER, "--json", tjson)
+        with open(report) as f:
+            sim = json.load(f)
+        with open(tjson) as f:
+            timing = json.load(f)
+        self.assertEqual(sim["resources"], timing["resources"])
+        for ls, lt in zip(sim["layers"], timing["layers"]):
+            self.assertEqual(ls["resources"], lt["resources"], ls["name"])
+        self.assertIn("DSP", sim["utilisation"]["over_capacity"])
+        self.assertIn("total (estimate)", r.stdout)
+        self.assertIn("over capacity: DSP", r.stdout)
+
+    def test_keras_3layer_rf16_synthesis(self):
+        # The whole network at RF 16 (Resource), synthesized: the side-by-side table, DSP and BRAM18
+        # exact per layer, LUT and FF within the tolerance on the total.
+        out = self.path("k3_rf16.synth.json")
+        r = nets.run("synth", "--net", nets.KERAS_3LAYER, "--strategy", "Resource", "--reuse-factor", "16",
+                     "--part", "xcku115", "--json", out)
+        self.assertIn("DSP est/yosys", r.stdout)
+        self.assertIn("total", r.stdout)
+        with open(out) as f:
+            j = json.load(f)
+        for layer in j["layers"] + [dict(j["total"], name="total")]:
+            for res in ("dsp", "bram18"):
+                self.assertEqual(round(layer["estimate"][res]), round(layer["yosys"][res]), (layer["name"], res))
+        for res in ("lut", "ff"):
+            e, y = j["total"]["estimate"][res], j["total"]["yosys"][res]
+            self.assertLess(abs(e - y) / y, TOLERANCE, (res, e, y))
+        self.assertEqual(j["utilisation"]["yosys"]["over_capacity"], [])
 
     def test_part_lookup(self):
         for part, name in [("xcku115-flvb2104-2-i", "xcku115"), ("XC7Z020CLG400-1", "xc7z020"), ("xcu250", "xcu250")]:
