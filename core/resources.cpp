@@ -16,6 +16,7 @@
 #include "core/diag.hpp"
 #include "core/timing_model.hpp"
 #include "core/validate.hpp"
+#include "rtl/verilog_cast.hpp"
 
 namespace nnsim {
 
@@ -302,55 +303,16 @@ Resources async_ram(int depth, int width) {
 
 namespace {
 
-bool may_overflow(const Sig& from, int s, bool rounds, const FixedType& to) {
-    using i128 = __int128;
-    const int mag = from.is_signed ? from.width - 1 : from.width;
-    i128 lo, hi;
-    if (s >= 0) {
-        const int e = std::max(mag - s, 0);
-        if (e > 100) return true;
-        lo = from.is_signed ? -(i128(1) << e) : 0;
-        hi = (i128(1) << e) - 1 + (rounds ? 1 : 0);
-    } else {
-        const int z = -s, e = mag + z;
-        if (e > 100) return true;
-        lo = from.is_signed ? -(i128(1) << e) : 0;
-        hi = ((i128(1) << mag) - 1) << z;
-    }
-    const int w = to.width;
-    const i128 tlo = to.is_signed ? -(i128(1) << (w - 1)) : 0;
-    const i128 thi = to.is_signed ? (i128(1) << (w - 1)) - 1 : (i128(1) << w) - 1;
-    if (lo < tlo || hi > thi) return true;
-    return to.overflow == OverflowMode::kSatSym && to.is_signed && lo <= tlo;
-}
-
 struct CastShape {
     bool rounds = false;
     bool overflow = false;
     int wv = 0;  // width of the rounded value (overflow logic)
 };
 
-// The decisions of emit_logic() in rtl/verilog_cast.cpp.
+// The decisions of emit_cast() in rtl/verilog_cast.cpp.
 CastShape cast_shape(const Sig& from, const FixedType& to) {
-    CastShape c;
-    const int ws = from.width, w = to.width;
-    int s = from.frac - to.frac();
-    if (s > ws + 1) s = ws + 1;
-    if (s < -w) s = -w;
-    RoundMode m = s > 0 ? to.round : RoundMode::kTrn;
-    if (!from.is_signed) {
-        if (m == RoundMode::kTrnZero) m = RoundMode::kTrn;
-        if (m == RoundMode::kRndZero) m = RoundMode::kRndMinInf;
-        if (m == RoundMode::kRndInf) m = RoundMode::kRnd;
-        if (m == RoundMode::kRndConv && s == ws) m = RoundMode::kRndMinInf;
-        if (s > ws) m = RoundMode::kTrn;
-    }
-    if (m == RoundMode::kRndMinInf && s == 1) m = RoundMode::kTrn;
-    c.rounds = m != RoundMode::kTrn;
-    c.overflow = (to.overflow != OverflowMode::kWrap || to.sat_bits > 0) && may_overflow(from, s, c.rounds, to);
-    const int wq = std::max((from.is_signed ? ws : ws + 1) - s, 1);
-    c.wv = wq + (c.rounds ? 1 : 0);
-    return c;
+    const CastPlan p = plan_cast(SignalType{from.width, from.frac, from.is_signed}, to);
+    return CastShape{p.rounds, p.overflow_logic, p.rounded_width};
 }
 
 }  // namespace
