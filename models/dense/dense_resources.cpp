@@ -217,6 +217,9 @@ Resources DenseKind::estimate(const Node& n, const NodeInputs& in, IoType io) co
         const int d = res::mul_dsps(a_width, psigned, b_width, psigned, y);
         mul_dsp[size_t(m)] = d > 0;
         if (d > 0 && x_direct) mul_x[size_t(m)] = seq[0];
+        // With Resource the weight comes from the multiplier's own slice of the word register: its
+        // products are never identical to another multiplier's, even when both weights are all zero.
+        if (resource) hp = mix64(hp ^ (uint64_t(uint32_t(m)) << 20) ^ 0x7f4a7c159e3779b9ull);
         if (d > 0) {
             dsp_cells.emplace_back(hp, d);
         } else if (constant) {
