@@ -81,8 +81,7 @@ Schedule per_beat(const std::vector<const Cycles*>& ins, size_t beats, const Tim
 /// A kRepack layer (sim/repack_module.hpp): input beats accepted at II intervals while the shell has
 /// room for the output beats they release; output beats written in order, one per cycle.
 Schedule repack(const std::vector<const Cycles*>& ins, size_t in_beats, const std::vector<int64_t>& needs,
-                const Timing& t) {
-    const int64_t cap = repack_capacity(needs, t);
+                const Timing& t, int64_t cap) {
     Schedule s{Cycles(in_beats), Cycles(needs.size())};
     Cycles& w = s.writes;
     size_t released = 0;  // output beats released so far
@@ -102,23 +101,70 @@ Schedule repack(const std::vector<const Cycles*>& ins, size_t in_beats, const st
     return s;
 }
 
-/// Slots a FIFO needs for the first sample: at the write of beat j, the beats still unread plus j.
+/// Slots a FIFO needs: at the write of beat j, the beats written before and not yet read (a read in
+/// cycle t frees its slot from t + 1), plus j. Reads and writes are both in order: one pass.
 int needed_depth(const Cycles& writes, const Cycles& reads) {
-    int most = 1;
+    int64_t most = 1;
+    size_t freed = 0;  // beats read before the current write's cycle
     for (size_t j = 0; j < writes.size(); ++j) {
-        int held = 1;
-        for (size_t i = 0; i < j; ++i) held += reads[i] >= writes[j] ? 1 : 0;
-        most = std::max(most, held);
+        while (freed < j && reads[freed] < writes[j]) ++freed;
+        most = std::max<int64_t>(most, int64_t(j - freed) + 1);
     }
-    return most;
+    return int(most);
+}
+
+/// The recurrence of the file comment over `samples` samples, the source starting sample k in cycle
+/// k * pace (pace 0: one sample only).
+struct Run {
+    std::map<std::string, Cycles> writes;  ///< per tensor: write cycle of every beat
+    std::map<std::string, std::vector<std::pair<std::string, Cycles>>> reads;  ///< per tensor: (reader, read cycles)
+    int64_t first_latency = 0;             ///< last beat of the first sample read by the sink
+};
+
+Run run_recurrence(const Graph& g, const std::vector<Timing>& timings, size_t samples, int64_t pace) {
+    Run run;
+    for (const auto& in : g.inputs) {
+        const size_t b = size_t(tensor_beats(g, in.name));
+        Cycles w(b * samples);
+        for (size_t k = 0; k < samples; ++k)
+            for (size_t j = 0; j < b; ++j) w[k * b + j] = int64_t(k) * pace + int64_t(j);
+        run.writes[in.name] = w;
+    }
+    for (size_t idx = 0; idx < g.nodes.size(); ++idx) {
+        const Node& n = g.nodes[idx];
+        const Timing& t = timings[idx];
+        std::vector<const Cycles*> ins;
+        for (const auto& i : n.inputs) ins.push_back(&run.writes[i]);
+        const size_t in_beats = size_t(tensor_beats(g, n.inputs[0]));
+        const size_t out_beats = size_t(tensor_beats(g, n.name));
+        Schedule s;
+        if (n.kind->stream_style() == StreamStyle::kRepack) {
+            const auto needs = repack_needs(beat_width(g, n.inputs[0]), beat_width(g, n.name), int64_t(out_beats));
+            std::vector<int64_t> all;  // the needs of the whole stream of samples
+            for (size_t k = 0; k < samples; ++k)
+                for (int64_t x : needs) all.push_back(int64_t(k * in_beats) + x);
+            s = repack(ins, in_beats * samples, all, t, repack_capacity(needs, t));
+        } else {
+            s = per_beat(ins, out_beats * samples, t);
+        }
+        for (const auto& i : n.inputs) run.reads[i].emplace_back(n.name, s.accepts);
+        run.writes[n.name] = s.writes;
+    }
+    for (const auto& o : g.outputs) {
+        const Cycles& w = run.writes[o];
+        Cycles s(w.size());
+        for (size_t j = 0; j < w.size(); ++j) s[j] = std::max(w[j] + 1, j > 0 ? s[j - 1] + 1 : int64_t(0));
+        run.first_latency = std::max(run.first_latency, s[size_t(tensor_beats(g, o)) - 1]);
+        run.reads[o].emplace_back("out", s);
+    }
+    return run;
 }
 
 }  // namespace
 
 NetworkTiming analyze_timing(const Graph& g) {
     NetworkTiming nt;
-    std::map<std::string, Cycles> writes;  // per tensor: write cycle of each beat of the first sample
-    std::map<std::string, std::vector<std::pair<std::string, Cycles>>> reads;  // per tensor: (reader, read cycles)
+    // Steady-state II: the slowest rate of any tensor or layer.
     int64_t ii = 1;
     auto consider = [&](int64_t cycles, const std::string& what) {
         if (cycles > ii) {
@@ -132,56 +178,39 @@ NetworkTiming analyze_timing(const Graph& g) {
         if (fifo_depth(g, tensor) == 1) consider(2 * b, "FIFO after " + tensor + " (depth 1)");
         else consider(b, "the " + std::to_string(b) + " beats of " + tensor);
     };
-    for (const auto& in : g.inputs) {
-        Cycles w(size_t(tensor_beats(g, in.name)));
-        for (size_t j = 0; j < w.size(); ++j) w[j] = int64_t(j);
-        writes[in.name] = w;
-        consider_tensor(in.name);
-    }
+    for (const auto& in : g.inputs) consider_tensor(in.name);
     for (const auto& n : g.nodes) {
-        const NodeInputs in = node_inputs(g, n);
-        const Timing t = n.kind->timing(n, in, g.io_type);
+        const Timing t = n.kind->timing(n, node_inputs(g, n), g.io_type);
         nt.layers.push_back(t);
-        std::vector<const Cycles*> ins;
-        for (const auto& i : n.inputs) ins.push_back(&writes[i]);
-        const size_t in_beats = size_t(tensor_beats(g, n.inputs[0]));
-        const size_t out_beats = size_t(tensor_beats(g, n.name));
-        Schedule s;
-        if (n.kind->stream_style() == StreamStyle::kRepack) {
-            const auto needs = repack_needs(beat_width(g, n.inputs[0]), beat_width(g, n.name), int64_t(out_beats));
-            s = repack(ins, in_beats, needs, t);
-            consider(std::max<int64_t>(int64_t(in_beats) * t.ii, int64_t(out_beats)), n.name);
-        } else {
-            s = per_beat(ins, out_beats, t);
-            consider(int64_t(out_beats) * t.ii, n.name);
-        }
-        for (const auto& i : n.inputs) reads[i].emplace_back(n.name, s.accepts);
-        writes[n.name] = s.writes;
+        const int64_t in_beats = tensor_beats(g, n.inputs[0]), out_beats = tensor_beats(g, n.name);
+        if (n.kind->stream_style() == StreamStyle::kRepack) consider(std::max(in_beats * t.ii, out_beats), n.name);
+        else consider(out_beats * t.ii, n.name);
         consider_tensor(n.name);
     }
-    int64_t last = 0;
-    for (const auto& o : g.outputs) {
-        const Cycles& w = writes[o];
-        Cycles s(w.size());
-        for (size_t j = 0; j < w.size(); ++j) s[j] = std::max(w[j] + 1, j > 0 ? s[j - 1] + 1 : int64_t(0));
-        last = std::max(last, s.back());
-        reads[o].emplace_back("out", s);
-    }
-    // FIFOs in the order the SystemC model builds them: per node its inputs, then the outputs.
+    nt.ii = ii;
+    if (nt.bottleneck.empty()) nt.bottleneck = "every layer (II 1)";
+
+    // First-sample latency from one sample; FIFO needs from enough samples at the steady rate to fill
+    // the pipeline (the first sample's beats do not depend on later samples).
+    const Run first = run_recurrence(g, nt.layers, 1, 0);
+    nt.latency = first.first_latency;
+    const size_t samples = size_t(std::min<int64_t>(64, 2 + (nt.latency + ii - 1) / ii));
+    const Run run = run_recurrence(g, nt.layers, samples, ii);
     std::map<std::pair<std::string, std::string>, int> seen;  // edges built so far (add(x, x) has two)
-    auto add_fifo = [&](const std::string& from, const std::string& to) {
-        int k = seen[{from, to}]++;
-        for (const auto& [reader, r] : reads[from])
-            if (reader == to && k-- == 0)
-                nt.fifos.push_back({fifo_name(from, to, seen[{from, to}] - 1), fifo_depth(g, from),
-                                    needed_depth(writes[from], r)});
+    auto needed = [&](const Run& r, const std::string& from, const std::string& to, int dup) {
+        for (const auto& [reader, reads] : r.reads.at(from))
+            if (reader == to && dup-- == 0) return needed_depth(r.writes.at(from), reads);
+        return 1;
     };
+    auto add_fifo = [&](const std::string& from, const std::string& to) {
+        const int dup = seen[{from, to}]++;
+        nt.fifos.push_back({fifo_name(from, to, dup), fifo_depth(g, from), needed(run, from, to, dup),
+                            needed(first, from, to, dup)});
+    };
+    // FIFOs in the order the SystemC model builds them: per node its inputs, then the outputs.
     for (const auto& n : g.nodes)
         for (const auto& i : n.inputs) add_fifo(i, n.name);
     for (const auto& o : g.outputs) add_fifo(o, "out");
-    nt.latency = last;  // the first input beat is accepted in cycle 0
-    nt.ii = ii;
-    if (nt.bottleneck.empty()) nt.bottleneck = "every layer (II 1)";
     return nt;
 }
 

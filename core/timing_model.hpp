@@ -20,6 +20,10 @@
 //   sink        s[j] = max(r[j], s[j-1] + 1); latency = s[last beat] of the slowest output
 // For a chain of single-beat layers this is sum(L_i) + n + 1.
 //
+// The same recurrence over a stream of samples entering every II cycles gives each FIFO's `needed`
+// depth: the most words it holds at once. A FIFO shallower than that stalls its producer, which
+// costs latency or throughput, and on a skip connection can deadlock (docs/timing.md).
+//
 // Steady-state II (cycles between samples) = the largest of: beats of every tensor (one beat per cycle
 // per FIFO; twice that if one of its FIFOs has depth 1), B x II of each per-beat layer, and
 // max(B_in x II, B_out) of each repack.
@@ -60,8 +64,11 @@ int64_t repack_capacity(const std::vector<int64_t>& needs, const Timing& t);
 struct FifoTiming {
     std::string name;  ///< fifo_name(from, to)
     int depth = 0;     ///< configured depth
-    int needed = 0;    ///< slots the first sample occupies at most under the recurrence above: with
-                       ///< depth >= needed on every FIFO the first-sample latency is exact
+    int needed = 0;    ///< most slots in use when samples enter at the steady-state II under the
+                       ///< recurrence above: with depth >= needed on every FIFO no write is ever
+                       ///< refused, and the latency and II are exact (sufficient, not necessary:
+                       ///< room in another FIFO of the same path can take the words instead)
+    int needed_first = 0;  ///< the same for the first sample alone
 };
 
 struct NetworkTiming {

@@ -50,7 +50,7 @@ class SkipMerge(unittest.TestCase):
             return f.read()
 
     def sim(self, net_path, tag, *extra):
-        rep, out = self.path(tag + ".json"), self.path(tag + ".dat")
+        rep, out = self.path(tag + ".report.json"), self.path(tag + ".dat")
         r = nets.run("sim", "--net", net_path, "--samples", str(SAMPLES), "--seed", "5", "--report", rep,
                      "--output", out, *extra, check=False)
         self.assertEqual(r.returncode, 0, f"{tag}: exit {r.returncode}\n{r.stdout}\n{r.stderr}")
@@ -129,7 +129,12 @@ class SkipMerge(unittest.TestCase):
         self.check_exact(self.write_net("default.json", nets.skip_net()), "default")
 
     def test_skip_net_io_parallel_is_exact(self):
-        self.check_exact(self.write_net("skip_par.json", nets.skip_net(io_type="io_parallel")), "skip_par")
+        # Under io_parallel a sample is one word, and branch B is 6 cycles longer than branch A: the
+        # default depth 2 throttles the merge (the model's FIFO needs say so), depth 8 does not.
+        t = nets.timing(self.write_net("skip_par2.json", nets.skip_net(io_type="io_parallel")))
+        self.assertFalse(t["fifo_depths_sufficient"])
+        net = nets.skip_net(io_type="io_parallel", branch_depth=8)
+        self.check_exact(self.write_net("skip_par.json", net), "skip_par")
 
     def test_small_branch_fifos_throttle_but_do_not_deadlock(self):
         # Branch A holds exactly one sample (2 + 1 in relu + 5): no deadlock, but not full rate.
@@ -157,15 +162,17 @@ class SkipMerge(unittest.TestCase):
             self.assertLessEqual(cycles, 2 * 300 + 50)
 
     def test_timing_flags_shallow_fifo(self):
-        # The timing model says which FIFO the first sample already overfills.
+        # The timing model gives the words each FIFO holds at full rate and for the first sample alone:
+        # branch A must hold the whole first sample (8 beats) before branch B gives its first pixel.
         p = self.write_net("dl_t.json", nets.skip_net(input_depth=2, branch_depth=2))
         t = nets.timing(p)
         fifos = {f["name"]: f for f in t["fifos"]}
-        self.assertEqual(fifos["fifo_branch_a__merge"]["needed"], 8)
+        self.assertEqual(fifos["fifo_branch_a__merge"]["needed_first_sample"], 8)
+        self.assertEqual(fifos["fifo_branch_a__merge"]["needed"], 14)
         self.assertEqual(fifos["fifo_branch_a__merge"]["depth"], 2)
-        self.assertFalse(t["first_sample_exact"])
+        self.assertFalse(t["fifo_depths_sufficient"])
         deep = nets.timing(self.write_net("deep_t.json", nets.skip_net(branch_depth=16)))
-        self.assertTrue(deep["first_sample_exact"])
+        self.assertTrue(deep["fifo_depths_sufficient"])
 
     def test_repack_chains_are_exact(self):
         # Reshapes between pixel widths 4, 16, 8, 32 and 2, with per-pixel layers between them.
@@ -213,17 +220,17 @@ class SkipMerge(unittest.TestCase):
         self.expect_error(net, "/layers/4 (layer merge)", "add takes 2 input(s), got 1")
         net = nets.skip_net()
         net["layers"][3]["target_shape"] = [32]
-        self.expect_error(net, "(layer merge)", "add expects two inputs of the same shape, got [8, 4] (branch_a) "
+        self.expect_error(net, "(layer merge)", "add expects two inputs of the same shape, got [8,4] (branch_a) "
                                                 "and [32] (unflatten)")
         net = nets.skip_net()
         net["layers"][1]["target_shape"] = [30]
-        self.expect_error(net, "(layer flatten)", "target_shape [30] does not hold the 32 values of input [8, 4]")
+        self.expect_error(net, "(layer flatten)", "target_shape [30] does not hold the 32 values of input [8,4]")
         net = nets.skip_net()
         net["layers"][1]["target_shape"] = "32"
         self.expect_error(net, "(layer flatten)", "parameter 'target_shape' must be a list of integers")
         net = nets.skip_net()
         net["layers"][2]["inputs"] = ["x"]
-        self.expect_error(net, "(layer fc)", "dense expects a flat input, got shape [8, 4]")
+        self.expect_error(net, "(layer fc)", "dense expects a flat input, got shape [8,4]")
 
     def test_gen_refuses(self):
         for io in ("io_stream", "io_parallel"):

@@ -81,19 +81,21 @@ int cmd_timing(const NetOptions& opt, const std::string& json_out, const std::st
     std::printf("  %-24s %-12s %-8s %5s %5s %5s %6s %6.0f %8.0f %8.0f %6.0f\n", "total (estimate)", "", "", "", "", "",
                 "", nr.total.dsp, nr.total.lut, nr.total.ff, nr.total.bram18);
     j["resources"] = {{"fifos", resources_json(nr.fifos)}, {"total", resources_json(nr.total)}};
-    // FIFOs the first sample already overfills: the latency above is then a lower bound, and the
-    // network may deadlock (docs/timing.md, "FIFO depths").
+    // FIFOs shallower than the words they hold when samples enter at the II: the model's figures then
+    // hold only if room elsewhere on the path takes those words (docs/timing.md, "FIFO depths").
     j["fifos"] = nlohmann::json::array();
-    bool exact = true;
+    bool sufficient = true;
     for (const auto& f : nt.fifos) {
-        j["fifos"].push_back({{"name", f.name}, {"depth", f.depth}, {"needed", f.needed}});
+        j["fifos"].push_back(
+            {{"name", f.name}, {"depth", f.depth}, {"needed", f.needed}, {"needed_first_sample", f.needed_first}});
         if (f.depth < f.needed) {
-            exact = false;
-            std::printf("  note: %s has depth %d but the first sample needs %d: the latency is a lower bound "
-                        "and the network may deadlock\n", f.name.c_str(), f.depth, f.needed);
+            sufficient = false;
+            std::printf("  note: %s (depth %d) holds up to %d words at full rate (%d for the first sample alone); "
+                        "unless FIFOs before it on the same path take the rest, expect stalls or a deadlock\n",
+                        f.name.c_str(), f.depth, f.needed, f.needed_first);
         }
     }
-    j["first_sample_exact"] = exact;
+    j["fifo_depths_sufficient"] = sufficient;
     if (pi) {
         const Utilisation u = utilisation(nr.total, *pi);
         std::printf("  utilisation of %s\n", utilisation_line(u).c_str());
