@@ -129,8 +129,8 @@ class SkipMerge(unittest.TestCase):
         self.check_exact(self.write_net("default.json", nets.skip_net()), "default")
 
     def test_skip_net_io_parallel_is_exact(self):
-        # Under io_parallel a sample is one word, and branch B is 6 cycles longer than branch A: the
-        # default depth 2 throttles the merge (the model's FIFO needs say so), depth 8 does not.
+        # Under io_parallel a sample is one word, and branch B is 5 cycles longer than branch A: the
+        # default depth 2 throttles the merge (the model's FIFO needs say 7), depth 8 does not.
         t = nets.timing(self.write_net("skip_par2.json", nets.skip_net(io_type="io_parallel")))
         self.assertFalse(t["fifo_depths_sufficient"])
         net = nets.skip_net(io_type="io_parallel", branch_depth=8)
