@@ -202,6 +202,40 @@ class SkipMerge(unittest.TestCase):
                            {"name": "sm", "kind": "softmax"}]}
         self.check_exact(self.write_net("chain2.json", net2), "chain2")
 
+    def test_analytical_sweep_equals_simulation(self):
+        # The sweep's closed-form beat schedule (core/beat_schedule.hpp) against the SystemC model,
+        # point by point: throttled merges, slow dense layers, io_parallel, and deadlocks (which the
+        # closed form finds too, naming the same FIFOs).
+        base = self.write_net("sweep_base.json", nets.skip_net(input_depth=2, branch_depth=2))
+        spec = nets.write_json(self.path("sweep_spec.json"), {"points": [
+            {"fifo_depth": "1"}, {"fifo_depth": "2"}, {"fifo_depth": "5"}, {"fifo_depth": "8"},
+            {"fifo_depth": "16"}, {"fifo_depth.branch_a": "6", "reuse.fc": "4"},
+            {"fifo_depth.branch_a": "16", "reuse.fc": "32"}, {"io": "io_parallel"},
+            {"io": "io_parallel", "fifo_depth": "1"},
+            {"strategy": "Resource", "reuse.fc": "8", "fifo_depth.branch_a": "12"}]})
+        points = {}
+        for mode, extra in (("analytical", []), ("simulated", ["--simulate", "-j", "2"])):
+            out = self.path("sweep_" + mode)
+            nets.run("--net", base, "--sweep", spec, "--out", out, "--no-plot", *extra)
+            with open(os.path.join(out, "results.json")) as f:
+                points[mode] = {json.dumps(p["settings"], sort_keys=True): p for p in json.load(f)["points"]}
+        a, s = points["analytical"], points["simulated"]
+        self.assertEqual(set(a), set(s))
+        for k in a:
+            self.assertEqual(a[k]["status"], s[k]["status"], k)
+            if a[k]["status"] != "ok":
+                for err in (a[k]["error"], s[k]["error"]):
+                    self.assertIn("deadlock:", err)
+                    self.assertIn("branch_a waits for space in full FIFO fifo_branch_a__merge", err)
+                continue
+            for f in ("latency", "ii", "throughput_per_s", "latency_max", "run_cycles", "fifo_depth",
+                      "fifo_max_occupancy"):
+                self.assertEqual(a[k].get(f), s[k].get(f), f"{k}: {f}")
+        self.assertEqual(sorted(k for k in a if a[k]["status"] != "ok"),
+                         ['{"fifo_depth": "1"}', '{"fifo_depth": "2"}'])
+        self.assertEqual(a['{"fifo_depth": "5"}']["ii"], 17)   # throttled, not deadlocked
+        self.assertEqual(a['{"fifo_depth": "16"}']["ii"], 8)   # full rate
+
     # --- errors -------------------------------------------------------------------------------
 
     def expect_error(self, net, *fragments):
