@@ -21,6 +21,7 @@ struct Entity {
     std::vector<int64_t> accepts;        ///< cycle each input beat was read (A, or the sink's R)
     std::vector<int64_t> writes;         ///< cycle each output beat was written (W)
     int64_t pending_cap = 1;             ///< P of a per-beat layer, C of a repack
+    size_t beats = 1;                    ///< source: beats per sample
     std::vector<size_t> source_beat;     ///< repack: input beat (0-based) each output beat needs last
     std::vector<size_t> released_before; ///< repack: output beats released before each input beat
     std::vector<size_t> released_by;     ///< repack: output beats each input beat releases
@@ -34,6 +35,7 @@ struct Fifo {
 
 class Scheduler {
   public:
+    explicit Scheduler(int64_t pace) : m_pace(pace) {}
     std::vector<Entity> ents;
     std::vector<Fifo> fifos;
 
@@ -67,6 +69,7 @@ class Scheduler {
         const size_t j = e.writes.size();
         if (j >= e.out_words) return false;
         int64_t t = j > 0 ? e.writes[j - 1] + 1 : 0;
+        if (e.role == Entity::kSource) t = std::max(t, int64_t(j / e.beats) * m_pace);
         if (e.role == Entity::kLayer) {
             const size_t src = e.repack ? e.source_beat[j] : j;
             if (src >= e.accepts.size()) return false;
@@ -113,6 +116,9 @@ class Scheduler {
         }
         return rep;
     }
+
+  private:
+    int64_t m_pace;  ///< cycles between the source's samples at the least (0: as fast as it can)
 };
 
 /// Most slots a FIFO uses: at each write, the beats written before and not yet read, plus one.
@@ -137,14 +143,15 @@ bool has_multi_beat_tensors(const Graph& g) {
 }
 
 BeatSchedule schedule_beats(const Graph& g, const std::vector<Timing>& timing, const std::vector<int>& depth,
-                            size_t samples) {
-    Scheduler s;
+                            size_t samples, int64_t pace) {
+    Scheduler s(pace);
     std::map<std::string, size_t> entity;  // tensor -> producing entity
     for (const auto& in : g.inputs) {
         Entity e;
         e.role = Entity::kSource;
         e.name = "source_" + in.name;
-        e.out_words = size_t(tensor_beats(g, in.name)) * samples;
+        e.beats = size_t(tensor_beats(g, in.name));
+        e.out_words = e.beats * samples;
         entity[in.name] = s.ents.size();
         s.ents.push_back(e);
     }
@@ -211,7 +218,8 @@ BeatSchedule schedule_beats(const Graph& g, const std::vector<Timing>& timing, c
         }
     }
     BeatSchedule r;
-    for (const Fifo& f : s.fifos) r.fifo_max_occupancy.push_back(max_occupancy(s.ents[f.prod].writes, s.ents[f.cons].accepts));
+    for (const Fifo& f : s.fifos)
+        r.fifo_max_occupancy.push_back(max_occupancy(s.ents[f.prod].writes, s.ents[f.cons].accepts));
     if (!s.done()) {
         r.deadlocked = true;
         r.deadlock_report = "no schedule completes " + std::to_string(samples) + " samples" + s.report();

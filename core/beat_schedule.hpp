@@ -2,11 +2,11 @@
 // every beat of N samples, with always-ready boundaries, as the SystemC model would produce them, but
 // without a cycle loop (a max-plus recurrence solved in dependency order). Sweeps use it for networks
 // whose tensors are several beats (io_stream multi-pixel tensors, repacks); `nnsim timing`'s figures
-// (core/timing_model.hpp) are its no-back-pressure special case.
+// (core/timing_model.hpp) are its special case with FIFOs that never fill.
 //
 // Per FIFO c of depth D from producer p to consumer q, with W the write cycles of p's beats and R the
 // cycles q reads them (docs/timing.md):
-//   source           W[k] = max(W[k-1] + 1, R_c[k-D] + 1 for each of its FIFOs)
+//   source           W[k] = max(W[k-1] + 1, R_c[k-D] + 1 for each of its FIFOs, pace x its sample)
 //   per-beat layer   A[k] = max(A[k-1] + II, W_in[k] + 1 for each input, W[k-P])      (P = ceil(L/II))
 //                    W[k] = max(A[k] + L, W[k-1] + 1, R_c[k-D] + 1 for each output FIFO)
 //   repack           A[i] = max(A[i-1] + II, W_in[i] + 1, W[m-1]) with m = (output beats released
@@ -37,9 +37,10 @@ struct BeatSchedule {
 };
 
 /// Schedule `samples` samples through `g` with these layer timings (graph order) and FIFO depths (the
-/// SystemC model's FIFO order: per node its inputs, then one per network output).
+/// SystemC model's FIFO order: per node its inputs, then one per network output). With `pace` > 0 the
+/// source offers sample k no earlier than cycle k * pace (the timing model's steady-state stream).
 BeatSchedule schedule_beats(const Graph& g, const std::vector<Timing>& timing, const std::vector<int>& depth,
-                            size_t samples);
+                            size_t samples, int64_t pace = 0);
 
 /// True if some tensor of `g` is more than one beat per sample (then sweeps use schedule_beats).
 bool has_multi_beat_tensors(const Graph& g);

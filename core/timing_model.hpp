@@ -8,8 +8,9 @@
 // sim/repack_module.hpp) with its kind's II and latency per beat; the sink reads one beat per cycle.
 // A FIFO write in cycle t is readable in cycle t + 1.
 //
-// First-sample latency: a recurrence over the beats of one sample through an empty network, in graph
-// order, assuming no FIFO ever refuses a write (see FifoTiming::needed for when that holds):
+// First-sample latency: a recurrence over the beats of one sample through an empty network, assuming
+// no FIFO ever refuses a write (see FifoTiming::needed for when that holds); it is the beat schedule
+// of core/beat_schedule.hpp with unbounded FIFOs:
 //   source      w[j] = j                                      (beat j written in cycle j)
 //   readable    r[j] = w[j] + 1
 //   per beat    a[j] = max(a[j-1] + II, max over inputs r_in[j]),  w[j] = a[j] + L

@@ -75,11 +75,17 @@ void Sink::run() {
             continue;
         }
         const Token tok = input->read();
-        m_partial.insert(m_partial.end(), tok.data, tok.data + m_width);
+        if (m_beats == 1) {
+            values.emplace_back(tok.data, tok.data + m_width);  // one beat per result: no assembly
+        } else {
+            m_partial.insert(m_partial.end(), tok.data, tok.data + m_width);
+            if (tok.beat + 1 == m_beats) {
+                values.push_back(std::move(m_partial));
+                m_partial.clear();
+                m_partial.reserve(m_width * m_beats);
+            }
+        }
         if (tok.beat + 1 == m_beats) {
-            values.push_back(std::move(m_partial));
-            m_partial.clear();
-            m_partial.reserve(m_width * m_beats);
             samples.push_back(tok.sample);
             accept_cycles.push_back(t);
             received.notify(sc_core::SC_ZERO_TIME);
