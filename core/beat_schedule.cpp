@@ -135,6 +135,7 @@ int max_occupancy(const std::vector<int64_t>& writes, const std::vector<int64_t>
 }  // namespace
 
 bool has_multi_beat_tensors(const Graph& g) {
+    if (g.io_type == IoType::kParallel) return false;
     for (const auto& in : g.inputs)
         if (tensor_beats(g, in.name) > 1) return true;
     for (const auto& n : g.nodes)

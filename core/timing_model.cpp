@@ -50,7 +50,7 @@ int64_t repack_capacity(const std::vector<int64_t>& needs, const Timing& t) {
     return most + (t.latency + t.ii - 1) / t.ii - 1;
 }
 
-NetworkTiming analyze_timing(const Graph& g) {
+NetworkTiming analyze_timing(const Graph& g, bool fifo_needs) {
     NetworkTiming nt;
     // Steady-state II: the slowest rate of any tensor or layer.
     int64_t ii = 1;
@@ -83,8 +83,22 @@ NetworkTiming analyze_timing(const Graph& g) {
     size_t n_fifos = g.outputs.size();
     for (const auto& n : g.nodes) n_fifos += n.inputs.size();
     const std::vector<int> unbounded(n_fifos, 1 << 30);
+    if (!fifo_needs && !has_multi_beat_tensors(g)) {
+        // One beat per tensor: the schedule's closed form, the longest path of (L + 1), plus 1 for the
+        // sink (sweeps call this per point; the beat schedule gives the same figure, slower).
+        std::map<std::string, int64_t> readable;  // cycle the first sample's word becomes readable
+        for (const auto& in : g.inputs) readable[in.name] = 1;
+        for (size_t i = 0; i < g.nodes.size(); ++i) {
+            int64_t start = 0;
+            for (const auto& in : g.nodes[i].inputs) start = std::max(start, readable[in]);
+            readable[g.nodes[i].name] = start + nt.layers[i].latency + 1;
+        }
+        for (const auto& o : g.outputs) nt.latency = std::max(nt.latency, readable[o]);
+        return nt;
+    }
     const BeatSchedule first = schedule_beats(g, nt.layers, unbounded, 1);
     nt.latency = first.output_cycles.empty() ? 0 : first.output_cycles[0];  // the first input beat: cycle 0
+    if (!fifo_needs) return nt;
     const size_t samples = size_t(std::min<int64_t>(64, 2 + (nt.latency + ii - 1) / ii));
     const BeatSchedule stream = schedule_beats(g, nt.layers, unbounded, samples, ii);
     std::map<std::pair<std::string, std::string>, int> seen;  // edges built so far (add(x, x) has two)

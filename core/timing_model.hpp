@@ -74,13 +74,14 @@ struct FifoTiming {
 
 struct NetworkTiming {
     std::vector<Timing> layers;    ///< per node, in graph order
-    std::vector<FifoTiming> fifos; ///< per FIFO, in the order the SystemC model builds them
+    std::vector<FifoTiming> fifos; ///< per FIFO, in the order the SystemC model builds them (if asked)
     int64_t latency = 0;           ///< first sample, first input beat accepted to last output beat accepted
     int64_t ii = 1;                ///< steady-state cycles between samples without stalls
     std::string bottleneck;        ///< layer (or FIFO) that sets the II
     double throughput(double clock_period_ns) const { return 1e9 / (double(ii) * clock_period_ns); }
 };
 
-NetworkTiming analyze_timing(const Graph& g);
+/// The network's timing; with `fifo_needs`, also NetworkTiming::fifos (a longer run of the schedule).
+NetworkTiming analyze_timing(const Graph& g, bool fifo_needs = false);
 
 }  // namespace nnsim

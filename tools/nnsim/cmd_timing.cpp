@@ -40,7 +40,7 @@ int cmd_timing(const NetOptions& opt, const std::string& json_out, const std::st
             part_note = "part " + g.part + " is not in the built-in table; use --part for utilisation";
         }
     }
-    const NetworkTiming nt = analyze_timing(g);
+    const NetworkTiming nt = analyze_timing(g, true);
     const NetworkResources nr = estimate_network(g);
     nlohmann::json j;
     j["network"] = g.name;
