@@ -16,6 +16,7 @@
 #include "core/diag.hpp"
 #include "core/timing_model.hpp"
 #include "core/validate.hpp"
+#include "rtl/verilog_cast.hpp"
 
 namespace nnsim {
 
@@ -103,9 +104,11 @@ const Coefficients& coefficients() {
         0.0,   // final_adder_lut_per_bit (absorbed by the carry-save coefficient)
         3.694, // acc_update_lut_factor
         1.0,   // adder_lut_per_bit
-        0.30,  // mux_lut_per_input
         12.0,  // control_lut
         1.0,   // cast_mux_lut_per_bit
+        2.0,   // slot_tree_lut_per_bit (a full adder per bit: sum and carry LUT3)
+        0.0,   // slot_mask_lut_per_bit (absorbed into the first adder row's LUTs)
+        1.0,   // slot_update_lut_factor
     };
     return c;
 }
@@ -138,20 +141,26 @@ int mul2dsp(int a, bool as, int b, bool bs, int y, bool top) {
 
 }  // namespace
 
+int64_t quantize(double v, const FixedType& t) {
+    if (t.round == RoundMode::kTrn && t.overflow == OverflowMode::kWrap && t.sat_bits == 0 && t.width < 63 &&
+        std::isfinite(v)) {
+        const double x = std::floor(std::ldexp(v, t.frac()));
+        if (std::fabs(x) < 9.0e15) {
+            const uint64_t u = uint64_t(int64_t(x)) & ((uint64_t(1) << t.width) - 1);
+            return t.is_signed ? int64_t(u << (64 - t.width)) >> (64 - t.width) : int64_t(u);
+        }
+    }
+    return cast_double(v, t);
+}
+
 int mul_dsps(int a_width, bool a_signed, int b_width, bool b_signed, int y_width) {
     return mul2dsp(a_width, a_signed, b_width, b_signed, y_width, true);
 }
 
 int const_width(int64_t c, bool is_signed) {
     if (c == 0) return 0;
-    if (!is_signed) {
-        int n = 0;
-        for (uint64_t u = uint64_t(c); u; u >>= 1) ++n;
-        return n;
-    }
-    int n = 1;
-    while (n < 64 && !(c >= -(int64_t(1) << (n - 1)) && c < (int64_t(1) << (n - 1)))) ++n;
-    return n;
+    if (!is_signed) return 64 - __builtin_clzll(uint64_t(c));
+    return 64 - __builtin_clrsbll(c);  // redundant sign bits removed
 }
 
 bool is_pow2_abs(int64_t c) {
@@ -161,22 +170,19 @@ bool is_pow2_abs(int64_t c) {
 }
 
 int mux_const_width(const std::vector<int64_t>& values, int width, bool is_signed) {
-    // Column kinds: 0 / 1 constant, 2 varying.
-    std::vector<int> col(size_t(width), 2);
-    for (int i = 0; i < width; ++i) {
-        bool all0 = true, all1 = true;
-        for (int64_t v : values) {
-            const bool bit = i < 64 ? ((uint64_t(v) >> i) & 1) : (v < 0);
-            all0 = all0 && !bit;
-            all1 = all1 && bit;
-        }
-        col[size_t(i)] = all0 ? 0 : all1 ? 1 : 2;
-    }
+    // Column i is constant 0 when no value has bit i, constant 1 when all have it, else varying.
+    uint64_t any = 0, all = ~uint64_t(0);
+    for (int64_t v : values) any |= uint64_t(v), all &= uint64_t(v);
+    auto kind = [&](int i) -> int {
+        const bool a = i < 64 ? (any >> i) & 1 : any >> 63;
+        const bool l = i < 64 ? (all >> i) & 1 : all >> 63;
+        return !a ? 0 : l ? 1 : 2;
+    };
     int n = width;
     if (is_signed) {
-        while (n > 1 && col[size_t(n - 1)] != 2 && col[size_t(n - 1)] == col[size_t(n - 2)]) --n;
+        while (n > 1 && kind(n - 1) != 2 && kind(n - 1) == kind(n - 2)) --n;
     } else {
-        while (n > 0 && col[size_t(n - 1)] == 0) --n;
+        while (n > 0 && kind(n - 1) == 0) --n;
     }
     return n;
 }
@@ -235,7 +241,7 @@ RomPlacement place_rom(int64_t words, int width, bool sync) {
 }
 
 void rom_columns(const std::vector<int64_t>& values, const FixedType& from, const FixedType& to, int& stored,
-                 int& used) {
+                 int& used, int& result) {
     int lo = 0, hi = from.width - 1;
     if (cast_is_wires(sig_of(from), to)) {
         const int s = from.frac() - to.frac();
@@ -250,6 +256,11 @@ void rom_columns(const std::vector<int64_t>& values, const FixedType& from, cons
         ++stored;
         if (b >= lo && b <= hi) ++used;
     }
+    uint64_t rdiff = 0;
+    const int64_t r0 = values.empty() ? 0 : cast(values[0], from.frac(), to);
+    for (int64_t v : values) rdiff |= uint64_t(cast(v, from.frac(), to)) ^ uint64_t(r0);
+    result = 0;
+    for (int b = 0; b < to.width && b < 64; ++b) result += int((rdiff >> b) & 1);
 }
 
 double rom_logic_luts(int addr_bits, int varying_columns) {
@@ -292,55 +303,16 @@ Resources async_ram(int depth, int width) {
 
 namespace {
 
-bool may_overflow(const Sig& from, int s, bool rounds, const FixedType& to) {
-    using i128 = __int128;
-    const int mag = from.is_signed ? from.width - 1 : from.width;
-    i128 lo, hi;
-    if (s >= 0) {
-        const int e = std::max(mag - s, 0);
-        if (e > 100) return true;
-        lo = from.is_signed ? -(i128(1) << e) : 0;
-        hi = (i128(1) << e) - 1 + (rounds ? 1 : 0);
-    } else {
-        const int z = -s, e = mag + z;
-        if (e > 100) return true;
-        lo = from.is_signed ? -(i128(1) << e) : 0;
-        hi = ((i128(1) << mag) - 1) << z;
-    }
-    const int w = to.width;
-    const i128 tlo = to.is_signed ? -(i128(1) << (w - 1)) : 0;
-    const i128 thi = to.is_signed ? (i128(1) << (w - 1)) - 1 : (i128(1) << w) - 1;
-    if (lo < tlo || hi > thi) return true;
-    return to.overflow == OverflowMode::kSatSym && to.is_signed && lo <= tlo;
-}
-
 struct CastShape {
     bool rounds = false;
     bool overflow = false;
     int wv = 0;  // width of the rounded value (overflow logic)
 };
 
-// The decisions of emit_logic() in rtl/verilog_cast.cpp.
+// The decisions of emit_cast() in rtl/verilog_cast.cpp.
 CastShape cast_shape(const Sig& from, const FixedType& to) {
-    CastShape c;
-    const int ws = from.width, w = to.width;
-    int s = from.frac - to.frac();
-    if (s > ws + 1) s = ws + 1;
-    if (s < -w) s = -w;
-    RoundMode m = s > 0 ? to.round : RoundMode::kTrn;
-    if (!from.is_signed) {
-        if (m == RoundMode::kTrnZero) m = RoundMode::kTrn;
-        if (m == RoundMode::kRndZero) m = RoundMode::kRndMinInf;
-        if (m == RoundMode::kRndInf) m = RoundMode::kRnd;
-        if (m == RoundMode::kRndConv && s == ws) m = RoundMode::kRndMinInf;
-        if (s > ws) m = RoundMode::kTrn;
-    }
-    if (m == RoundMode::kRndMinInf && s == 1) m = RoundMode::kTrn;
-    c.rounds = m != RoundMode::kTrn;
-    c.overflow = (to.overflow != OverflowMode::kWrap || to.sat_bits > 0) && may_overflow(from, s, c.rounds, to);
-    const int wq = std::max((from.is_signed ? ws : ws + 1) - s, 1);
-    c.wv = wq + (c.rounds ? 1 : 0);
-    return c;
+    const CastPlan p = plan_cast(SignalType{from.width, from.frac, from.is_signed}, to);
+    return CastShape{p.rounds, p.overflow_logic, p.rounded_width};
 }
 
 }  // namespace
@@ -401,9 +373,7 @@ double sum_luts(int operands, int width) {
 
 double mux_luts(int inputs, int width) {
     if (inputs <= 1 || width <= 0) return 0;
-    const Coefficients& k = coefficients();
     const double per = inputs <= 4 ? 1.0 : std::ceil(inputs / 4.0) * (inputs > 16 ? 4.0 / 3.0 : 1.0);
-    (void)k;
     return per * width;
 }
 

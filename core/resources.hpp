@@ -76,6 +76,9 @@ struct Sig {
 };
 inline Sig sig_of(const FixedType& t) { return Sig{t.width, t.frac(), t.is_signed}; }
 
+/// cast_double(v, t) (the quantized raw value), with a fast path for TRN/WRAP.
+int64_t quantize(double v, const FixedType& t);
+
 /// DSP48E1 count of a $mul with operand widths after Yosys's width reduction, following mul2dsp.v with
 /// the xc7 parameters (25x18, partial products 18 bits, signed only, no DSP below 2x2 operands or a
 /// 9-bit result). 0 means the product is built from LUTs.
@@ -105,8 +108,9 @@ RomPlacement place_rom(int64_t words, int width, bool sync);
 /// Columns of a ROM of raw `from`-typed values: `stored` = the columns that are not constant over the
 /// entries (Yosys drops constant columns before placing the ROM; the others stay even when unused),
 /// `used` = those of them that a cast to `to` reads (the logic left when the ROM is not a block RAM).
+/// `result` = the bits of the cast values that vary (the register after the cast keeps only those).
 void rom_columns(const std::vector<int64_t>& values, const FixedType& from, const FixedType& to, int& stored,
-                 int& used);
+                 int& used, int& result);
 
 /// LUTs of a ROM kept in logic: each varying output column is a function of `addr_bits` inputs.
 double rom_logic_luts(int addr_bits, int varying_columns);
@@ -146,9 +150,11 @@ struct Coefficients {
     double final_adder_lut_per_bit; ///< LUTs per bit of a $macc's final carry chain
     double acc_update_lut_factor; ///< multiplies the k-selected accumulator update multiplexer (RF > 1)
     double adder_lut_per_bit;   ///< LUTs per bit of a carry-chain adder
-    double mux_lut_per_input;   ///< LUTs per extra mux input per bit
     double control_lut;         ///< LUTs of a layer's control logic (shell counters, flags)
     double cast_mux_lut_per_bit;///< LUTs per bit of a saturation multiplexer
+    double slot_tree_lut_per_bit; ///< LUTs per bit and operand beyond two of a dense slot sum (RF > 1, wrapping)
+    double slot_mask_lut_per_bit; ///< LUTs per bit of a product masked by the group counter in a slot sum
+    double slot_update_lut_factor; ///< multiplies the k-selected accumulator update with slot sums
 };
 const Coefficients& coefficients();
 

@@ -1,8 +1,8 @@
 // The results store of sweeps (sweep.hpp): SQLite through its C API, and the JSON form of a point.
 //
-// One file, DIR/sweep.db, in WAL mode with synchronous=NORMAL: each point is its own transaction, so
-// it is on disk (in the WAL) when put() returns and survives SIGINT and SIGKILL of the sweep; only a
-// power failure can lose the last commits. Tables:
+// One file, DIR/sweep.db, in WAL mode with synchronous=NORMAL: a put() outside begin()/commit() is its
+// own transaction, on disk (in the WAL) when put() returns; the sweep groups analytical points into
+// transactions of at most 50 ms (docs/sweeps.md). Only a power failure can lose committed points. Tables:
 //   runs(id, context, command, points, started, ended, computed, status)    one row per invocation
 //   points(context, key, idx, status, error, latency, ii, dsp, lut, ff, bram18, accuracy, result,
 //          run, finished, seconds, compute_count)                            one row per design point

@@ -133,9 +133,9 @@ bool may_overflow(const SignalType& from, int s, bool rounds, const FixedType& t
     return to.overflow == OverflowMode::kSatSym && to.is_signed && lo <= tlo;
 }
 
-/// Writes the cast of the source `x` into wire `out` (declared by the caller).
-void emit_logic(std::ostream& o, Bits& x, const SignalType& from, const FixedType& to, const std::string& u,
-                const std::string& out) {
+}  // namespace
+
+CastPlan plan_cast(const SignalType& from, const FixedType& to) {
     const int ws = from.width, w = to.width;
     // s > 0: drop s fraction bits (rounding); s < 0: append -s zero bits.
     int s = from.frac - to.frac();
@@ -155,6 +155,24 @@ void emit_logic(std::ostream& o, Bits& x, const SignalType& from, const FixedTyp
         if (s > ws) m = RoundMode::kTrn;  // less than half an LSB: every mode gives 0
     }
     if (m == RoundMode::kRndMinInf && s == 1) m = RoundMode::kTrn;  // needs a sticky bit; there is none
+    CastPlan p;
+    p.shift = s;
+    p.mode = m;
+    p.rounds = m != RoundMode::kTrn;
+    p.overflow_logic = (to.overflow != OverflowMode::kWrap || to.sat_bits > 0) && may_overflow(from, s, p.rounds, to);
+    p.rounded_width = std::max((from.is_signed ? ws : ws + 1) - s, 1) + (p.rounds ? 1 : 0);
+    return p;
+}
+
+namespace {
+
+/// Writes the cast of the source `x` into wire `out` (declared by the caller).
+void emit_logic(std::ostream& o, Bits& x, const SignalType& from, const FixedType& to, const std::string& u,
+                const std::string& out) {
+    const int w = to.width;
+    const CastPlan plan = plan_cast(from, to);
+    const int s = plan.shift;
+    const RoundMode m = plan.mode;
 
     // Rounding increment from the half bit h, the sticky OR of the bits below it, the sign of the
     // unrounded value and the floor's LSB (ties to even).
@@ -175,16 +193,14 @@ void emit_logic(std::ostream& o, Bits& x, const SignalType& from, const FixedTyp
             case RoundMode::kTrn: break;
         }
     }
-    const bool rounds = m != RoundMode::kTrn;
+    const bool rounds = plan.rounds;
     const std::string rnd = u + "_rnd";
     if (rounds) {
         o << "    wire " << rnd << ";\n";
         o << "    assign " << rnd << " = " << inc << ";\n";
     }
 
-    const bool overflow_logic = (to.overflow != OverflowMode::kWrap || to.sat_bits > 0) &&
-                                may_overflow(from, s, rounds, to);
-    if (!overflow_logic) {
+    if (!plan.overflow_logic) {
         // The result is the low w bits of floor + increment: wires only without rounding.
         const std::string low = x.field(s + w - 1, s);
         if (!rounds) {
@@ -199,8 +215,7 @@ void emit_logic(std::ostream& o, Bits& x, const SignalType& from, const FixedTyp
 
     // v: the rounded value as a signed vector wide enough to hold it exactly (one bit more than the
     // floor when rounding can carry out).
-    const int wq = std::max((from.is_signed ? ws : ws + 1) - s, 1);
-    const int wv = wq + (rounds ? 1 : 0);
+    const int wv = plan.rounded_width, wq = wv - (rounds ? 1 : 0);
     const std::string floor_bits = x.field(s + wv - 1, s);
     std::string v = u + "_v";
     if (!rounds && is_identifier(floor_bits)) {

@@ -26,6 +26,19 @@ struct SignalType {
 std::string emit_cast(std::ostream& body, const std::string& src, const SignalType& from, const FixedType& to,
                       const std::string& uniq);
 
+/// How emit_cast builds a cast, decided once here and shared with the resource estimate
+/// (core/resources.cpp): the dropped fraction bits (negative: appended zeros, clamped to what can
+/// matter), the rounding mode after simplification for the source's sign, whether overflow needs
+/// logic, and the width of the rounded value that the overflow logic examines.
+struct CastPlan {
+    int shift = 0;
+    RoundMode mode = RoundMode::kTrn;
+    bool rounds = false;
+    bool overflow_logic = false;
+    int rounded_width = 0;
+};
+CastPlan plan_cast(const SignalType& from, const FixedType& to);
+
 /// The SignalType of a value held in FixedType t.
 inline SignalType signal_type(const FixedType& t) { return SignalType{t.width, t.frac(), t.is_signed}; }
 

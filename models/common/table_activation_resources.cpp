@@ -4,7 +4,11 @@
 // function). The registered index makes the ROM read synchronous, so memory_libmap may place it in
 // block RAM; otherwise each varying ROM column is a function of the index bits.
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <map>
+#include <mutex>
+#include <string>
 
 #include "core/resources.hpp"
 #include "models/common/table_activation.hpp"
@@ -25,9 +29,22 @@ Resources TableActivationKind::estimate(const Node& n, const NodeInputs& in, IoT
     const int elems = int(shape_size(n.shape));
     const Timing t = timing(n, in, io);
 
-    const std::vector<int64_t> tab = table(n);
-    int stored = 0, used = 0;
-    res::rom_columns(tab, tt, rt, stored, used);
+    // The table's columns depend only on the kind, its size and the two types: computed once.
+    int stored = 0, used = 0, result = 0;
+    {
+        static std::mutex mu;
+        static std::map<std::string, std::array<int, 3>> cache;
+        const std::string key = std::string(name()) + "/" + std::to_string(size) + "/" + tt.to_string() + "/" +
+                                rt.to_string();
+        std::lock_guard<std::mutex> lock(mu);
+        auto it = cache.find(key);
+        if (it == cache.end()) {
+            res::rom_columns(table(n), tt, rt, stored, used, result);
+            if (cache.size() > 4096) cache.clear();
+            it = cache.emplace(key, std::array<int, 3>{stored, used, result}).first;
+        }
+        stored = it->second[0], used = it->second[1], result = it->second[2];
+    }
     const res::RomPlacement pl = res::place_rom(size, stored, true);
 
     // Index: truncation toward zero (an adder when s > 0); + N/2 and the clamp only when the input's
@@ -45,7 +62,10 @@ Resources TableActivationKind::estimate(const Node& n, const NodeInputs& in, IoT
     Resources r;
     r.bram18 = pl.bram18 * elems;
     r.lut = (lut_index + lut_rom + lut_cast) * elems;
-    r.ff = double(elems) * (nb_eff + (pl.block ? 0 : used));
+    // Registers: the index; the result register (only its varying bits) unless the block RAM takes it
+    // as its output register, which it does when the cast between table and result is plain wires.
+    const bool data_in_ram = pl.block && res::cast_is_wires(res::sig_of(tt), rt);
+    r.ff = double(elems) * (nb_eff + (data_in_ram ? 0 : result));
     r += res::valid_pipeline(t.latency);
     const Resources sh = res::shell(t, elems * rt.width);
     r += sh;

@@ -17,6 +17,8 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/resources.hpp"
@@ -29,6 +31,12 @@ int bits_for_n(uint64_t n) {
     int b = 1;
     while (b < 64 && (uint64_t(1) << b) <= n) ++b;
     return b;
+}
+
+uint64_t mix64(uint64_t z) {  // splitmix64 finalizer
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
 }
 
 int popcount64(uint64_t u) {
@@ -62,8 +70,9 @@ Resources DenseKind::estimate(const Node& n, const NodeInputs& in, IoType io) co
     // Quantized weights, as the RTL writes them.
     const WeightTensor& kernel = n.weights.at("kernel");
     std::vector<int64_t> w(kernel.data.size());
-    for (size_t i = 0; i < w.size(); ++i) w[i] = cast_double(kernel.data[i], wt);
+    for (size_t i = 0; i < w.size(); ++i) w[i] = res::quantize(kernel.data[i], wt);
     auto weight = [&](int64_t p) { return w[size_t((p % n_in) * n_out + p / n_in)]; };
+    auto w_nonzero = [&](int64_t p) { return weight(p) != 0; };
 
     // Operand widths as Yosys reduces them: x sign- or zero-extended into a signed product keeps one
     // extra bit when it is unsigned.
@@ -76,12 +85,15 @@ Resources DenseKind::estimate(const Node& n, const NodeInputs& in, IoType io) co
     //   RF 2            a 2:1 multiplexer it narrows (wreduce) and folds when both weights agree;
     //   RF 3, 5, 6, 7   a multiplexer over the RF weights and the case default 0, narrowed likewise;
     //   RF 4            a full case over the 2-bit counter: not narrowed or folded before DSP packing;
-    //   RF >= 8         a ROM (proc_rom) of 2^ceil(log2 RF) words, unused ones 0: opaque, full width.
+    //   RF >= 8         a ROM (proc_rom) of 2^ceil(log2 RF) words, unused ones 0: opaque, full width;
+    //   Resource        the registered ROM word: opaque, full width, from RF 2 on.
     // The x operand likewise: a plain register with RF 1, or RF 2 when both products read one input;
     // otherwise a multiplexer that keeps the register out of the DSP.
+    // With Resource, the weight reaches the multiplier through the word register (w_word), which
+    // Yosys does not fold before packing DSPs either: opaque for every RF > 1.
     const bool rom = rf >= 8;
     const bool full_case = rf >= 4 && (int64_t(1) << kw) == int64_t(rf);
-    const bool opaque = rom || full_case;
+    const bool opaque = rom || full_case || (resource && rf > 1);
     const bool has_default = rf > 2 && (int64_t(1) << kw) != int64_t(rf);
     // Resource ROM placement (one word of M weights per k).
     res::RomPlacement pl;
@@ -91,17 +103,45 @@ Resources DenseKind::estimate(const Node& n, const NodeInputs& in, IoType io) co
     std::vector<char> mul_zero(size_t(m_count), 0);     // product constantly zero (no cell, no term)
     std::vector<char> mul_dsp(size_t(m_count), 0);      // product in a DSP
     std::vector<int> mul_x(size_t(m_count), -1);        // input element a DSP reads straight from its register
-    std::set<std::vector<int>> x_mux_seqs;              // distinct x multiplexers (Yosys merges equal ones)
+    // Distinct x multiplexers (Yosys merges equal ones), by a hash of the input sequence, with their
+    // number of distinct inputs.
+    std::unordered_map<uint64_t, int> x_muxes;
+    std::vector<int> stamp(size_t(n_in), 0);
+    int stamp_gen = 0;
     // Weight columns (one bit of one multiplier's weight over the words) that vary: after mapping, each
     // distinct one is a small function of k (logic) and, for ROMs, a data flip-flop; Yosys merges equal
-    // columns across multipliers.
-    std::set<std::vector<uint64_t>> columns;
+    // columns across multipliers. Kept as hashes.
+    std::vector<uint64_t> columns;
     const int words = rf > 1 ? (rom ? (1 << kw) : rf + (has_default ? 1 : 0)) : 0;
     std::vector<int64_t> vals;
     std::vector<int> seq;
-    // Yosys merges identical multipliers (same x operand, same weight constant or column).
-    std::set<std::pair<std::vector<int>, std::vector<int64_t>>> seen_products;
+    // Multipliers that share a cell with an earlier identical one: their DSPs are counted once.
+    std::vector<std::pair<uint64_t, int>> dsp_cells;  // (product hash, DSPs)
+    dsp_cells.reserve(size_t(m_count));
     for (int m = 0; m < m_count; ++m) {
+        if (rf == 1) {
+            // Fast path: one constant product x_i * w.
+            const int64_t cv = weight(m);
+            if (cv == 0) {
+                mul_zero[size_t(m)] = 1;
+                continue;
+            }
+            if (res::is_pow2_abs(cv)) continue;  // a shift (negated for -2^s)
+            const int tz = __builtin_ctzll(uint64_t(cv));
+            const int b_width = res::const_width(cv >> tz, psigned);
+            const int y = std::min(y_used - tz, a_width + b_width);
+            const int d = res::mul_dsps(a_width, psigned, b_width, psigned, y);
+            const int i = int(m % n_in);
+            if (d > 0) {
+                mul_dsp[size_t(m)] = 1;
+                mul_x[size_t(m)] = i;
+                dsp_cells.emplace_back(mix64(uint64_t(cv) ^ (uint64_t(uint32_t(i)) << 40)), d);
+            } else {
+                const uint64_t mag = uint64_t(cv < 0 ? -cv : cv);
+                lut_soft += double(popcount64(mag) - 1) * (a_width + 1);
+            }
+            continue;
+        }
         vals.clear();
         seq.clear();
         for (int k = 0; k < rf; ++k) {
@@ -122,23 +162,42 @@ Resources DenseKind::estimate(const Node& n, const NodeInputs& in, IoType io) co
             continue;
         }
         if (rf > 1 && !all_equal) {
+            // Columns: bit b of every word, as 64-bit chunks hashed together; only the varying bits.
             const int nb = int(vals.size());
+            uint64_t any = 0, all = ~uint64_t(0);
+            for (int64_t v : vals) any |= uint64_t(v), all &= uint64_t(v);
+            const uint64_t varying = (any & ~all) & (wt.width >= 64 ? ~uint64_t(0) : (uint64_t(1) << wt.width) - 1);
             for (int b = 0; b < wt.width; ++b) {
-                std::vector<uint64_t> col(size_t((nb + 63) / 64), 0);
-                bool any0 = false, any1 = false;
+                if (!((varying >> b) & 1)) continue;
+                uint64_t h = 0x9e3779b97f4a7c15ull, chunk = 0;
                 for (int i = 0; i < nb; ++i) {
-                    const bool bit = (uint64_t(vals[size_t(i)]) >> b) & 1;
-                    any0 = any0 || !bit, any1 = any1 || bit;
-                    if (bit) col[size_t(i / 64)] |= uint64_t(1) << (i % 64);
+                    chunk |= ((uint64_t(vals[size_t(i)]) >> b) & 1) << (i % 64);
+                    if (i % 64 == 63 || i == nb - 1) h = mix64(h ^ chunk), chunk = 0;
                 }
-                if (any0 && any1) columns.insert(col);
+                columns.push_back(h);
             }
         }
-        const bool duplicate = !seen_products.insert({seq, vals}).second;
-        std::set<int> xs(seq.begin(), seq.end());
-        if (rf > 2) xs.insert(-1);  // the multiplexer's default input
-        const bool x_direct = xs.size() == 1 && !(opaque && rf > 2);
-        if (!x_direct) x_mux_seqs.insert(seq);
+        uint64_t hp = 0x51ed27f1b3a9c0d7ull;
+        for (size_t i = 0; i < vals.size(); ++i)
+            hp = mix64(hp ^ uint64_t(vals[i]) ^ (uint64_t(uint32_t(i < seq.size() ? seq[i] : -2)) << 40));
+        bool same_x = true;
+        for (int v : seq) same_x = same_x && v == seq[0];
+        const bool x_direct = same_x && seq[0] >= 0 && rf <= 2;
+        if (rf > 1 && !(same_x && rf <= 2)) {
+            // The multiplexer: the distinct inputs and, from RF 3 on, the default 0.
+            uint64_t hx = 0x2545f4914f6cdd1dull;
+            for (int v : seq) hx = mix64(hx ^ uint64_t(uint32_t(v)));
+            if (!x_muxes.count(hx)) {
+                int distinct = 0;
+                bool zero_in = rf > 2;  // the default input
+                ++stamp_gen;
+                for (int v : seq) {
+                    if (v < 0) zero_in = true;
+                    else if (stamp[size_t(v)] != stamp_gen) stamp[size_t(v)] = stamp_gen, ++distinct;
+                }
+                x_muxes[hx] = distinct + (zero_in ? 1 : 0);
+            }
+        }
         int b_width, tz = 0;
         if (constant) {
             const int64_t cv = vals[0];
@@ -157,10 +216,12 @@ Resources DenseKind::estimate(const Node& n, const NodeInputs& in, IoType io) co
         const int y = std::min(y_used - tz, a_width + b_width);
         const int d = res::mul_dsps(a_width, psigned, b_width, psigned, y);
         mul_dsp[size_t(m)] = d > 0;
-        if (d > 0 && x_direct) mul_x[size_t(m)] = *xs.begin();
-        if (duplicate) continue;  // shares the first such multiplier's cell
+        if (d > 0 && x_direct) mul_x[size_t(m)] = seq[0];
+        // With Resource the weight comes from the multiplier's own slice of the word register: its
+        // products are never identical to another multiplier's, even when both weights are all zero.
+        if (resource) hp = mix64(hp ^ (uint64_t(uint32_t(m)) << 20) ^ 0x7f4a7c159e3779b9ull);
         if (d > 0) {
-            dsp += d;
+            dsp_cells.emplace_back(hp, d);
         } else if (constant) {
             const uint64_t mag = uint64_t(vals[0] < 0 ? -vals[0] : vals[0]);
             lut_soft += double(popcount64(mag) - 1) * (a_width + 1);
@@ -168,8 +229,12 @@ Resources DenseKind::estimate(const Node& n, const NodeInputs& in, IoType io) co
             lut_soft += double(b_width) * a_width * 0.5;
         }
     }
+    std::sort(dsp_cells.begin(), dsp_cells.end());
+    for (size_t i = 0; i < dsp_cells.size(); ++i)
+        if (i == 0 || dsp_cells[i].first != dsp_cells[i - 1].first) dsp += dsp_cells[i].second;
     double bram18 = 0, lut_wlogic = 0, ff_wreg = 0;
-    const double ncols = double(columns.size());
+    std::sort(columns.begin(), columns.end());
+    const double ncols = double(std::unique(columns.begin(), columns.end()) - columns.begin());
     if (pl.block) {
         bram18 = pl.bram18;  // data register inside the block RAM
     } else if (rf > 1) {
@@ -179,16 +244,12 @@ Resources DenseKind::estimate(const Node& n, const NodeInputs& in, IoType io) co
         if (rom) ff_wreg = ncols;
     }
 
-    // Accumulation: per output j, the groups k touching it and the multipliers with non-zero terms.
+    // Accumulation: output j's products p in [j * n_in, (j + 1) * n_in) fall into the groups k of
+    // their multipliers m = p - k * M; a group's list of multipliers is a range of m without the
+    // constant-zero ones (with RF 1, without the zero weights).
     double lut_sum = 0, lut_cast = 0, lut_accmux = 0;
-    std::vector<std::map<int, std::vector<int>>> terms(static_cast<size_t>(n_out));
-    for (int64_t p = 0; p < total; ++p) {
-        const int j = int(p / n_in), k = int(p / m_count), m = int(p % m_count);
-        auto& list = terms[size_t(j)][k];
-        if (mul_zero[size_t(m)]) continue;
-        if (rf == 1 && weight(p) == 0) continue;
-        list.push_back(m);
-    }
+    std::vector<int> nonzero_prefix(size_t(m_count) + 1, 0);
+    for (int m = 0; m < m_count; ++m) nonzero_prefix[size_t(m) + 1] = nonzero_prefix[size_t(m)] + (mul_zero[size_t(m)] ? 0 : 1);
     // Product casts: with a wrapping accumulator and no overflow logic, a rounding increment is one
     // more single-bit summand of the $macc (one LUT); otherwise the cast's own logic.
     const bool prod_round_only = acc_wraps && !prod_cast_wires && res::cast_luts(prod, at) > 0 &&
@@ -208,34 +269,78 @@ Resources DenseKind::estimate(const Node& n, const NodeInputs& in, IoType io) co
         while (n > 2) n = 2 * (n / 3) + n % 3, ++l;
         return l;
     };
-    std::map<std::vector<int>, int> list_uses;
+    std::map<std::pair<int, int>, int> list_uses;  // RF > 1: outputs using each multiplier range
     double f_unique = 0, f_shared = 0, f_final = 0, f_sat = 0, lut_addcast = 0;
-    for (int j = 0; j < n_out; ++j) {
-        std::set<std::vector<int>> groups_j;
-        for (const auto& [k, list] : terms[size_t(j)]) {
-            if (list.empty()) continue;
-            if (!groups_j.insert(list).second) continue;  // same expression as another group: merged
+    double f_slot = 0, f_slot_final = 0, f_mask = 0, f_accadd = 0;
+    std::vector<std::pair<int, int>> groups_j;
+    if (rf > 1 && acc_wraps) {
+        // dense_rtl.cpp's slot sums: one carry-save sum per slot over its multipliers (masked by k
+        // where a multiplier changes slot), then per output one adder per slot it reads and the
+        // k-selected update.
+        std::vector<std::vector<int>> member_groups;  // slot -> per multiplier: groups in that slot
+        std::vector<std::set<int>> out_slots(static_cast<size_t>(n_out));
+        std::vector<int> active(static_cast<size_t>(m_count), 0);
+        for (int k = 0; k < rf && int64_t(k) * m_count < total; ++k) {
+            const int64_t lo = int64_t(k) * m_count, hi = std::min(total, lo + m_count), j0 = lo / n_in;
+            for (int64_t p = lo; p < hi; ++p) {
+                const int m = int(p - lo), j = int(p / n_in), t = int(j - j0);
+                if (size_t(t) >= member_groups.size()) member_groups.resize(size_t(t) + 1, std::vector<int>(size_t(m_count), 0));
+                ++member_groups[size_t(t)][size_t(m)];
+                ++active[size_t(m)];
+                out_slots[size_t(j)].insert(t);
+            }
+        }
+        for (const auto& mg : member_groups) {
+            int terms = 0;
+            for (int m = 0; m < m_count; ++m) {
+                if (!mg[size_t(m)] || mul_zero[size_t(m)]) continue;
+                ++terms;
+                if (mg[size_t(m)] != active[size_t(m)]) f_mask += at.width;
+            }
+            if (terms >= 3) f_slot += double(terms - 2) * at.width;
+            if (terms >= 2) f_slot_final += at.width;
+        }
+        for (const auto& os : out_slots) {
+            f_accadd += double(os.size()) * at.width;
+            lut_accmux += c.slot_update_lut_factor * res::mux_luts(int(os.size()) + 1, at.width);
+        }
+    }
+    for (int j = 0; j < n_out && !(rf > 1 && acc_wraps); ++j) {
+        groups_j.clear();
+        const int64_t p0 = int64_t(j) * n_in, p1 = p0 + n_in;
+        for (int64_t k = p0 / m_count; k * m_count < p1; ++k) {
+            const int lo = int(std::max(p0, k * m_count) - k * m_count);
+            const int hi = int(std::min(p1, (k + 1) * m_count) - k * m_count);
+            int count = 0;
+            if (rf == 1) {
+                for (int m = lo; m < hi; ++m) count += (!mul_zero[size_t(m)] && w_nonzero(m)) ? 1 : 0;
+            } else {
+                count = nonzero_prefix[size_t(hi)] - nonzero_prefix[size_t(lo)];
+            }
+            if (count == 0) continue;
+            const std::pair<int, int> key{lo, hi};
+            if (std::find(groups_j.begin(), groups_j.end(), key) != groups_j.end()) continue;  // merged
+            groups_j.push_back(key);
             if (acc_wraps) {
-                const int ops = int(list.size()) + 1;
+                const int ops = count + 1;
                 f_final += at.width;
                 f_shared += double(levels(ops)) * at.width;
-                if (list_uses[list]++ == 0) f_unique += double(ops - 2 - levels(ops)) * at.width;
+                const bool first = rf == 1 || list_uses[key]++ == 0;
+                if (first) f_unique += double(ops - 2 - levels(ops)) * at.width;
             } else {
-                f_sat += double(list.size()) * (at.width + 1);
-                lut_addcast += double(list.size()) * add_cast;
+                f_sat += double(count) * (at.width + 1);
+                lut_addcast += double(count) * add_cast;
             }
         }
         if (rf > 1) lut_accmux += c.acc_update_lut_factor * res::mux_luts(int(groups_j.size()) + 1, at.width);
     }
+    lut_sum += c.slot_tree_lut_per_bit * f_slot + c.adder_lut_per_bit * (f_slot_final + f_accadd) +
+               c.slot_mask_lut_per_bit * f_mask;
     lut_sum += c.csa_lut_per_bit * f_unique + c.csa_shared_lut_per_bit * f_shared + c.final_adder_lut_per_bit * f_final +
                c.sat_add_lut_per_bit * f_sat + lut_addcast;
     const double lut_rescast = n_out * res::cast_luts(acc_sig, rt);
     double lut_xmux = 0;
-    for (const auto& s : x_mux_seqs) {
-        std::set<int> distinct(s.begin(), s.end());
-        if (rf > 2) distinct.insert(-1);
-        lut_xmux += res::mux_luts(int(distinct.size()), xt.width);
-    }
+    for (const auto& [h, inputs] : x_muxes) lut_xmux += res::mux_luts(inputs, xt.width);
 
     // Flip-flops.
     std::vector<char> x_used(size_t(n_in), 0), x_reg_needed(size_t(n_in), 0);
@@ -270,6 +375,10 @@ Resources DenseKind::estimate(const Node& n, const NodeInputs& in, IoType io) co
                                    {"f_shared", f_shared},
                                    {"f_final", f_final},
                                    {"f_sat", f_sat},
+                                   {"f_slot", f_slot},
+                                   {"f_slot_final", f_slot_final},
+                                   {"f_mask", f_mask},
+                                   {"f_accadd", f_accadd},
                                    {"lut_addcast", lut_addcast},
                                    {"lut_sum", lut_sum},
                                    {"lut_cast", lut_cast},

@@ -19,6 +19,68 @@
 
 namespace nnsim {
 
+namespace {
+
+/// RF > 1 with a wrapping accumulator. Group k's products k*M .. k*M+M-1 belong to the outputs
+/// j0(k) = k*M / n_in onwards; product p is in slot t = p / n_in - j0(k). One sum per slot adds the
+/// products of its multipliers (a multiplier that changes slot with k is masked by k), and acc_j adds
+/// the sum of its slot in each of its group cycles. Addition modulo 2^W makes the order of the terms
+/// irrelevant, so this is bit-exact with the in-order accumulation while the adder trees are shared
+/// by all outputs (hls4ml's Resource loop accumulating into acc[out_index]).
+void emit_slot_sums(std::ostream& body, int64_t total, int n_in, int n_out, int rf, int m_count,
+                    const std::vector<std::string>& casted, int aw, const std::string& k_sig, int kw,
+                    std::vector<std::string>& next) {
+    std::vector<std::map<int, std::vector<int>>> members;              // slot -> multiplier -> groups
+    std::vector<std::vector<std::pair<int, int>>> uses(static_cast<size_t>(n_out));  // output -> (group, slot)
+    std::vector<int> active(static_cast<size_t>(m_count), 0);                      // groups in which m has a product
+    for (int k = 0; k < rf && int64_t(k) * m_count < total; ++k) {
+        const int64_t lo = int64_t(k) * m_count, hi = std::min(total, lo + m_count);
+        const int64_t j0 = lo / n_in;
+        for (int64_t p = lo; p < hi; ++p) {
+            const int m = int(p - lo), j = int(p / n_in), t = int(j - j0);
+            if (size_t(t) >= members.size()) members.resize(size_t(t) + 1);
+            members[size_t(t)][m].push_back(k);
+            ++active[size_t(m)];
+            auto& u = uses[size_t(j)];
+            if (u.empty() || u.back().first != k) u.emplace_back(k, t);
+        }
+    }
+    const std::string zero_w = vconst(aw, 0);
+    for (size_t t = 0; t < members.size(); ++t) {
+        std::string sum;
+        for (const auto& [m, ks] : members[t]) {
+            std::string term = casted[size_t(m)];
+            if (int(ks.size()) != active[size_t(m)]) {
+                term = "slot" + std::to_string(t) + "_m" + std::to_string(m);
+                body << "    reg [" << aw - 1 << ":0] " << term << ";\n    always @(*) begin\n        case (" << k_sig
+                     << ")\n            ";
+                for (size_t i = 0; i < ks.size(); ++i) body << (i ? ", " : "") << vconst(kw, ks[i]);
+                body << ": " << term << " = " << casted[size_t(m)] << ";\n            default: " << term << " = "
+                     << zero_w << ";\n        endcase\n    end\n";
+            }
+            sum += (sum.empty() ? "" : " + ") + term;
+        }
+        body << "    wire [" << aw - 1 << ":0] slot" << t << " = " << (sum.empty() ? zero_w : sum) << ";\n";
+    }
+    for (int j = 0; j < n_out; ++j) {
+        const std::string nx = "acc_next" + std::to_string(j), acc = "acc" + std::to_string(j);
+        std::map<int, bool> added;
+        for (const auto& [k, t] : uses[size_t(j)])
+            if (!added[t]) {
+                added[t] = true;
+                body << "    wire [" << aw - 1 << ":0] acc_add" << j << "_" << t << " = " << acc << " + slot" << t
+                     << ";\n";
+            }
+        body << "    reg [" << aw - 1 << ":0] " << nx << ";\n    always @(*) begin\n        case (" << k_sig << ")\n";
+        for (const auto& [k, t] : uses[size_t(j)])
+            body << "            " << vconst(kw, k) << ": " << nx << " = acc_add" << j << "_" << t << ";\n";
+        body << "            default: " << nx << " = " << acc << ";\n        endcase\n    end\n";
+        next[size_t(j)] = nx;
+    }
+}
+
+}  // namespace
+
 void DenseKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ostream& os) const {
     const FixedType& xt = spec.in_types[0];
     const FixedType& wt = n.type("weight");
@@ -154,26 +216,30 @@ void DenseKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ostre
         return emit_cast(body, id + "_sum", SignalType{aw + 1, at.frac(), at.is_signed}, at, id);
     };
     std::vector<std::string> next(static_cast<size_t>(n_out));
-    for (int j = 0; j < n_out; ++j) {
-        const std::string cur = "acc_cur" + std::to_string(j);
-        body << "    wire [" << aw - 1 << ":0] " << cur << " = acc" << j << ";\n";
-        std::map<int, std::string> per_group;
-        for (const auto& [k, ms] : terms[size_t(j)]) {
-            std::string v = cur;
-            for (int m : ms)
-                if (!zero[size_t(m)]) v = add(v, casted[size_t(m)]);
-            per_group[k] = v;
+    if (acc_wraps && rf > 1) {
+        emit_slot_sums(body, total, n_in, n_out, rf, m_count, casted, aw, mac_k, kw, next);
+    } else {
+        for (int j = 0; j < n_out; ++j) {
+            const std::string cur = "acc_cur" + std::to_string(j);
+            body << "    wire [" << aw - 1 << ":0] " << cur << " = acc" << j << ";\n";
+            std::map<int, std::string> per_group;
+            for (const auto& [k, ms] : terms[size_t(j)]) {
+                std::string v = cur;
+                for (int m : ms)
+                    if (!zero[size_t(m)]) v = add(v, casted[size_t(m)]);
+                per_group[k] = v;
+            }
+            const std::string nx = "acc_next" + std::to_string(j);
+            if (rf == 1) {
+                body << "    wire [" << aw - 1 << ":0] " << nx << " = " << per_group.begin()->second << ";\n";
+            } else {
+                body << "    reg [" << aw - 1 << ":0] " << nx << ";\n    always @(*) begin\n        case (" << mac_k
+                     << ")\n";
+                for (const auto& [k, v] : per_group) body << "            " << vconst(kw, k) << ": " << nx << " = " << v << ";\n";
+                body << "            default: " << nx << " = " << cur << ";\n        endcase\n    end\n";
+            }
+            next[size_t(j)] = nx;
         }
-        const std::string nx = "acc_next" + std::to_string(j);
-        if (rf == 1) {
-            body << "    wire [" << aw - 1 << ":0] " << nx << " = " << per_group.begin()->second << ";\n";
-        } else {
-            body << "    reg [" << aw - 1 << ":0] " << nx << ";\n    always @(*) begin\n        case (" << mac_k
-                 << ")\n";
-            for (const auto& [k, v] : per_group) body << "            " << vconst(kw, k) << ": " << nx << " = " << v << ";\n";
-            body << "            default: " << nx << " = " << cur << ";\n        endcase\n    end\n";
-        }
-        next[size_t(j)] = nx;
     }
     std::vector<std::string> results;
     for (int j = 0; j < n_out; ++j)

@@ -7,6 +7,9 @@
 //   argmax   a compare-and-select chain and a one-hot decode.
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <mutex>
+#include <string>
 
 #include "core/resources.hpp"
 #include "models/softmax/softmax.hpp"
@@ -34,36 +37,58 @@ Resources SoftmaxKind::estimate(const Node& n, const NodeInputs& in, IoType io) 
         ff_core = ib + double(len) * ones;
     } else {
         const bool stable = impl == "stable";
-        const SoftmaxTables tabs = softmax_tables(n, x);
         const FixedType& exp_t = n.type("exp_table");
         const FixedType& acc = n.type("accum");
         const FixedType& ii = n.type("inv_inp");
         const FixedType& inv_t = n.type("inv_table");
+        // Table sizes and columns depend only on the implementation, the table size and the types.
+        struct TableInfo {
+            int exp_size, inv_size, stored, used, result, istored, ivarying, iresult;
+        };
+        TableInfo ti{};
+        {
+            static std::mutex mu;
+            static std::map<std::string, TableInfo> cache;
+            const std::string key = impl + "/" + std::to_string(n.get_int("table_size")) + "/" + x.to_string() + "/" +
+                                    exp_t.to_string() + "/" + acc.to_string() + "/" + ii.to_string() + "/" +
+                                    inv_t.to_string();
+            std::lock_guard<std::mutex> lock(mu);
+            auto it = cache.find(key);
+            if (it == cache.end()) {
+                const SoftmaxTables tabs = softmax_tables(n, x);
+                TableInfo t{tabs.exp_size, tabs.inv_size, 0, 0, 0, 0, 0, 0};
+                res::rom_columns(tabs.exp_table, exp_t, acc, t.stored, t.used, t.result);
+                res::rom_columns(tabs.inv_table, inv_t, inv_t, t.istored, t.ivarying, t.iresult);
+                if (cache.size() > 4096) cache.clear();
+                it = cache.emplace(key, t).first;
+            }
+            ti = it->second;
+        }
         int ne = 0, ni = 0;
-        while ((1 << ne) < tabs.exp_size) ++ne;
-        while ((1 << ni) < tabs.inv_size) ++ni;
+        while ((1 << ne) < ti.exp_size) ++ne;
+        while ((1 << ni) < ti.inv_size) ++ni;
         if (stable) {
             // max chain (compare + select) and the differences; the index bits are registered.
             lut_a = double(len - 1) * (std::ceil(w / 2.0) + w) + double(len) * k.adder_lut_per_bit * (w + 1);
             ff_core += double(len) * ne;
         }
         // exp ROMs, one per element; its data register (ev) is merged into the read port.
-        int stored = 0, used = 0;
-        res::rom_columns(tabs.exp_table, exp_t, acc, stored, used);
-        const res::RomPlacement pe = res::place_rom(tabs.exp_size, stored, true);
+        const int stored = ti.stored, used = ti.used;
+        // stable: the registered index makes the read synchronous; latency: only the exp value's
+        // register can, when the cast between ROM and register is plain wires.
+        const bool exp_sync = stable || res::cast_is_wires(res::sig_of(exp_t), acc);
+        const res::RomPlacement pe = res::place_rom(ti.exp_size, stored, exp_sync);
         bram += pe.bram18 * len;
-        if (!pe.block) {
-            lut_rom += len * res::rom_logic_luts(ne, used);
-            ff_core += double(len) * used;
-        }
+        if (!pe.block) lut_rom += len * res::rom_logic_luts(ne, used);
+        // The exp values' register (its varying bits) stays unless the block RAM holds it.
+        if (!(pe.block && res::cast_is_wires(res::sig_of(exp_t), acc))) ff_core += double(len) * ti.result;
         lut_cast += len * res::cast_luts(res::sig_of(exp_t), acc);
         // Adder tree with a cast after every addition, then inv_inp_t and the 1/x ROM.
         const res::Sig sum{acc.width + 1, acc.frac(), acc.is_signed};
         lut_tree = double(len - 1) * (k.adder_lut_per_bit * acc.width + res::cast_luts(sum, acc));
         lut_cast += res::cast_luts(res::sig_of(acc), ii);
-        int istored = 0, ivarying = 0;
-        res::rom_columns(tabs.inv_table, inv_t, inv_t, istored, ivarying);
-        const res::RomPlacement pi = res::place_rom(tabs.inv_size, istored, true);
+        const int istored = ti.istored, ivarying = ti.ivarying;
+        const res::RomPlacement pi = res::place_rom(ti.inv_size, istored, true);
         bram += pi.bram18;
         if (!pi.block) lut_rom += res::rom_logic_luts(ni, ivarying);
         // Products ew_i * inv: the registers feeding them go into the DSPs.

@@ -13,6 +13,7 @@
 #include "core/timing_model.hpp"
 #include "sim/network_sim.hpp"
 #include "tools/nnsim/commands.hpp"
+#include "tools/nnsim/resource_report.hpp"
 
 namespace nnsim {
 namespace {
@@ -88,12 +89,21 @@ int cmd_sim(const SimArgs& a) {
                          {"throughput_per_s", ii > 0 ? 1e9 / (ii * g.clock_period_ns) : 0.0}};
     }
     j["check"] = {{"words", words}, {"mismatches", mismatches}};
+    // Resource estimates (docs/resources.md): per layer (graph order, as r.layers), FIFOs, total.
+    std::string part_note;
+    const PartInfo* part = resolve_part(g, a.part, &part_note);
+    const NetworkResources res = estimate_network(g);
     j["layers"] = nlohmann::json::array();
-    for (const auto& l : r.layers)
+    for (size_t i = 0; i < r.layers.size(); ++i) {
+        const auto& l = r.layers[i];
         j["layers"].push_back({{"name", l.name}, {"kind", l.kind}, {"ii", l.timing.ii},
                                {"latency", l.timing.latency}, {"accepted", l.accepted}, {"written", l.written},
                                {"busy_cycles", l.busy_cycles}, {"stall_in_cycles", l.stall_in_cycles},
-                               {"stall_out_cycles", l.stall_out_cycles}});
+                               {"stall_out_cycles", l.stall_out_cycles},
+                               {"resources", resources_json(res.layers[i])}});
+    }
+    j["resources"] = {{"fifos", resources_json(res.fifos)}, {"total", resources_json(res.total)}};
+    if (part) j["utilisation"] = utilisation_json(res.total, *part);
     j["fifos"] = nlohmann::json::array();
     for (const auto& f : r.fifos)
         j["fifos"].push_back({{"name", f.name}, {"depth", f.depth}, {"max_occupancy", f.max_occupancy},
@@ -112,12 +122,21 @@ int cmd_sim(const SimArgs& a) {
         std::printf("  II: %.3g cycles (model %lld, set by %s), throughput %.4g inferences/s\n", double(m["ii"]),
                     (long long)model.ii, model.bottleneck.c_str(), double(m["throughput_per_s"]));
     }
-    std::printf("  %-24s %-12s %4s %4s %9s %10s %10s %10s\n", "layer", "kind", "II", "lat", "samples", "busy",
-                "stall_in", "stall_out");
-    for (const auto& l : r.layers)
-        std::printf("  %-24s %-12s %4d %4d %9llu %10llu %10llu %10llu\n", l.name.c_str(), l.kind.c_str(), l.timing.ii,
-                    l.timing.latency, (unsigned long long)l.accepted, (unsigned long long)l.busy_cycles,
-                    (unsigned long long)l.stall_in_cycles, (unsigned long long)l.stall_out_cycles);
+    std::printf("  %-24s %-12s %4s %4s %9s %10s %10s %10s %s\n", "layer", "kind", "II", "lat", "samples", "busy",
+                "stall_in", "stall_out", resource_columns_header().c_str());
+    for (size_t i = 0; i < r.layers.size(); ++i) {
+        const auto& l = r.layers[i];
+        std::printf("  %-24s %-12s %4d %4d %9llu %10llu %10llu %10llu %s\n", l.name.c_str(), l.kind.c_str(),
+                    l.timing.ii, l.timing.latency, (unsigned long long)l.accepted, (unsigned long long)l.busy_cycles,
+                    (unsigned long long)l.stall_in_cycles, (unsigned long long)l.stall_out_cycles,
+                    resource_columns(res.layers[i]).c_str());
+    }
+    std::printf("  %-24s %-12s %4s %4s %9s %10s %10s %10s %s\n", "fifos", "", "", "", "", "", "", "",
+                resource_columns(res.fifos).c_str());
+    std::printf("  %-24s %-12s %4s %4s %9s %10s %10s %10s %s\n", "total (estimate)", "", "", "", "", "", "", "",
+                resource_columns(res.total).c_str());
+    if (part) std::printf("  utilisation of %s\n", utilisation_line(utilisation(res.total, *part)).c_str());
+    else if (!part_note.empty()) std::printf("  %s\n", part_note.c_str());
     std::printf("  %-40s %6s %9s %9s\n", "fifo", "depth", "max_occ", "writes");
     for (const auto& f : r.fifos)
         std::printf("  %-40s %6d %9d %9llu\n", f.name.c_str(), f.depth, f.max_occupancy, (unsigned long long)f.writes);

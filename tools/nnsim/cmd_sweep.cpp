@@ -113,13 +113,21 @@ struct Sweep {
 
     void analytical(const std::vector<uint64_t>& todo, int64_t run) {
         if (jobs <= 1) {
+            // Points are committed in transactions of at most kBatch of wall time: an interrupted sweep
+            // loses no more than that (the points are computed again when it resumes).
+            const auto kBatch = std::chrono::milliseconds(50);
             PointEvaluator ev(ctx, grid);
+            bool open = false;
+            auto opened = std::chrono::steady_clock::now();
             for (size_t k = 0; k < todo.size() && !g_interrupted; ++k) {
                 PointResult r = ev.evaluate(todo[k]);
                 r.run = run;
                 const std::string json = result_to_json(r, ctx, grid);
+                if (!open) store.begin(), open = true, opened = std::chrono::steady_clock::now();
                 commit(std::move(r), json);
+                if (std::chrono::steady_clock::now() - opened >= kBatch) store.commit(), open = false;
             }
+            if (open) store.commit();
             return;
         }
         std::atomic<size_t> next{0};

@@ -33,10 +33,9 @@
 #include "rtl/generator.hpp"
 #include "rtl/verilator_harness.hpp"
 #include "tools/nnsim/commands.hpp"
+#include "tools/nnsim/resource_report.hpp"
 
 namespace nnsim {
-
-int cmd_synth(const NetOptions& opt, const std::string& part, const std::string& out, const std::string& json_out);
 
 namespace {
 
@@ -84,10 +83,6 @@ Resources count(const Cells& c) {
     return r;
 }
 
-nlohmann::json res_json(const Resources& r) {
-    return {{"dsp", r.dsp}, {"lut", r.lut}, {"ff", r.ff}, {"bram18", r.bram18}, {"uram", r.uram}};
-}
-
 std::string err_pct(double est, double real) {
     char buf[32];
     if (real == 0 && est == 0) return "0%";
@@ -117,14 +112,7 @@ bool on_path(const std::string& prog) {
 
 int cmd_synth(const NetOptions& opt, const std::string& part, const std::string& out, const std::string& json_out) {
     Graph g = load_for_command(opt);
-    const PartInfo* pi = nullptr;
-    if (!part.empty()) pi = &find_part(part);
-    else if (!g.part.empty()) {
-        try {
-            pi = &find_part(g.part);
-        } catch (const UserError&) {
-        }
-    }
+    const PartInfo* pi = resolve_part(g, part, nullptr);
     if (!on_path("yosys")) throw UserError("synth: yosys not found on PATH (apt-get install yosys)");
 
     // Work folder: --out, or a temporary one removed at the end.
@@ -258,21 +246,18 @@ int cmd_synth(const NetOptions& opt, const std::string& part, const std::string&
         j["layers"].push_back({{"name", n.name},
                                {"kind", n.kind->name()},
                                {"module", layer_mod[i]},
-                               {"estimate", res_json(est.layers[i])},
-                               {"yosys", res_json(real[i])},
+                               {"estimate", resources_json(est.layers[i])},
+                               {"yosys", resources_json(real[i])},
                                {"cells", real_cells[i]}});
     }
     row("fifos+top", "", est.fifos, real_top);
     row("total", "", est.total, real_total);
-    j["fifos"] = {{"estimate", res_json(est.fifos)}, {"yosys", res_json(real_top)}};
-    j["total"] = {{"estimate", res_json(est.total)}, {"yosys", res_json(real_total)}};
+    j["fifos"] = {{"estimate", resources_json(est.fifos)}, {"yosys", resources_json(real_top)}};
+    j["total"] = {{"estimate", resources_json(est.total)}, {"yosys", resources_json(real_total)}};
     if (pi) {
         const Utilisation ue = utilisation(est.total, *pi), uy = utilisation(real_total, *pi);
         std::printf("  estimate: %s\n  yosys:    %s\n", utilisation_line(ue).c_str(), utilisation_line(uy).c_str());
-        j["utilisation"] = {{"part", pi->name},
-                            {"capacity", res_json(pi->capacity)},
-                            {"estimate", {{"percent", res_json(ue.percent)}, {"over_capacity", ue.over}}},
-                            {"yosys", {{"percent", res_json(uy.percent)}, {"over_capacity", uy.over}}}};
+        j["utilisation"] = {{"estimate", utilisation_json(est.total, *pi)}, {"yosys", utilisation_json(real_total, *pi)}};
     }
     if (!temporary) std::printf("  design and Yosys logs in %s\n", dir.c_str());
     if (!json_out.empty()) {

@@ -11,35 +11,15 @@
 #include "core/timing_model.hpp"
 #include "core/validate.hpp"
 #include "tools/nnsim/commands.hpp"
+#include "tools/nnsim/resource_report.hpp"
 
 namespace nnsim {
-
-int cmd_timing(const NetOptions& opt, const std::string& json_out, const std::string& part);
-
-namespace {
-
-nlohmann::json resources_json(const Resources& r) {
-    return {{"dsp", r.dsp}, {"lut", r.lut}, {"ff", r.ff}, {"bram18", r.bram18}, {"uram", r.uram}};
-}
-
-}  // namespace
-
-int cmd_timing(const NetOptions& opt, const std::string& json_out) { return cmd_timing(opt, json_out, ""); }
 
 int cmd_timing(const NetOptions& opt, const std::string& json_out, const std::string& part) {
     Graph g = load_for_command(opt);
     // An explicit --part must be known; the network's own part only gives utilisation when it is.
-    const PartInfo* pi = nullptr;
     std::string part_note;
-    if (!part.empty()) {
-        pi = &find_part(part);
-    } else if (!g.part.empty()) {
-        try {
-            pi = &find_part(g.part);
-        } catch (const UserError&) {
-            part_note = "part " + g.part + " is not in the built-in table; use --part for utilisation";
-        }
-    }
+    const PartInfo* pi = resolve_part(g, part, &part_note);
     const NetworkTiming nt = analyze_timing(g, true);
     const NetworkResources nr = estimate_network(g);
     nlohmann::json j;
@@ -97,10 +77,8 @@ int cmd_timing(const NetOptions& opt, const std::string& json_out, const std::st
     }
     j["fifo_depths_sufficient"] = sufficient;
     if (pi) {
-        const Utilisation u = utilisation(nr.total, *pi);
-        std::printf("  utilisation of %s\n", utilisation_line(u).c_str());
-        j["utilisation"] = {{"part", u.part}, {"capacity", resources_json(u.capacity)},
-                            {"percent", resources_json(u.percent)}, {"over_capacity", u.over}};
+        std::printf("  utilisation of %s\n", utilisation_line(utilisation(nr.total, *pi)).c_str());
+        j["utilisation"] = utilisation_json(nr.total, *pi);
     } else if (!part_note.empty()) {
         std::printf("  %s\n", part_note.c_str());
     }

@@ -55,12 +55,16 @@ struct SimArgs {
     std::string vcd;              ///< waveform file
     std::string report;           ///< JSON report
     std::string output;           ///< predictions, hls4ml testbench format
+    std::string part;             ///< FPGA part for utilisation (default: the network's part)
 };
 int cmd_sim(const SimArgs& a);
 
 int cmd_validate(const NetOptions& opt);
 int cmd_gen(const NetOptions& opt, const std::string& out, bool lint);
-int cmd_timing(const NetOptions& opt, const std::string& json_out);
+int cmd_timing(const NetOptions& opt, const std::string& json_out, const std::string& part);
+
+/// Generate the Verilog, synthesize it with Yosys, print estimate vs cell counts per layer.
+int cmd_synth(const NetOptions& opt, const std::string& part, const std::string& out, const std::string& json_out);
 int cmd_schema(const std::string& out);
 int cmd_help_kind(const std::string& kind);
 /// `nnsim --net NET --sweep KINDS|SPEC` and `nnsim sweep`: design-space exploration (docs/sweeps.md).

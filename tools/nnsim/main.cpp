@@ -113,6 +113,7 @@ extern "C" int sc_main(int argc, char** argv) {
     sim_cmd->add_option("--vcd", sim_args.vcd, "waveform file (a .gtkw view is written beside it)");
     sim_cmd->add_option("--report", sim_args.report, "JSON report to write");
     sim_cmd->add_option("--output", sim_args.output, "predictions to write (hls4ml testbench format)");
+    sim_cmd->add_option("--part", sim_args.part, "FPGA part for utilisation (default: the network's part)");
 
     nnsim::NetOptions validate_args;
     auto* validate_cmd = app.add_subcommand("validate", "check a network and report every problem");
@@ -151,6 +152,17 @@ extern "C" int sc_main(int argc, char** argv) {
     auto* timing_cmd = app.add_subcommand("timing", "latency, II and valid reuse factors from the timing model");
     add_net_options(timing_cmd, timing_args);
     timing_cmd->add_option("--json", timing_json, "write the figures as JSON");
+    std::string timing_part;
+    timing_cmd->add_option("--part", timing_part, "FPGA part for utilisation (default: the network's part)");
+
+    nnsim::NetOptions synth_args;
+    std::string synth_part, synth_out, synth_json;
+    auto* synth_cmd =
+        app.add_subcommand("synth", "synthesize the generated Verilog with Yosys (xc7) next to the resource estimate");
+    add_net_options(synth_cmd, synth_args);
+    synth_cmd->add_option("--part", synth_part, "FPGA part for utilisation (default: the network's part)");
+    synth_cmd->add_option("--out", synth_out, "keep the design and Yosys logs in this folder");
+    synth_cmd->add_option("--json", synth_json, "write estimate and cell counts as JSON");
 
     nnsim::NetOptions sweep_net;
     nnsim::SweepOptions sweep_opts;
@@ -184,7 +196,8 @@ extern "C" int sc_main(int argc, char** argv) {
         if (*validate_cmd) return nnsim::cmd_validate(validate_args);
         if (*verify_cmd) return nnsim::cmd_verify(verify_args);
         if (*gen_cmd) return nnsim::cmd_gen(gen_args, gen_out, gen_lint);
-        if (*timing_cmd) return nnsim::cmd_timing(timing_args, timing_json);
+        if (*timing_cmd) return nnsim::cmd_timing(timing_args, timing_json, timing_part);
+        if (*synth_cmd) return nnsim::cmd_synth(synth_args, synth_part, synth_out, synth_json);
         if (*schema_cmd) return nnsim::cmd_schema(schema_out);
         if (*help_cmd) return nnsim::cmd_help_kind(help_kind);
         if (*sweep_cmd) {
