@@ -21,6 +21,8 @@ std::string shape_to_string(const Shape& s) {
     return o.str();
 }
 
+int64_t shape_pixels(const Shape& s) { return s.empty() || s.back() <= 0 ? 1 : shape_size(s) / s.back(); }
+
 const char* strategy_name(Strategy s) { return s == Strategy::kLatency ? "Latency" : "Resource"; }
 const char* io_type_name(IoType t) { return t == IoType::kParallel ? "io_parallel" : "io_stream"; }
 
@@ -29,6 +31,13 @@ int64_t Node::get_int(const std::string& key) const {
     NNSIM_ASSERT(it != params.end(), "layer " + name + ": parameter " + key + " missing");
     if (auto* v = std::get_if<int64_t>(&it->second)) return *v;
     NNSIM_ASSERT(false, "layer " + name + ": parameter " + key + " is not an integer");
+}
+
+const std::vector<int64_t>& Node::get_int_list(const std::string& key) const {
+    auto it = params.find(key);
+    NNSIM_ASSERT(it != params.end(), "layer " + name + ": parameter " + key + " missing");
+    if (auto* v = std::get_if<std::vector<int64_t>>(&it->second)) return *v;
+    NNSIM_ASSERT(false, "layer " + name + ": parameter " + key + " is not a list of integers");
 }
 
 double Node::get_float(const std::string& key) const {

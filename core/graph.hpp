@@ -22,6 +22,8 @@ class LayerKind;
 /// Tensor shape without the batch dimension, channels last (Keras convention).
 using Shape = std::vector<int>;
 int64_t shape_size(const Shape& s);
+/// Pixels of a tensor: all axes but the last (1 for a flat tensor); the io_stream beats per sample.
+int64_t shape_pixels(const Shape& s);
 std::string shape_to_string(const Shape& s);
 
 /// hls4ml Strategy.
@@ -32,8 +34,8 @@ enum class IoType { kParallel, kStream };
 const char* strategy_name(Strategy s);  ///< "Latency" / "Resource"
 const char* io_type_name(IoType t);     ///< "io_parallel" / "io_stream"
 
-/// A kind-specific parameter value (see ParamSpec in layer_kind.hpp).
-using ParamValue = std::variant<bool, int64_t, double, std::string>;
+/// A kind-specific parameter value (see ParamSpec in layer_kind.hpp); the list holds ParamType::kIntList.
+using ParamValue = std::variant<bool, int64_t, double, std::string, std::vector<int64_t>>;
 
 /// A float weight tensor as trained (float32 values held exactly in doubles), before quantization.
 struct WeightTensor {
@@ -59,6 +61,7 @@ struct Node {
 
     bool has_param(const std::string& key) const { return params.count(key) != 0; }
     int64_t get_int(const std::string& key) const;
+    const std::vector<int64_t>& get_int_list(const std::string& key) const;
     double get_float(const std::string& key) const;  ///< accepts integer values too
     bool get_bool(const std::string& key) const;
     const std::string& get_string(const std::string& key) const;
@@ -70,6 +73,7 @@ struct GraphInput {
     std::string name;
     Shape shape;
     FixedType precision;  ///< the input type; samples are converted to it (TRN/WRAP unless set otherwise)
+    int fifo_depth = 0;   ///< depth of the FIFOs from the source to this input's consumers; 0 = default rule
 };
 
 /// The whole network.

@@ -19,7 +19,8 @@
 
 namespace nnsim {
 
-enum class ParamType { kBool, kInt, kFloat, kString };
+/// kIntList: a JSON array of integers (a shape, say); min/max bound every element.
+enum class ParamType { kBool, kInt, kFloat, kString, kIntList };
 
 /// Declaration of one kind parameter (JSON key in the layer object).
 struct ParamSpec {
@@ -29,7 +30,7 @@ struct ParamSpec {
     bool required = false;
     std::string doc;                   ///< one sentence, with the unit where there is one
     std::vector<std::string> choices;  ///< allowed values of a string parameter (empty: any)
-    double min = -1e300;               ///< inclusive bounds of a numeric parameter
+    double min = -1e300;               ///< inclusive bounds of a numeric parameter (of each list element)
     double max = 1e300;
 };
 
@@ -39,6 +40,8 @@ struct PrecisionVarSpec {
     std::string doc;
     std::string fixed_default;  ///< if non-empty, the default regardless of the model precision
                                 ///< (hls4ml's table_t = ap_fixed<18,8>); otherwise the model precision
+    bool follows_input = false; ///< default to the first input's precision instead of the model's
+                                ///< (kinds that move values without arithmetic, such as reshape)
 };
 
 /// Declaration of one weight tensor of a kind.
@@ -98,6 +101,24 @@ struct Timing {
     int latency = 1;  ///< cycles from accepting a sample to writing its result (>= 1)
 };
 
+/// How a kind moves a sample's values under io_stream, where a token (one FIFO word) is one pixel:
+/// the last axis of a tensor, so a tensor [d0, ..., dk-1, C] takes d0 * ... * dk-1 beats per sample,
+/// in row-major order (docs/timing.md, "Beats"). Under io_parallel every tensor is one beat.
+enum class StreamStyle {
+    /// One beat in from each input and one beat out per sample. Under io_stream the kind's inputs and
+    /// output must then be single-pixel (flat) tensors; validation rejects anything else.
+    kTensor,
+    /// The kind acts on each pixel alone (element-wise, or along the last axis): output beat j is
+    /// computed from beat j of every input, which are read in the same cycle; II and latency are per
+    /// beat, and the kind's LayerOp is compiled for one pixel (input and output shapes [C]).
+    kPixelwise,
+    /// A row-major repack of the same elements into different beats (reshape): output beat j is
+    /// computed once the input beats holding its elements have been accepted; output beats leave in
+    /// order, at most one per cycle. II is per input beat; latency counts from the last input beat
+    /// an output beat needs.
+    kRepack,
+};
+
 struct RtlCoreSpec;  // rtl/verilog_util.hpp
 
 /// FPGA resources of one layer or a whole design (7-series cells: DSP48E1, LUT1..6, FDRE/FDSE, RAMB18).
@@ -135,8 +156,10 @@ class LayerKind {
         return {{"result", "type of the layer output", ""}};
     }
     virtual std::vector<WeightSpec> weight_specs() const { return {}; }
-    /// Number of input tensors (1 for all kinds so far).
+    /// Number of input tensors (2 for merges such as add).
     virtual int arity() const { return 1; }
+    /// How the kind streams pixels under io_stream (see StreamStyle). Default: whole tensors.
+    virtual StreamStyle stream_style() const { return StreamStyle::kTensor; }
 
     /// Check the node against its inputs (parameters already type-checked and defaulted, precisions
     /// filled in), report problems to `diag` prefixed with node.where, and set node.shape.

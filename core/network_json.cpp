@@ -1,6 +1,7 @@
 // Reading and writing nnsim network descriptions (network_json.hpp; format in docs/network_format.md).
 #include "core/network_json.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <cctype>
@@ -209,6 +210,12 @@ class Reader {
                 if (!in.contains("shape")) error(ptr + "/shape", "missing");
                 else get_shape(in["shape"], ptr + "/shape", gi.shape);
                 if (in.contains("precision")) get_type(in["precision"], ptr + "/precision", gi.precision);
+                if (in.contains("fifo_depth")) {
+                    const json& d = in["fifo_depth"];
+                    if (!d.is_number_integer() || d.get<int64_t>() < 1 || d.get<int64_t>() > (1 << 24))
+                        error(ptr + "/fifo_depth", "expected a positive integer number of words");
+                    else gi.fifo_depth = d.get<int>();
+                }
                 g.inputs.push_back(gi);
             }
         }
@@ -293,7 +300,14 @@ class Reader {
                 else if (v.is_number_integer()) n.params[it.key()] = v.get<int64_t>();
                 else if (v.is_number()) n.params[it.key()] = v.get<double>();
                 else if (v.is_string()) n.params[it.key()] = v.get<std::string>();
-                else error(ptr + "/" + it.key(), "expected a boolean, number or string (layer " + n.name + ")");
+                else if (v.is_array() && !v.empty() &&
+                         std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_number_integer(); })) {
+                    std::vector<int64_t> list;
+                    for (const auto& e : v) list.push_back(e.get<int64_t>());
+                    n.params[it.key()] = list;
+                } else
+                    error(ptr + "/" + it.key(),
+                          "expected a boolean, number, string or non-empty list of integers (layer " + n.name + ")");
             }
             previous = n.name;
             g.nodes.push_back(std::move(n));
@@ -376,8 +390,10 @@ std::string write_network(const Graph& g, const WriteOptions& opt) {
         if (c > best) best = c, main_file = f;
     if (!opt.inline_weights && !main_file.empty()) j["weights_file"] = relative_to(main_file, opt.out_path);
     j["inputs"] = json::array();
-    for (const auto& in : g.inputs)
+    for (const auto& in : g.inputs) {
         j["inputs"].push_back({{"name", in.name}, {"shape", in.shape}, {"precision", in.precision.to_string()}});
+        if (in.fifo_depth > 0) j["inputs"].back()["fifo_depth"] = in.fifo_depth;
+    }
     j["layers"] = json::array();
     for (const auto& n : g.nodes) {
         json l;
@@ -438,7 +454,9 @@ std::string network_schema() {
         json pvars = {{"default", precision_string}};
         for (const auto& v : kind->precision_vars()) {
             json s = precision_string;
-            s["description"] = v.doc + (v.fixed_default.empty() ? "" : " (default " + v.fixed_default + ")");
+            s["description"] = v.doc + (v.follows_input            ? " (default: the input precision)"
+                                        : v.fixed_default.empty() ? ""
+                                                                  : " (default " + v.fixed_default + ")");
             pvars[v.name] = s;
         }
         props["precision"] = {{"oneOf", json::array({precision_string, {{"type", "object"},
@@ -462,11 +480,19 @@ std::string network_schema() {
                 case ParamType::kInt: s["type"] = "integer"; break;
                 case ParamType::kFloat: s["type"] = "number"; break;
                 case ParamType::kString: s["type"] = "string"; break;
+                case ParamType::kIntList: s["type"] = "array"; break;
             }
             if (!p.choices.empty()) s["enum"] = p.choices;
             if (p.type == ParamType::kInt || p.type == ParamType::kFloat) {
                 if (p.min > -1e300) s["minimum"] = p.min;
                 if (p.max < 1e300) s["maximum"] = p.max;
+            }
+            if (p.type == ParamType::kIntList) {
+                json item = {{"type", "integer"}};
+                if (p.min > -1e300) item["minimum"] = p.min;
+                if (p.max < 1e300) item["maximum"] = p.max;
+                s["items"] = item;
+                s["minItems"] = 1;
             }
             s["description"] = p.doc;
             if (p.required) required.push_back(p.name);
@@ -517,7 +543,11 @@ std::string network_schema() {
               {"properties",
                {{"name", {{"type", "string"}}},
                 {"shape", {{"type", "array"}, {"items", {{"type", "integer"}, {"minimum", 1}}}}},
-                {"precision", precision_string}}}}}}},
+                {"precision", precision_string},
+                {"fifo_depth",
+                 {{"type", "integer"},
+                  {"minimum", 1},
+                  {"description", "depth of the FIFOs from the source to this input's consumers"}}}}}}}}},
           {"layers", {{"type", "array"}, {"minItems", 1}, {"items", {{"oneOf", layer_variants}}}}},
           {"outputs", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}};
     return schema.dump(2) + "\n";

@@ -157,8 +157,10 @@ class RunPlan {
     std::vector<int> depths(const Graph& g) const;
     /// Word width in bits of every channel of `g` (the producer's tensor size times its width).
     std::vector<int> word_widths(const Graph& g) const;
-    /// Figures of N samples with these layer timings (graph order) and channel depths.
-    RunFigures run(const std::vector<Timing>& timing, const std::vector<int>& depth, size_t samples) const;
+    /// Figures of N samples of `g` (the plan's graph with a point's settings) with these layer timings
+    /// (graph order) and channel depths. Networks with multi-beat tensors go through schedule_beats().
+    RunFigures run(const Graph& g, const std::vector<Timing>& timing, const std::vector<int>& depth,
+                   size_t samples) const;
 
   private:
     struct Chan {

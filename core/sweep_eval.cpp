@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 
+#include "core/beat_schedule.hpp"
 #include "core/datafile.hpp"
 #include "core/diag.hpp"
 #include "core/evaluator.hpp"
@@ -147,7 +148,18 @@ std::vector<int> RunPlan::word_widths(const Graph& g) const {
     return w;
 }
 
-RunFigures RunPlan::run(const std::vector<Timing>& tm, const std::vector<int>& depth, size_t N) const {
+RunFigures RunPlan::run(const Graph& g, const std::vector<Timing>& tm, const std::vector<int>& depth,
+                        size_t N) const {
+    if (has_multi_beat_tensors(g)) {
+        // Several beats per sample: the beat-level schedule (core/beat_schedule.hpp).
+        const BeatSchedule b = schedule_beats(g, tm, depth, N);
+        if (b.deadlocked) throw UserError("deadlock: " + b.deadlock_report);
+        RunFigures f;
+        f.fifo_depth = depth;
+        f.fifo_max_occupancy = b.fifo_max_occupancy;
+        cycle_figures(b.input_cycles, b.output_cycles, f);
+        return f;
+    }
     // Handshake cycles of every sample under the contract, with the source and sinks always ready:
     //   source  s(k) = max(s(k-1) + 1, read of word k-D of each of its FIFOs + 1)
     //   accept  a(k) = max(a(k-1) + II, write of word k by each producer + 1, write of k-P by itself)
@@ -204,7 +216,7 @@ RunFigures analytical_run(const Graph& g, size_t n_samples) {
     std::vector<Timing> tm;
     for (const auto& n : g.nodes) tm.push_back(n.kind->timing(n, node_inputs(g, n), g.io_type));
     const RunPlan plan(g);
-    return plan.run(tm, plan.depths(g), n_samples);
+    return plan.run(g, tm, plan.depths(g), n_samples);
 }
 
 void cycle_figures(const std::vector<int64_t>& in, const std::vector<int64_t>& out, RunFigures& f) {
@@ -366,9 +378,14 @@ PointResult PointEvaluator::evaluate(uint64_t index) {
         const std::vector<int> depth = m->plan.depths(g);
         std::vector<int> tkey(depth);
         for (const auto& t : tm) tkey.insert(tkey.end(), {t.ii, t.latency});
+        tkey.push_back(int(g.io_type));  // the io type sets the beats of every tensor
         auto it = m->runs.find(tkey);
-        if (it == m->runs.end()) it = m->runs.emplace(tkey, m->plan.run(tm, depth, m->ctx.samples)).first;
+        if (it == m->runs.end()) it = m->runs.emplace(tkey, m->plan.run(g, tm, depth, m->ctx.samples)).first;
         const RunFigures& f = it->second;
+        // The run includes what finite FIFOs cost (a skip connection whose short branch cannot hold
+        // the long branch's delay throttles the merge); on chains it equals the timing model.
+        r.latency = f.latency, r.ii = f.ii;
+        r.throughput = f.ii > 0 ? 1e9 / (f.ii * g.clock_period_ns) : 0;
         r.latency_max = f.latency_max;
         r.run_cycles = f.run_cycles;
         r.fifo_depth = f.fifo_depth;

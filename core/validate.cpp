@@ -20,6 +20,7 @@ const char* type_name(ParamType t) {
         case ParamType::kInt: return "an integer";
         case ParamType::kFloat: return "a number";
         case ParamType::kString: return "a string";
+        case ParamType::kIntList: return "a list of integers";
     }
     return "?";
 }
@@ -61,6 +62,21 @@ bool check_param(const ParamSpec& spec, ParamValue& v, std::string& err) {
             err = "must be one of " + all + ", got '" + std::get<std::string>(v) + "'";
             return false;
         }
+        case ParamType::kIntList: {
+            if (!std::holds_alternative<std::vector<int64_t>>(v)) break;
+            const auto& list = std::get<std::vector<int64_t>>(v);
+            if (list.empty()) {
+                err = "must be a non-empty list of integers";
+                return false;
+            }
+            for (int64_t x : list)
+                if (double(x) < spec.min || double(x) > spec.max) {
+                    err = "must hold integers in [" + std::to_string(int64_t(spec.min)) + ", " +
+                          std::to_string(int64_t(spec.max)) + "], got " + std::to_string(x);
+                    return false;
+                }
+            return true;
+        }
     }
     err = std::string("must be ") + type_name(spec.type);
     return false;
@@ -84,6 +100,18 @@ void check_reuse_factor(const Node& n, const NodeInputs& in, const std::string& 
                       "; nearest: " + near + ")");
 }
 
+/// Under io_stream a kind that moves whole tensors (StreamStyle::kTensor) needs single-pixel inputs
+/// and output; element-wise and repacking kinds take any shape (docs/timing.md, "Beats").
+void check_stream_style(const Graph& g, const Node& n, const NodeInputs& in, const std::string& w, Diagnostics& diag) {
+    if (g.io_type != IoType::kStream || n.kind->stream_style() != StreamStyle::kTensor) return;
+    bool multi = shape_pixels(n.shape) > 1;
+    for (const auto& s : in.shapes) multi = multi || shape_pixels(s) > 1;
+    if (multi)
+        diag.error(w, std::string(n.kind->name()) + " has no io_stream model for multi-pixel tensors (input " +
+                          shape_to_string(in.shapes[0]) + ", output " + shape_to_string(n.shape) +
+                          "); flatten it first with a reshape layer");
+}
+
 }  // namespace
 
 NodeInputs node_inputs(const Graph& g, const Node& n) {
@@ -105,6 +133,7 @@ void validate(Graph& g, Diagnostics& diag) {
         if (in.name.empty()) diag.error(w, "input name is empty");
         if (!known.insert(in.name).second) diag.error(w, "duplicate tensor name '" + in.name + "'");
         if (in.shape.empty()) diag.error(w, "input '" + in.name + "' has an empty shape");
+        if (in.fifo_depth < 0) diag.error(w, "input '" + in.name + "' has a negative fifo_depth");
         for (int d : in.shape)
             if (d <= 0) diag.error(w, "input '" + in.name + "' has a non-positive dimension in " + shape_to_string(in.shape));
     }
@@ -167,7 +196,9 @@ void validate(Graph& g, Diagnostics& diag) {
         }
         for (const auto& v : vars) {
             if (n.precision.count(v.name)) continue;
-            if (v.fixed_default.empty()) {
+            if (v.follows_input && inputs_ok) {
+                n.precision[v.name] = g.type_of(n.inputs[0]);
+            } else if (v.fixed_default.empty()) {
                 n.precision[v.name] = g.default_precision;
             } else {
                 FixedType t;
@@ -196,6 +227,7 @@ void validate(Graph& g, Diagnostics& diag) {
         if (!local.has_errors() && (n.shape.empty() || shape_size(n.shape) <= 0))
             diag.error(w, "inferred an empty output shape");
         if (!local.has_errors() && n.strategy == Strategy::kResource) check_reuse_factor(n, in, w, diag);
+        if (!local.has_errors()) check_stream_style(g, n, in, w, diag);
     }
     if (g.outputs.empty() && !g.nodes.empty()) g.outputs.push_back(g.nodes.back().name);
     for (size_t i = 0; i < g.outputs.size(); ++i)

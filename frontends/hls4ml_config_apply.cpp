@@ -137,8 +137,8 @@ void ConfigApplier::apply_node(size_t index) {
     for (const auto& var : n.kind->precision_vars()) {
         const ConfigPrecision* p = resolve_precision(lv, var.name, !var.fixed_default.empty());
         if (p == nullptr) {
-            if (var.fixed_default.empty()) n.precision[var.name] = m_graph.default_precision;
-            continue;  // a fixed default is filled in by validation
+            if (var.fixed_default.empty() && !var.follows_input) n.precision[var.name] = m_graph.default_precision;
+            continue;  // a fixed or input-following default is filled in by validation
         }
         if (!p->is_auto) {
             n.precision[var.name] = p->type;

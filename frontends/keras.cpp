@@ -4,7 +4,8 @@
 // at once (unsupported classes first of all), before any weights are touched. build() then walks the
 // layers in file order (Keras writes them topologically sorted), creating nodes and graph inputs and
 // tracking, for every Keras layer name, the tensor that now carries its output: a dropped layer
-// (Dropout, 1-D Flatten) maps to its input, a Dense with an activation to its activation node.
+// (Dropout, 1-D Flatten) maps to its input, a Dense with an activation to its activation node; a
+// multi-dimensional Flatten becomes a reshape.
 #include "frontends/keras.hpp"
 
 #include <filesystem>

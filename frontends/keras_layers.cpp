@@ -301,10 +301,15 @@ void KerasMapper::add_flatten(const KerasLayer& l) {
     const std::string input = input_of(l);
     if (input.empty()) return;
     auto s = m_shape.find(input);
-    if (s != m_shape.end() && s->second.size() != 1)
-        return fail(l, "input shape " + shape_to_string(s->second) +
-                           " is multi-dimensional; flattening it needs CNN support, not yet available");
-    m_tensor[l.name] = input;  // already flat: nothing to do
+    if (s == m_shape.end() || s->second.size() == 1) {
+        m_tensor[l.name] = input;  // already flat: nothing to do
+        return;
+    }
+    // A multi-dimensional tensor: a reshape to [n] (a repack under io_stream).
+    const int64_t size = shape_size(s->second);
+    Node& n = add_node(l, "reshape", l.name, input, "");
+    n.params["target_shape"] = std::vector<int64_t>{size};
+    m_shape[l.name] = Shape{int(size)};
 }
 
 }  // namespace nnsim

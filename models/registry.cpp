@@ -1,12 +1,14 @@
 // The list of layer kinds: one line per kind. Adding a kind means adding its folder under models/
 // and one line here; nothing else in nnsim names a kind.
 #include "core/registry.hpp"
+#include "models/add/add.hpp"
 #include "models/batchnorm/batchnorm.hpp"
 #include "models/clipped_relu/clipped_relu.hpp"
 #include "models/dense/dense.hpp"
 #include "models/leaky_relu/leaky_relu.hpp"
 #include "models/linear/linear.hpp"
 #include "models/relu/relu.hpp"
+#include "models/reshape/reshape.hpp"
 #include "models/sigmoid/sigmoid.hpp"
 #include "models/softmax/softmax.hpp"
 #include "models/tanh/tanh.hpp"
@@ -23,6 +25,8 @@ void register_all_kinds(Registry& reg) {
     reg.add(std::make_unique<SigmoidKind>());
     reg.add(std::make_unique<TanhKind>());
     reg.add(std::make_unique<SoftmaxKind>());
+    reg.add(std::make_unique<ReshapeKind>());
+    reg.add(std::make_unique<AddKind>());
 }
 
 }  // namespace nnsim

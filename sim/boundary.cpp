@@ -16,8 +16,8 @@ void align_to_next_cycle(const sc_core::sc_time& period) {
 }  // namespace
 
 Source::Source(const sc_core::sc_module_name& name, SampleFeed* feed, const CyclePattern& pattern,
-               const sc_core::sc_time& period)
-    : sc_module(name), m_feed(feed), m_pattern(pattern), m_period(period) {
+               const sc_core::sc_time& period, size_t beats, size_t width)
+    : sc_module(name), m_feed(feed), m_pattern(pattern), m_period(period), m_beats(beats), m_width(width) {
     SC_THREAD(run);
 }
 
@@ -30,7 +30,7 @@ void Source::run() {
             wait(m_feed->pushed);
             align_to_next_cycle(m_period);
         }
-        while (true) {
+        for (size_t b = 0; b < m_beats;) {
             const uint64_t t = now_cycle(m_period);
             const uint64_t next = m_pattern.next_active(t);
             if (next > t) {
@@ -43,18 +43,22 @@ void Source::run() {
                 wait(freed);
                 continue;
             }
-            for (Channel* c : outputs) c->write(Token{uint32_t(k), m_feed->samples[k].data()});
-            accept_cycles.push_back(t);
-            accepted.notify(sc_core::SC_ZERO_TIME);
+            const Token tok{uint32_t(k), uint32_t(b), m_feed->samples[k].data() + b * m_width};
+            for (Channel* c : outputs) c->write(tok);
+            if (b == 0) accept_cycles.push_back(t);
+            if (++b == m_beats) {
+                ++m_sent;
+                accepted.notify(sc_core::SC_ZERO_TIME);
+            }
             wait(m_period);
-            break;
         }
     }
 }
 
 Sink::Sink(const sc_core::sc_module_name& name, size_t width, const CyclePattern& pattern,
-           const sc_core::sc_time& period)
-    : sc_module(name), m_width(width), m_pattern(pattern), m_period(period) {
+           const sc_core::sc_time& period, size_t beats)
+    : sc_module(name), m_width(width), m_beats(beats), m_pattern(pattern), m_period(period) {
+    m_partial.reserve(width * beats);
     SC_THREAD(run);
 }
 
@@ -71,10 +75,21 @@ void Sink::run() {
             continue;
         }
         const Token tok = input->read();
-        values.emplace_back(tok.data, tok.data + m_width);
-        samples.push_back(tok.sample);
-        accept_cycles.push_back(t);
-        received.notify(sc_core::SC_ZERO_TIME);
+        if (m_beats == 1) {
+            values.emplace_back(tok.data, tok.data + m_width);  // one beat per result: no assembly
+        } else {
+            m_partial.insert(m_partial.end(), tok.data, tok.data + m_width);
+            if (tok.beat + 1 == m_beats) {
+                values.push_back(std::move(m_partial));
+                m_partial.clear();
+                m_partial.reserve(m_width * m_beats);
+            }
+        }
+        if (tok.beat + 1 == m_beats) {
+            samples.push_back(tok.sample);
+            accept_cycles.push_back(t);
+            received.notify(sc_core::SC_ZERO_TIME);
+        }
         wait(m_period);
     }
 }

@@ -29,18 +29,19 @@ struct SampleFeed {
     }
 };
 
-/// Writes sample k of one network input into its channels in the first cycle that is active in the
-/// pattern, after sample k-1, and in which every channel has room (the AXI-Stream tvalid/tready
-/// handshake of the generated top).
+/// Writes the beats of sample k of one network input into its channels, each in the first cycle that
+/// is active in the pattern, after the previous beat, and in which every channel has room (the
+/// AXI-Stream tvalid/tready handshake of the generated top). A sample is `beats` beats of `width`
+/// values (one beat per sample under io_parallel, one per pixel under io_stream).
 class Source : public sc_core::sc_module {
   public:
     SC_HAS_PROCESS(Source);
     Source(const sc_core::sc_module_name& name, SampleFeed* feed, const CyclePattern& pattern,
-           const sc_core::sc_time& period);
+           const sc_core::sc_time& period, size_t beats = 1, size_t width = 0);
     std::vector<Channel*> outputs;        ///< channels of the input's consumers
-    std::vector<uint64_t> accept_cycles;  ///< handshake cycle of every sample
-    sc_core::sc_event accepted;           ///< notified when a sample has been accepted
-    size_t sent() const { return accept_cycles.size(); }
+    std::vector<uint64_t> accept_cycles;  ///< handshake cycle of the first beat of every sample
+    sc_core::sc_event accepted;           ///< notified when a sample's last beat has been accepted
+    size_t sent() const { return m_sent; }  ///< samples whose every beat has been accepted
     bool drained() const { return m_feed->closed && sent() == m_feed->samples.size(); }
 
   private:
@@ -48,23 +49,28 @@ class Source : public sc_core::sc_module {
     SampleFeed* m_feed;
     CyclePattern m_pattern;
     sc_core::sc_time m_period;
+    size_t m_beats, m_width;  ///< beats per sample and values per beat
+    size_t m_sent = 0;        ///< see sent()
 };
 
-/// Reads results of one network output in cycles active in the ready pattern.
+/// Reads the beats of one network output in cycles active in the ready pattern, one per cycle, and
+/// assembles them into results of `beats` x `width` values.
 class Sink : public sc_core::sc_module {
   public:
     SC_HAS_PROCESS(Sink);
     Sink(const sc_core::sc_module_name& name, size_t width, const CyclePattern& pattern,
-         const sc_core::sc_time& period);
+         const sc_core::sc_time& period, size_t beats = 1);
     Channel* input = nullptr;
-    std::vector<uint64_t> accept_cycles;       ///< handshake cycle of every result
-    std::vector<std::vector<int64_t>> values;  ///< raw result values per sample
+    std::vector<uint64_t> accept_cycles;       ///< handshake cycle of the last beat of every result
+    std::vector<std::vector<int64_t>> values;  ///< raw result values per sample (complete results only)
     std::vector<uint32_t> samples;             ///< sample index of every result, in arrival order
-    sc_core::sc_event received;                ///< notified (delta) after every result
+    sc_core::sc_event received;                ///< notified (delta) after every complete result
 
   private:
     void run();
-    size_t m_width;  ///< values per result
+    size_t m_width;                  ///< values per beat
+    size_t m_beats;                  ///< beats per result
+    std::vector<int64_t> m_partial;  ///< the result being assembled
     CyclePattern m_pattern;
     sc_core::sc_time m_period;
 };

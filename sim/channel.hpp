@@ -16,13 +16,17 @@
 
 namespace nnsim {
 
-/// What travels through a channel: one tensor (io_parallel) or one pixel (io_stream) of one sample.
+/// What travels through a channel: one beat, that is one tensor (io_parallel) or one pixel
+/// (io_stream: the last axis; a tensor of P pixels is P beats per sample, in row-major order).
 struct Token {
     uint32_t sample = 0;            ///< index of the sample in the run
-    const int64_t* data = nullptr;  ///< raw values, owned by the producer's result ring
-    bool operator==(const Token& o) const { return sample == o.sample && data == o.data; }
+    uint32_t beat = 0;              ///< index of the beat within the sample
+    const int64_t* data = nullptr;  ///< raw values of the beat, owned by the producer's result ring
+    bool operator==(const Token& o) const { return sample == o.sample && beat == o.beat && data == o.data; }
 };
-inline std::ostream& operator<<(std::ostream& os, const Token& t) { return os << "sample " << t.sample; }
+inline std::ostream& operator<<(std::ostream& os, const Token& t) {
+    return os << "sample " << t.sample << " beat " << t.beat;
+}
 
 class Channel {
   public:

@@ -1,31 +1,20 @@
-// The layer timing shell (layer_module.hpp).
+// The layer timing shells (layer_module.hpp).
 #include "sim/layer_module.hpp"
+
+#include "core/diag.hpp"
 
 namespace nnsim {
 
-LayerModule::LayerModule(const sc_core::sc_module_name& name, const Node& node, const NodeInputs& in,
-                         const Timing& timing, std::unique_ptr<LayerOp> op, const sc_core::sc_time& period,
-                         size_t output_slots)
-    : sc_module(name), m_node(node), m_timing(timing), m_op(std::move(op)), m_period(period) {
-    (void)in;
-    m_capacity = size_t((timing.latency + timing.ii - 1) / timing.ii);
-    // A result slot is busy while pending (<= P) and while queued in any output FIFO.
-    m_ring.assign(m_capacity + output_slots + 2, std::vector<int64_t>(size_t(shape_size(node.shape)), 0));
-    SC_THREAD(run);
-}
-
-uint64_t LayerModule::cycle() const { return uint64_t(sc_core::sc_time_stamp() / m_period); }
-
-void LayerModule::account(uint64_t from, uint64_t to) {
-    // Cycles [from, to) during which the pending queue kept its current size.
+void LayerShell::account(uint64_t from, uint64_t to, bool pending) {
+    // Cycles [from, to) during which the module kept its current state.
     if (to <= from) return;
     const uint64_t n = to - from;
-    if (!m_pending.empty()) m_stats.busy_cycles += n;
+    if (pending) m_stats.busy_cycles += n;
     if (m_waiting_output) m_stats.stall_out_cycles += n;
     if (m_waiting_input && m_stats.accepted > 0) m_stats.stall_in_cycles += n;
 }
 
-std::string LayerModule::waiting_on() const {
+std::string LayerShell::waiting_on() const {
     std::string s;
     if (m_waiting_output)
         for (const Channel* c : outputs)
@@ -36,6 +25,16 @@ std::string LayerModule::waiting_on() const {
     return s.empty() ? "nothing" : s;
 }
 
+LayerModule::LayerModule(const sc_core::sc_module_name& name, const Node& node, const Timing& timing,
+                         std::unique_ptr<LayerOp> op, const sc_core::sc_time& period, size_t beats,
+                         size_t beat_width, size_t output_slots)
+    : LayerShell(name, node, timing, period), m_op(std::move(op)), m_beats(uint32_t(beats)) {
+    m_capacity = size_t((timing.latency + timing.ii - 1) / timing.ii);
+    // A result slot is busy while pending (<= P) and while queued in any output FIFO.
+    m_ring.assign(m_capacity + output_slots + 2, std::vector<int64_t>(beat_width, 0));
+    SC_THREAD(run);
+}
+
 void LayerModule::run() {
     sc_core::sc_event_or_list in_events, out_events, all_events;
     for (Channel* c : inputs) in_events |= c->written_event(), all_events |= c->written_event();
@@ -43,7 +42,7 @@ void LayerModule::run() {
     std::vector<const int64_t*> args(inputs.size());
     while (true) {
         const uint64_t t = cycle();
-        account(m_last_cycle, t);
+        account(m_last_cycle, t, !m_pending.empty());
         m_last_cycle = t;
         // 1. Write the oldest result if it is ready and every output has room.
         m_waiting_output = false;
@@ -52,9 +51,9 @@ void LayerModule::run() {
             for (Channel* c : outputs) room = room && c->can_write();
             if (room) {
                 const Pending& p = m_pending.front();
-                for (Channel* c : outputs) c->write(Token{p.sample, p.data});
+                for (Channel* c : outputs) c->write(Token{p.sample, p.beat, p.data});
+                if (p.beat + 1 == m_beats) ++m_stats.written;
                 m_pending.pop_front();
-                ++m_stats.written;
             } else {
                 m_waiting_output = true;
             }
@@ -65,18 +64,20 @@ void LayerModule::run() {
             bool data = true;
             for (Channel* c : inputs) data = data && c->can_read();
             if (data) {
-                uint32_t sample = 0;
+                Token tok;
                 for (size_t k = 0; k < inputs.size(); ++k) {
-                    const Token tok = inputs[k]->read();
-                    args[k] = tok.data;
-                    sample = tok.sample;
+                    const Token in = inputs[k]->read();
+                    NNSIM_ASSERT(k == 0 || (in.sample == tok.sample && in.beat == tok.beat),
+                                 "layer " + m_node.name + ": inputs out of step");
+                    args[k] = in.data;
+                    tok = in;
                 }
                 int64_t* slot = m_ring[m_ring_next].data();
                 m_ring_next = (m_ring_next + 1) % m_ring.size();
                 m_op->eval(args.data(), slot, false);
-                m_pending.push_back(Pending{t + uint64_t(m_timing.latency), sample, slot});
+                m_pending.push_back(Pending{t + uint64_t(m_timing.latency), tok.sample, tok.beat, slot});
                 m_next_accept = t + uint64_t(m_timing.ii);
-                ++m_stats.accepted;
+                if (tok.beat + 1 == m_beats) ++m_stats.accepted;
             } else {
                 m_waiting_input = true;
             }

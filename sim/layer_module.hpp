@@ -1,12 +1,15 @@
 // One layer of the network as a SystemC module: the timing shell shared by every layer kind, around
-// the kind's bit-exact LayerOp (values) and Timing (cycles).
+// the kind's bit-exact LayerOp (values) and Timing (cycles). Repacking kinds (reshape) have their own
+// shell (sim/repack_module.hpp); both derive from LayerShell.
 //
-// Timing contract (docs/timing.md), evaluated at the start of every cycle t from registered state:
+// Timing contract (docs/timing.md), per beat (one per sample under io_parallel and for flat tensors;
+// one per pixel under io_stream), evaluated at the start of every cycle t from registered state:
 //   pop    = the oldest pending result is ready (accepted at t0 with t0 + latency <= t) and every
 //            output channel has a free slot  -> it is written to all outputs in cycle t;
 //   accept = t >= last accept + II, every input channel holds a word, and fewer than
 //            P = ceil(latency / II) results are pending after this cycle's pop
-//            -> one word is read from every input in cycle t, its result is ready at t + latency.
+//            -> one word (the same beat of the same sample) is read from every input in cycle t, its
+//               result is ready at t + latency.
 // P bounds the results in flight (a pipeline of depth `latency` started every II cycles), so the
 // compute core never stalls; back-pressure holds results in the pending queue. The generated RTL
 // implements the same shell (rtl/), so handshakes land on the same cycles.
@@ -29,52 +32,73 @@ namespace nnsim {
 
 /// Counters of one module over a run (cycles unless noted).
 struct LayerStats {
-    uint64_t accepted = 0;        ///< samples read
-    uint64_t written = 0;         ///< results written
-    uint64_t busy_cycles = 0;     ///< cycles with at least one sample in flight or pending
+    uint64_t accepted = 0;        ///< samples read (counted at their last beat)
+    uint64_t written = 0;         ///< results written (counted at their last beat)
+    uint64_t busy_cycles = 0;     ///< cycles with at least one beat in flight or pending
     uint64_t stall_out_cycles = 0;///< cycles a ready result waited for output space
     uint64_t stall_in_cycles = 0; ///< cycles the module could accept but an input was empty (after the first sample)
 };
 
-class LayerModule : public sc_core::sc_module {
+/// What the top builder, the watchdog and the waveforms see of a layer, whichever shell models it.
+class LayerShell : public sc_core::sc_module {
   public:
-    SC_HAS_PROCESS(LayerModule);
-    LayerModule(const sc_core::sc_module_name& name, const Node& node, const NodeInputs& in, const Timing& timing,
-                std::unique_ptr<LayerOp> op, const sc_core::sc_time& period, size_t output_slots);
-
+    LayerShell(const sc_core::sc_module_name& name, const Node& node, const Timing& timing,
+               const sc_core::sc_time& period)
+        : sc_module(name), m_node(node), m_timing(timing), m_period(period) {}
     std::vector<Channel*> inputs;   ///< one per node input, bound by the top builder
     std::vector<Channel*> outputs;  ///< one per consumer (fan-out writes all at once)
 
     const Node& node() const { return m_node; }
     const Timing& timing() const { return m_timing; }
     const LayerStats& stats() const { return m_stats; }
-    /// What the module waits for right now, for deadlock reports.
+    /// What the module waits for right now, for deadlock reports: the full output FIFOs it needs space
+    /// in and the empty input FIFOs it needs data from.
     std::string waiting_on() const;
-    bool idle() const { return m_pending.empty(); }
+    /// Nothing in flight or waiting for output space.
+    virtual bool idle() const = 0;
+
+  protected:
+    uint64_t cycle() const { return uint64_t(sc_core::sc_time_stamp() / m_period); }
+    /// Add cycles [from, to) to the stats, during which `pending` results were held.
+    void account(uint64_t from, uint64_t to, bool pending);
+
+    const Node& m_node;
+    Timing m_timing;
+    sc_core::sc_time m_period;
+    LayerStats m_stats;
+    uint64_t m_last_cycle = 0;  ///< last cycle accounted in the stats
+    bool m_waiting_input = false, m_waiting_output = false;  ///< for waiting_on()
+};
+
+/// The shell of kinds that take one beat from every input and give one beat out (StreamStyle kTensor
+/// and kPixelwise): under io_stream a pixel-wise kind's op is compiled for one pixel and runs per beat.
+class LayerModule : public LayerShell {
+  public:
+    SC_HAS_PROCESS(LayerModule);
+    /// `beats`: beats per sample of the inputs and the output; `beat_width`: values per output beat;
+    /// `output_slots`: the deepest output FIFO (result storage must outlive the words queued there).
+    LayerModule(const sc_core::sc_module_name& name, const Node& node, const Timing& timing,
+                std::unique_ptr<LayerOp> op, const sc_core::sc_time& period, size_t beats, size_t beat_width,
+                size_t output_slots);
+    bool idle() const override { return m_pending.empty(); }
 
   private:
     /// A result in flight or waiting for output space.
     struct Pending {
         uint64_t ready;   ///< first cycle it may be written
         uint32_t sample;  ///< sample index
+        uint32_t beat;    ///< beat index within the sample
         int64_t* data;    ///< slot of the result ring
     };
     void run();
-    uint64_t cycle() const;
-    void account(uint64_t from, uint64_t to);
 
-    const Node& m_node;
-    Timing m_timing;
-    std::unique_ptr<LayerOp> m_op;       ///< the kind's bit-exact evaluator
-    sc_core::sc_time m_period;
+    std::unique_ptr<LayerOp> m_op;       ///< the kind's bit-exact evaluator (of one beat)
+    uint32_t m_beats;                    ///< beats per sample
     size_t m_capacity;                   ///< P = ceil(latency / II)
     std::deque<Pending> m_pending;       ///< results in flight, oldest first
     std::vector<std::vector<int64_t>> m_ring;  ///< result storage, reused round-robin
     size_t m_ring_next = 0;
     uint64_t m_next_accept = 0;          ///< earliest cycle of the next accept (II)
-    LayerStats m_stats;
-    uint64_t m_last_cycle = 0;           ///< last cycle accounted in the stats
-    bool m_waiting_input = false, m_waiting_output = false;  ///< for waiting_on()
 };
 
 }  // namespace nnsim

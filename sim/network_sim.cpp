@@ -10,6 +10,7 @@
 #include "core/timing_model.hpp"
 #include "core/validate.hpp"
 #include "sim/layer_module.hpp"
+#include "sim/repack_module.hpp"
 #include "sim/trace.hpp"
 
 namespace nnsim {
@@ -28,7 +29,7 @@ class Watchdog : public sc_core::sc_module {
     std::vector<Source*> sources;
     std::vector<SampleFeed*> feeds;
     std::vector<Sink*> sinks;
-    std::vector<LayerModule*> layers;
+    std::vector<LayerShell*> layers;
     bool deadlocked = false;
     sc_core::sc_time tail = sc_core::SC_ZERO_TIME;  ///< time simulated after the end (waveforms: the last cycle)
     sc_core::sc_time end_time = sc_core::sc_max_time();  ///< when the watchdog ended the run
@@ -48,7 +49,7 @@ class Watchdog : public sc_core::sc_module {
             if (sources[k]->sent() < feeds[k]->samples.size()) return true;
         for (const Channel* c : channels)
             if (c->count() > 0) return true;
-        for (const LayerModule* l : layers)
+        for (const LayerShell* l : layers)
             if (!l->idle()) return true;
         return false;
     }
@@ -86,7 +87,18 @@ class Watchdog : public sc_core::sc_module {
     bool m_stop_when_done;          ///< see SimOptions::stop_when_done
 };
 
-std::string channel_name(const std::string& from, const std::string& to) { return "fifo_" + from + "__" + to; }
+/// The layer's op as the shell runs it: under io_stream a pixel-wise kind computes one pixel at a time,
+/// so its op is compiled for the pixel shape [C] (`pixel_node` keeps the node copy alive).
+std::unique_ptr<LayerOp> compile_for_beats(const Graph& g, const Node& n, const NodeInputs& in,
+                                           std::unique_ptr<Node>& pixel_node) {
+    if (n.kind->stream_style() != StreamStyle::kPixelwise || tensor_beats(g, n.name) == 1)
+        return n.kind->compile(n, in);
+    pixel_node = std::make_unique<Node>(n);
+    pixel_node->shape = {n.shape.back()};
+    NodeInputs pixel = in;
+    for (auto& s : pixel.shapes) s = {s.back()};
+    return n.kind->compile(*pixel_node, pixel);
+}
 
 }  // namespace
 
@@ -97,7 +109,8 @@ struct NetworkModel::Impl {
     NetworkTiming timing;
     uint64_t interval = 0;
     std::vector<std::unique_ptr<Channel>> channels;
-    std::vector<std::unique_ptr<LayerModule>> layers;
+    std::vector<std::unique_ptr<LayerShell>> layers;
+    std::vector<std::unique_ptr<Node>> pixel_nodes;  ///< per-pixel copies of nodes (compile_for_beats)
     std::vector<std::unique_ptr<SampleFeed>> feeds;
     std::vector<std::unique_ptr<Source>> sources;
     std::vector<std::unique_ptr<Sink>> sinks;
@@ -116,15 +129,17 @@ NetworkModel::NetworkModel(const Graph& g, const SimOptions& opt) : m_impl(std::
     // Channels: one per (producer, consumer) edge, plus one per network output for its sink.
     std::map<std::string, std::vector<Channel*>> writes_of;  // tensor -> channels it writes
     std::map<std::string, std::vector<Channel*>> reads_of;   // node -> its input channels, in order
+    std::map<std::pair<std::string, std::string>, int> edges;  // (from, to) -> edges so far
     for (const auto& n : g.nodes)
         for (const auto& in : n.inputs) {
-            m.channels.push_back(std::make_unique<Channel>(channel_name(in, n.name), fifo_depth(g, in), m.period));
+            const std::string name = fifo_name(in, n.name, edges[{in, n.name}]++);
+            m.channels.push_back(std::make_unique<Channel>(name, fifo_depth(g, in), m.period));
             writes_of[in].push_back(m.channels.back().get());
             reads_of[n.name].push_back(m.channels.back().get());
         }
     std::vector<Channel*> out_channels;
     for (const auto& o : g.outputs) {
-        m.channels.push_back(std::make_unique<Channel>(channel_name(o, "out"), fifo_depth(g, o), m.period));
+        m.channels.push_back(std::make_unique<Channel>(fifo_name(o, "out"), fifo_depth(g, o), m.period));
         writes_of[o].push_back(m.channels.back().get());
         out_channels.push_back(m.channels.back().get());
     }
@@ -133,21 +148,33 @@ NetworkModel::NetworkModel(const Graph& g, const SimOptions& opt) : m_impl(std::
         const NodeInputs in = node_inputs(g, n);
         size_t slots = 0;
         for (Channel* c : writes_of[n.name]) slots = std::max(slots, size_t(c->depth()));
-        m.layers.push_back(std::make_unique<LayerModule>(n.name.c_str(), n, in, m.timing.layers[i],
-                                                         n.kind->compile(n, in), m.period, slots));
+        m.pixel_nodes.emplace_back();
+        auto op = compile_for_beats(g, n, in, m.pixel_nodes.back());
+        const size_t out_beats = size_t(tensor_beats(g, n.name)), out_width = size_t(beat_width(g, n.name));
+        if (n.kind->stream_style() == StreamStyle::kRepack) {
+            const auto needs = repack_needs(beat_width(g, n.inputs[0]), int64_t(out_width), int64_t(out_beats));
+            m.layers.push_back(std::make_unique<RepackModule>(
+                n.name.c_str(), n, m.timing.layers[i], std::move(op), m.period, size_t(tensor_beats(g, n.inputs[0])),
+                size_t(beat_width(g, n.inputs[0])), out_width, needs, slots));
+        } else {
+            m.layers.push_back(std::make_unique<LayerModule>(n.name.c_str(), n, m.timing.layers[i], std::move(op),
+                                                             m.period, out_beats, out_width, slots));
+        }
         m.layers.back()->inputs = reads_of[n.name];
         m.layers.back()->outputs = writes_of[n.name];
     }
     for (size_t k = 0; k < g.inputs.size(); ++k) {
+        const std::string& name = g.inputs[k].name;
         m.feeds.push_back(std::make_unique<SampleFeed>());
-        m.sources.push_back(std::make_unique<Source>(("source_" + g.inputs[k].name).c_str(), m.feeds.back().get(),
-                                                     opt.input_pattern, m.period));
-        m.sources.back()->outputs = writes_of[g.inputs[k].name];
+        m.sources.push_back(std::make_unique<Source>(("source_" + name).c_str(), m.feeds.back().get(),
+                                                     opt.input_pattern, m.period, size_t(tensor_beats(g, name)),
+                                                     size_t(beat_width(g, name))));
+        m.sources.back()->outputs = writes_of[name];
     }
     for (size_t k = 0; k < g.outputs.size(); ++k) {
-        const size_t width = size_t(shape_size(g.find(g.outputs[k])->shape));
-        m.sinks.push_back(
-            std::make_unique<Sink>(("sink_" + g.outputs[k]).c_str(), width, opt.output_pattern, m.period));
+        const std::string& name = g.outputs[k];
+        m.sinks.push_back(std::make_unique<Sink>(("sink_" + name).c_str(), size_t(beat_width(g, name)),
+                                                 opt.output_pattern, m.period, size_t(tensor_beats(g, name))));
         m.sinks.back()->input = out_channels[k];
     }
     m.interval = opt.deadlock_cycles;
@@ -209,8 +236,13 @@ SimResult NetworkModel::run() {
         const size_t out = m.sinks.empty() ? 0 : m.sinks[0]->values.size();
         std::string rep = "no transfer for " + std::to_string(m.interval) + " cycles before cycle " +
                           std::to_string(r.cycles) + " with " + std::to_string(fed - out) + " samples outstanding";
-        for (auto& s : m.sources)
-            if (s->sent() < m.feeds[0]->samples.size()) rep += "\n  " + std::string(s->basename()) + " waits to send";
+        for (auto& s : m.sources) {
+            if (s->sent() >= m.feeds[0]->samples.size()) continue;
+            std::string full;
+            for (const Channel* c : s->outputs)
+                if (!c->can_write()) full += (full.empty() ? "" : ", ") + ("space in full FIFO " + c->name());
+            rep += "\n  " + std::string(s->basename()) + " waits " + (full.empty() ? "to send" : "for " + full);
+        }
         for (auto& l : m.layers)
             if (!l->idle() || l->waiting_on() != "nothing")
                 rep += "\n  " + l->node().name + " waits for " + l->waiting_on();

@@ -1,4 +1,4 @@
-// Builds the SystemC model of a network (one LayerModule per node, Channels on every edge, a Source
+// Builds the SystemC model of a network (one layer shell per node, Channels on every edge, a Source
 // per network input and a Sink per output), runs it, and returns what happened on every handshake.
 //
 // SystemC allows one elaboration per process: one NetworkModel (or one simulate() call) per process.

@@ -16,7 +16,7 @@ struct FifoSignals {
 };
 
 struct LayerSignals {
-    const LayerModule* mod;
+    const LayerShell* mod;
     sc_core::sc_signal<uint32_t> pending, state;
 };
 
@@ -69,7 +69,7 @@ struct WaveTrace::Impl {
 
 WaveTrace::WaveTrace(const std::string& vcd_path, const Graph& g, const sc_core::sc_time& period,
                      const std::vector<std::unique_ptr<Channel>>& channels,
-                     const std::vector<std::unique_ptr<LayerModule>>& layers)
+                     const std::vector<std::unique_ptr<LayerShell>>& layers)
     : m_impl(std::make_unique<Impl>()) {
     (void)g;
     std::string base = vcd_path;

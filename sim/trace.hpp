@@ -23,7 +23,7 @@ class WaveTrace {
   public:
     WaveTrace(const std::string& vcd_path, const Graph& g, const sc_core::sc_time& period,
               const std::vector<std::unique_ptr<Channel>>& channels,
-              const std::vector<std::unique_ptr<LayerModule>>& layers);
+              const std::vector<std::unique_ptr<LayerShell>>& layers);
     ~WaveTrace();
     /// Flush and close the VCD and write the .gtkw file.
     void close(uint64_t cycles);

@@ -7,6 +7,8 @@ namespace nnsim {
 
 class BatchNormKind : public LayerKind {
   public:
+    /// Acts on each pixel alone (along the last axis): under io_stream one beat at a time.
+    StreamStyle stream_style() const override { return StreamStyle::kPixelwise; }
     const char* name() const override { return "batchnorm"; }
     const char* summary() const override {
         return "batch normalization y = x * scale + bias, scale = gamma / sqrt(var + eps)";

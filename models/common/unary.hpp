@@ -52,6 +52,8 @@ std::unique_ptr<LayerOp> make_unary_op(const Node& n, FixedFn fixed_fn, FloatFn 
 /// operator, II 1 and latency 1 (the result is written the cycle after the input is accepted).
 class UnaryKind : public LayerKind {
   public:
+    /// Acts on each pixel alone (along the last axis): under io_stream one beat at a time.
+    StreamStyle stream_style() const override { return StreamStyle::kPixelwise; }
     Timing timing(const Node& node, const NodeInputs& in, IoType io) const override {
         (void)node, (void)in, (void)io;
         return {1, 1};

@@ -7,6 +7,8 @@ namespace nnsim {
 
 class SoftmaxKind : public LayerKind {
   public:
+    /// Acts on each pixel alone (along the last axis): under io_stream one beat at a time.
+    StreamStyle stream_style() const override { return StreamStyle::kPixelwise; }
     const char* name() const override { return "softmax"; }
     const char* summary() const override { return "softmax over the last axis through exp and 1/x lookup tables"; }
     const char* hls4ml_class() const override { return "Softmax"; }

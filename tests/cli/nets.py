@@ -70,3 +70,23 @@ def timing(net_path, *overrides):
     run("timing", "--net", net_path, "--json", out, *overrides)
     with open(out) as f:
         return json.load(f)
+
+
+def skip_net(seed=3, input_depth=None, branch_depth=None, io_type="io_stream"):
+    """The skip-connection network of the deadlock tests: input x [8,4] feeds branch A (relu, per pixel)
+    and branch B (reshape to [32], dense 32->32, reshape back to [8,4]); add merges them. Branch B cannot
+    give its first pixel before it has the whole sample, so branch A must buffer it. `input_depth` and
+    `branch_depth` override the FIFO depths of x's FIFOs and of relu's output FIFO."""
+    rng = random.Random(seed)
+    x = {"name": "x", "shape": [8, 4]}
+    if input_depth:
+        x["fifo_depth"] = input_depth
+    relu = {"name": "branch_a", "kind": "relu", "inputs": ["x"]}
+    if branch_depth:
+        relu["fifo_depth"] = branch_depth
+    return {"format": "nnsim-network", "name": "skip", "io_type": io_type, "inputs": [x],
+            "layers": [relu,
+                       {"name": "flatten", "kind": "reshape", "target_shape": [32], "inputs": ["x"]},
+                       dense_layer(rng, "fc", 32, 32, inputs=["flatten"]),
+                       {"name": "unflatten", "kind": "reshape", "target_shape": [8, 4], "inputs": ["fc"]},
+                       {"name": "merge", "kind": "add", "inputs": ["branch_a", "unflatten"]}]}

@@ -209,7 +209,7 @@ TEST(FrontendErrors, UnsupportedLayerClass) {
     EXPECT_EQ(garnet.find('\n'), std::string::npos);
 }
 
-// Unsupported layer settings: an activation nnsim lacks, and Flatten of a multi-dimensional input.
+// Unsupported layer settings: an activation nnsim lacks.
 TEST(FrontendErrors, UnsupportedLayerSettings) {
     TempDir tmp;
     const std::string elu = tmp.write("elu.json", R"({"class_name": "Sequential", "config": [
@@ -219,11 +219,22 @@ TEST(FrontendErrors, UnsupportedLayerSettings) {
     EXPECT_TRUE(
         contains(user_error_of([&] { load_network(elu, opt); }),
                  "/config/0/config/activation (layer fc1_relu): activation 'elu' is not supported yet"));
+}
+
+// Flatten of a multi-dimensional input becomes a reshape to [n] that the dense layer reads.
+TEST(FrontendKeras, MultiDimensionalFlattenIsReshape) {
+    TempDir tmp;
     const std::string flat = tmp.write("flat.json", R"({"class_name": "Sequential", "config": [
       {"class_name": "InputLayer", "config": {"name": "in", "batch_input_shape": [null, 4, 4]}},
-      {"class_name": "Flatten", "config": {"name": "flatten_1"}}]})");
-    EXPECT_TRUE(contains(user_error_of([&] { load_network(flat, opt); }),
-                         "input shape [4,4] is multi-dimensional; flattening it needs CNN support"));
+      {"class_name": "Flatten", "config": {"name": "flatten_1"}},
+      {"class_name": "Dense", "config": {"name": "fc1_relu", "units": 64, "activation": "linear"}}]})");
+    const LoadOptions opt{external("keras/KERAS_3layer_weights.h5"), ""};
+    const Graph g = load_network(flat, opt);
+    ASSERT_GE(g.nodes.size(), 2u);
+    EXPECT_STREQ(g.nodes[0].kind->name(), "reshape");
+    EXPECT_EQ(g.nodes[0].shape, (Shape{16}));
+    EXPECT_EQ(g.nodes[1].inputs, std::vector<std::string>{g.nodes[0].name});
+    EXPECT_EQ(g.nodes[1].shape, (Shape{64}));
 }
 
 // A weights file lacking one dataset: the error names the file, the dataset and the layer.

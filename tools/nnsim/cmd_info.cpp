@@ -51,6 +51,11 @@ std::string param_value_string(const ParamValue& v) {
         std::snprintf(buf, sizeof buf, "%g", *d);
         return buf;
     }
+    if (auto* l = std::get_if<std::vector<int64_t>>(&v)) {
+        std::string s;
+        for (int64_t x : *l) s += (s.empty() ? "" : ", ") + std::to_string(x);
+        return "[" + s + "]";
+    }
     return "\"" + std::get<std::string>(v) + "\"";
 }
 
@@ -80,7 +85,8 @@ int cmd_help_kind(const std::string& kind) {
     std::printf("precision variables:\n");
     for (const auto& v : k->precision_vars())
         std::printf("  %-16s %s (default %s)\n", v.name.c_str(), v.doc.c_str(),
-                    v.fixed_default.empty() ? "the model precision" : v.fixed_default.c_str());
+                    v.follows_input ? "the input precision"
+                    : v.fixed_default.empty() ? "the model precision" : v.fixed_default.c_str());
     if (!k->weight_specs().empty()) {
         std::printf("weights:\n");
         for (const auto& w : k->weight_specs())

@@ -20,7 +20,7 @@ int cmd_timing(const NetOptions& opt, const std::string& json_out, const std::st
     // An explicit --part must be known; the network's own part only gives utilisation when it is.
     std::string part_note;
     const PartInfo* pi = resolve_part(g, part, &part_note);
-    const NetworkTiming nt = analyze_timing(g);
+    const NetworkTiming nt = analyze_timing(g, true);
     const NetworkResources nr = estimate_network(g);
     nlohmann::json j;
     j["network"] = g.name;
@@ -61,6 +61,21 @@ int cmd_timing(const NetOptions& opt, const std::string& json_out, const std::st
     std::printf("  %-24s %-12s %-8s %5s %5s %5s %6s %6.0f %8.0f %8.0f %6.0f\n", "total (estimate)", "", "", "", "", "",
                 "", nr.total.dsp, nr.total.lut, nr.total.ff, nr.total.bram18);
     j["resources"] = {{"fifos", resources_json(nr.fifos)}, {"total", resources_json(nr.total)}};
+    // FIFOs shallower than the words they hold when samples enter at the II: the model's figures then
+    // hold only if room elsewhere on the path takes those words (docs/timing.md, "FIFO depths").
+    j["fifos"] = nlohmann::json::array();
+    bool sufficient = true;
+    for (const auto& f : nt.fifos) {
+        j["fifos"].push_back(
+            {{"name", f.name}, {"depth", f.depth}, {"needed", f.needed}, {"needed_first_sample", f.needed_first}});
+        if (f.depth < f.needed) {
+            sufficient = false;
+            std::printf("  note: %s (depth %d) holds up to %d words at full rate (%d for the first sample alone); "
+                        "unless FIFOs before it on the same path take the rest, expect stalls or a deadlock\n",
+                        f.name.c_str(), f.depth, f.needed, f.needed_first);
+        }
+    }
+    j["fifo_depths_sufficient"] = sufficient;
     if (pi) {
         std::printf("  utilisation of %s\n", utilisation_line(utilisation(nr.total, *pi)).c_str());
         j["utilisation"] = utilisation_json(nr.total, *pi);

@@ -1,0 +1,122 @@
+// The repacking timing shell (repack_module.hpp).
+#include "sim/repack_module.hpp"
+
+#include <algorithm>
+
+#include "core/diag.hpp"
+#include "core/timing_model.hpp"
+
+namespace nnsim {
+
+RepackModule::RepackModule(const sc_core::sc_module_name& name, const Node& node, const Timing& timing,
+                           std::unique_ptr<LayerOp> op, const sc_core::sc_time& period, size_t in_beats,
+                           size_t in_width, size_t out_width, const std::vector<int64_t>& needs,
+                           size_t output_slots)
+    : LayerShell(name, node, timing, period), m_op(std::move(op)), m_in_beats(in_beats), m_in_width(in_width),
+      m_out_width(out_width) {
+    m_first_released.assign(in_beats, needs.size());
+    m_released.assign(in_beats, 0);
+    for (size_t j = 0; j < needs.size(); ++j) {
+        const size_t i = size_t(needs[j] - 1);
+        m_first_released[i] = std::min(m_first_released[i], j);
+        ++m_released[i];
+    }
+    m_capacity = size_t(repack_capacity(needs, timing));
+    m_out_buf.assign(needs.size() * out_width, 0);
+    m_ring.assign(m_capacity + output_slots + 2, std::vector<int64_t>(out_width, 0));
+    SC_THREAD(run);
+}
+
+void RepackModule::accept(uint64_t t) {
+    const size_t i = m_in_beat;
+    uint32_t sample = 0;
+    for (size_t k = 0; k < inputs.size(); ++k) {
+        const Token tok = inputs[k]->read();
+        NNSIM_ASSERT(tok.beat == i, "layer " + m_node.name + ": beats out of order");
+        std::copy(tok.data, tok.data + m_in_width, m_in_buf[k].begin() + long(i * m_in_width));
+        sample = tok.sample;
+    }
+    if (m_released[i] > 0) {
+        m_op->eval(m_args.data(), m_out_buf.data(), false);
+        for (size_t j = m_first_released[i]; j < m_first_released[i] + m_released[i]; ++j) {
+            int64_t* slot = m_ring[m_ring_next].data();
+            m_ring_next = (m_ring_next + 1) % m_ring.size();
+            std::copy(m_out_buf.begin() + long(j * m_out_width), m_out_buf.begin() + long((j + 1) * m_out_width), slot);
+            m_pending.push_back(Pending{t + uint64_t(m_timing.latency), sample, uint32_t(j), slot});
+        }
+    }
+    m_next_accept = t + uint64_t(m_timing.ii);
+    m_in_beat = (i + 1) % m_in_beats;
+    if (m_in_beat == 0) ++m_stats.accepted;
+}
+
+void RepackModule::run() {
+    for (size_t k = 0; k < inputs.size(); ++k) m_in_buf.emplace_back(m_in_beats * m_in_width, 0);
+    for (const auto& b : m_in_buf) m_args.push_back(b.data());
+    sc_core::sc_event_or_list in_events, out_events, all_events;
+    for (Channel* c : inputs) in_events |= c->written_event(), all_events |= c->written_event();
+    for (Channel* c : outputs) out_events |= c->read_event(), all_events |= c->read_event();
+    const uint32_t last_beat = uint32_t(m_out_buf.size() / m_out_width - 1);
+    auto inputs_hold_data = [this] {
+        for (Channel* c : inputs)
+            if (!c->can_read()) return false;
+        return true;
+    };
+    while (true) {
+        const uint64_t t = cycle();
+        account(m_last_cycle, t, !m_pending.empty());
+        m_last_cycle = t;
+        // 1. Write the oldest released beat if it is ready and every output has room.
+        m_waiting_output = false;
+        if (!m_pending.empty() && m_pending.front().ready <= t) {
+            bool room = true;
+            for (Channel* c : outputs) room = room && c->can_write();
+            if (room) {
+                const Pending& p = m_pending.front();
+                for (Channel* c : outputs) c->write(Token{p.sample, p.beat, p.data});
+                if (p.beat == last_beat) ++m_stats.written;
+                m_pending.pop_front();
+            } else {
+                m_waiting_output = true;
+            }
+        }
+        // 2. Accept the next input beat if the II slot has come, the inputs hold it and its released
+        //    beats fit.
+        m_waiting_input = false;
+        const bool fits = m_pending.size() + m_released[m_in_beat] <= m_capacity;
+        if (t >= m_next_accept && fits) {
+            if (inputs_hold_data()) accept(t);
+            else m_waiting_input = true;
+        }
+        // 3. Sleep until the next cycle in which something can change.
+        uint64_t wake = UINT64_MAX;
+        bool on_inputs = false, on_outputs = false;
+        if (!m_pending.empty()) {
+            if (m_pending.front().ready > t) {
+                wake = std::min(wake, m_pending.front().ready);
+            } else {
+                // Released beats queue up ready (one input beat releases several): write the next one
+                // next cycle if there is room, else when a read downstream frees a slot.
+                on_outputs = true;
+                bool room = true;
+                for (Channel* c : outputs) room = room && c->can_write();
+                if (room) wake = std::min(wake, t + 1);
+            }
+        }
+        if (m_pending.size() + m_released[m_in_beat] <= m_capacity) {
+            if (m_next_accept > t) wake = std::min(wake, m_next_accept);
+            else on_inputs = true;
+            if (inputs_hold_data() && m_next_accept <= t + 1) wake = std::min(wake, t + 1);
+        }
+        if (wake == t) wake = t + 1;
+        const bool timed = wake != UINT64_MAX;
+        const sc_core::sc_time delay = timed ? m_period * double(wake - t) : sc_core::SC_ZERO_TIME;
+        if (on_inputs && on_outputs) timed ? wait(delay, all_events) : wait(all_events);
+        else if (on_inputs) timed ? wait(delay, in_events) : wait(in_events);
+        else if (on_outputs) timed ? wait(delay, out_events) : wait(out_events);
+        else if (timed) wait(delay);
+        else wait(in_events);
+    }
+}
+
+}  // namespace nnsim
