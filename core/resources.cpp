@@ -394,14 +394,22 @@ Resources estimate_fifo(int depth, int width) {
     return r;
 }
 
+Resources estimate_layer(const Graph& g, const Node& n, const NodeInputs& in) {
+    Node pixel;
+    NodeInputs pixel_in = in;
+    if (pixel_view(g, n, pixel, pixel_in)) return n.kind->estimate(pixel, pixel_in, g.io_type);
+    return n.kind->estimate(n, in, g.io_type);
+}
+
 NetworkResources estimate_network(const Graph& g) {
     NetworkResources nr;
+    // A FIFO word is a whole tensor (io_parallel) or one pixel (io_stream).
     std::map<std::string, int> word_width;
-    for (const auto& in : g.inputs) word_width[in.name] = int(shape_size(in.shape)) * in.precision.width;
-    for (const auto& n : g.nodes) word_width[n.name] = int(shape_size(n.shape)) * n.type("result").width;
+    for (const auto& in : g.inputs) word_width[in.name] = int(beat_width(g, in.name)) * in.precision.width;
+    for (const auto& n : g.nodes) word_width[n.name] = int(beat_width(g, n.name)) * n.type("result").width;
     for (const auto& n : g.nodes) {
         const NodeInputs in = node_inputs(g, n);
-        Resources r = n.kind->estimate(n, in, g.io_type);
+        Resources r = estimate_layer(g, n, in);
         nr.layers.push_back(r);
         nr.total += r;
         for (const auto& t : n.inputs) nr.fifos += estimate_fifo(fifo_depth(g, t), word_width[t]);

@@ -60,6 +60,9 @@ struct NetworkResources {
 };
 NetworkResources estimate_network(const Graph& g);
 
+/// Estimate of one layer of g: its kind's estimate, per pixel for pixel-wise kinds under io_stream.
+Resources estimate_layer(const Graph& g, const Node& n, const NodeInputs& in);
+
 /// Estimate of one nnsim_fifo of `depth` words of `width` bits (storage, pointers, flags).
 Resources estimate_fifo(int depth, int width);
 

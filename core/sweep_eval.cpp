@@ -144,7 +144,7 @@ std::vector<int> RunPlan::depths(const Graph& g) const {
 
 std::vector<int> RunPlan::word_widths(const Graph& g) const {
     std::vector<int> w;
-    for (const auto& c : chans) w.push_back(int(shape_size(g.shape_of(c.tensor))) * g.type_of(c.tensor).width);
+    for (const auto& c : chans) w.push_back(int(beat_width(g, c.tensor)) * g.type_of(c.tensor).width);
     return w;
 }
 
@@ -322,7 +322,7 @@ struct PointEvaluator::Impl {
             for (const auto& [var, t] : n.precision) add_type(key, t);
             for (const auto& t : ins[i].types) add_type(key, t);
             auto it = layer_res[i].find(key);
-            if (it == layer_res[i].end()) it = layer_res[i].emplace(key, n.kind->estimate(n, ins[i], g.io_type)).first;
+            if (it == layer_res[i].end()) it = layer_res[i].emplace(key, estimate_layer(g, n, ins[i])).first;
             total += it->second;
         }
         const std::vector<int> depth = plan.depths(g), width = plan.word_widths(g);

@@ -33,6 +33,14 @@ int64_t beat_width(const Graph& g, const std::string& tensor) {
     return shape_size(g.shape_of(tensor)) / tensor_beats(g, tensor);
 }
 
+bool pixel_view(const Graph& g, const Node& n, Node& pixel, NodeInputs& in) {
+    if (n.kind->stream_style() != StreamStyle::kPixelwise || tensor_beats(g, n.name) == 1) return false;
+    pixel = n;
+    pixel.shape = {n.shape.back()};
+    for (auto& s : in.shapes) s = {s.back()};
+    return true;
+}
+
 std::vector<int64_t> repack_needs(int64_t in_width, int64_t out_width, int64_t out_beats) {
     std::vector<int64_t> needs(static_cast<size_t>(out_beats));
     // Output beat j holds elements [j * out_width, (j + 1) * out_width); its last one is in input beat

@@ -54,6 +54,10 @@ std::string fifo_name(const std::string& from, const std::string& to, int dup = 
 int64_t tensor_beats(const Graph& g, const std::string& tensor);
 /// Values per beat of a tensor: its channels (last axis) under io_stream, all values under io_parallel.
 int64_t beat_width(const Graph& g, const std::string& tensor);
+/// Under io_stream a pixel-wise kind (StreamStyle::kPixelwise) with several pixels per sample computes
+/// one pixel at a time: its hardware and its op are those of the node reshaped to one pixel ([C]).
+/// Returns false, leaving `pixel` and `in` alone, when the node works on its whole tensor.
+bool pixel_view(const Graph& g, const Node& n, Node& pixel, NodeInputs& in);
 /// A row-major repack from beats of `in_width` values to `out_beats` beats of `out_width` values: for
 /// each output beat, the number of input beats that hold its elements (counted from the first).
 std::vector<int64_t> repack_needs(int64_t in_width, int64_t out_width, int64_t out_beats);

@@ -91,13 +91,11 @@ class Watchdog : public sc_core::sc_module {
 /// so its op is compiled for the pixel shape [C] (`pixel_node` keeps the node copy alive).
 std::unique_ptr<LayerOp> compile_for_beats(const Graph& g, const Node& n, const NodeInputs& in,
                                            std::unique_ptr<Node>& pixel_node) {
-    if (n.kind->stream_style() != StreamStyle::kPixelwise || tensor_beats(g, n.name) == 1)
-        return n.kind->compile(n, in);
-    pixel_node = std::make_unique<Node>(n);
-    pixel_node->shape = {n.shape.back()};
-    NodeInputs pixel = in;
-    for (auto& s : pixel.shapes) s = {s.back()};
-    return n.kind->compile(*pixel_node, pixel);
+    auto pixel = std::make_unique<Node>();
+    NodeInputs pixel_in = in;
+    if (!pixel_view(g, n, *pixel, pixel_in)) return n.kind->compile(n, in);
+    pixel_node = std::move(pixel);
+    return n.kind->compile(*pixel_node, pixel_in);
 }
 
 }  // namespace
