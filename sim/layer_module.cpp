@@ -14,6 +14,20 @@ void LayerShell::account(uint64_t from, uint64_t to, bool pending) {
     if (m_waiting_input && m_stats.accepted > 0) m_stats.stall_in_cycles += n;
 }
 
+void LayerShell::write_oldest(uint64_t t, uint32_t last_beat) {
+    m_waiting_output = false;
+    if (m_pending.empty() || m_pending.front().ready > t) return;
+    for (const Channel* c : outputs)
+        if (!c->can_write()) {
+            m_waiting_output = true;
+            return;
+        }
+    const Pending& p = m_pending.front();
+    for (Channel* c : outputs) c->write(Token{p.sample, p.beat, p.data});
+    if (p.beat == last_beat) ++m_stats.written;
+    m_pending.pop_front();
+}
+
 std::string LayerShell::waiting_on() const {
     std::string s;
     if (m_waiting_output)
@@ -45,19 +59,7 @@ void LayerModule::run() {
         account(m_last_cycle, t, !m_pending.empty());
         m_last_cycle = t;
         // 1. Write the oldest result if it is ready and every output has room.
-        m_waiting_output = false;
-        if (!m_pending.empty() && m_pending.front().ready <= t) {
-            bool room = true;
-            for (Channel* c : outputs) room = room && c->can_write();
-            if (room) {
-                const Pending& p = m_pending.front();
-                for (Channel* c : outputs) c->write(Token{p.sample, p.beat, p.data});
-                if (p.beat + 1 == m_beats) ++m_stats.written;
-                m_pending.pop_front();
-            } else {
-                m_waiting_output = true;
-            }
-        }
+        write_oldest(t, m_beats - 1);
         // 2. Accept a new sample if the II slot has come, the inputs hold data and a slot is free.
         m_waiting_input = false;
         if (t >= m_next_accept && m_pending.size() < m_capacity) {

@@ -55,12 +55,25 @@ class LayerShell : public sc_core::sc_module {
     /// in and the empty input FIFOs it needs data from.
     std::string waiting_on() const;
     /// Nothing in flight or waiting for output space.
-    virtual bool idle() const = 0;
+    bool idle() const { return m_pending.empty(); }
 
   protected:
+    /// An output beat in flight or waiting for output space.
+    struct Pending {
+        uint64_t ready;   ///< first cycle it may be written
+        uint32_t sample;  ///< sample index
+        uint32_t beat;    ///< output beat index within the sample
+        int64_t* data;    ///< the beat's values (storage owned by the shell)
+    };
     uint64_t cycle() const { return uint64_t(sc_core::sc_time_stamp() / m_period); }
     /// Add cycles [from, to) to the stats, during which `pending` results were held.
     void account(uint64_t from, uint64_t to, bool pending);
+    /// The first step of every cycle t: write the oldest pending beat to every output if it is ready and
+    /// every output has room, else note that the shell waits for output space. `last_beat`: the index of
+    /// a sample's last output beat (a sample counts as written with it).
+    void write_oldest(uint64_t t, uint32_t last_beat);
+
+    std::deque<Pending> m_pending;  ///< output beats in flight, oldest first
 
     const Node& m_node;
     Timing m_timing;
@@ -80,22 +93,13 @@ class LayerModule : public LayerShell {
     LayerModule(const sc_core::sc_module_name& name, const Node& node, const Timing& timing,
                 std::unique_ptr<LayerOp> op, const sc_core::sc_time& period, size_t beats, size_t beat_width,
                 size_t output_slots);
-    bool idle() const override { return m_pending.empty(); }
 
   private:
-    /// A result in flight or waiting for output space.
-    struct Pending {
-        uint64_t ready;   ///< first cycle it may be written
-        uint32_t sample;  ///< sample index
-        uint32_t beat;    ///< beat index within the sample
-        int64_t* data;    ///< slot of the result ring
-    };
     void run();
 
     std::unique_ptr<LayerOp> m_op;       ///< the kind's bit-exact evaluator (of one beat)
     uint32_t m_beats;                    ///< beats per sample
     size_t m_capacity;                   ///< P = ceil(latency / II)
-    std::deque<Pending> m_pending;       ///< results in flight, oldest first
     std::vector<std::vector<int64_t>> m_ring;  ///< result storage, reused round-robin
     size_t m_ring_next = 0;
     uint64_t m_next_accept = 0;          ///< earliest cycle of the next accept (II)

@@ -67,19 +67,7 @@ void RepackModule::run() {
         account(m_last_cycle, t, !m_pending.empty());
         m_last_cycle = t;
         // 1. Write the oldest released beat if it is ready and every output has room.
-        m_waiting_output = false;
-        if (!m_pending.empty() && m_pending.front().ready <= t) {
-            bool room = true;
-            for (Channel* c : outputs) room = room && c->can_write();
-            if (room) {
-                const Pending& p = m_pending.front();
-                for (Channel* c : outputs) c->write(Token{p.sample, p.beat, p.data});
-                if (p.beat == last_beat) ++m_stats.written;
-                m_pending.pop_front();
-            } else {
-                m_waiting_output = true;
-            }
-        }
+        write_oldest(t, last_beat);
         // 2. Accept the next input beat if the II slot has come, the inputs hold it and its released
         //    beats fit.
         m_waiting_input = false;

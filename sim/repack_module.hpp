@@ -36,16 +36,8 @@ class RepackModule : public LayerShell {
     RepackModule(const sc_core::sc_module_name& name, const Node& node, const Timing& timing,
                  std::unique_ptr<LayerOp> op, const sc_core::sc_time& period, size_t in_beats, size_t in_width,
                  size_t out_width, const std::vector<int64_t>& needs, size_t output_slots);
-    bool idle() const override { return m_pending.empty(); }
 
   private:
-    /// A released output beat, in flight or waiting for output space.
-    struct Pending {
-        uint64_t ready;   ///< first cycle it may be written
-        uint32_t sample;  ///< sample index
-        uint32_t beat;    ///< output beat index
-        int64_t* data;    ///< slot of the result ring
-    };
     void run();
     /// Accept input beat m_in_beat in cycle t (the caller checked that it may).
     void accept(uint64_t t);
@@ -58,7 +50,6 @@ class RepackModule : public LayerShell {
     std::vector<std::vector<int64_t>> m_in_buf; ///< per input: the current sample's values
     std::vector<const int64_t*> m_args;         ///< pointers into m_in_buf, for the op
     std::vector<int64_t> m_out_buf;             ///< the op's whole-tensor result
-    std::deque<Pending> m_pending;              ///< released beats, oldest first
     std::vector<std::vector<int64_t>> m_ring;   ///< output beat storage, reused round-robin
     size_t m_ring_next = 0;
     size_t m_in_beat = 0;                       ///< index of the next input beat within its sample
