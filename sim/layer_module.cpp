@@ -28,6 +28,28 @@ void LayerShell::write_oldest(uint64_t t, uint32_t last_beat) {
     m_pending.pop_front();
 }
 
+bool LayerShell::inputs_hold_data() const {
+    for (const Channel* c : inputs)
+        if (!c->can_read()) return false;
+    return true;
+}
+
+void LayerShell::collect_events() {
+    for (Channel* c : inputs) m_in_events |= c->written_event(), m_all_events |= c->written_event();
+    for (Channel* c : outputs) m_out_events |= c->read_event(), m_all_events |= c->read_event();
+}
+
+void LayerShell::sleep(uint64_t t, uint64_t wake, bool on_inputs, bool on_outputs) {
+    if (wake == t) wake = t + 1;
+    const bool timed = wake != UINT64_MAX;
+    const sc_core::sc_time delay = timed ? m_period * double(wake - t) : sc_core::SC_ZERO_TIME;
+    if (on_inputs && on_outputs) timed ? wait(delay, m_all_events) : wait(m_all_events);
+    else if (on_inputs) timed ? wait(delay, m_in_events) : wait(m_in_events);
+    else if (on_outputs) timed ? wait(delay, m_out_events) : wait(m_out_events);
+    else if (timed) wait(delay);
+    else wait(m_in_events);
+}
+
 std::string LayerShell::waiting_on() const {
     std::string s;
     if (m_waiting_output)
@@ -50,9 +72,7 @@ LayerModule::LayerModule(const sc_core::sc_module_name& name, const Node& node, 
 }
 
 void LayerModule::run() {
-    sc_core::sc_event_or_list in_events, out_events, all_events;
-    for (Channel* c : inputs) in_events |= c->written_event(), all_events |= c->written_event();
-    for (Channel* c : outputs) out_events |= c->read_event(), all_events |= c->read_event();
+    collect_events();
     std::vector<const int64_t*> args(inputs.size());
     while (true) {
         const uint64_t t = cycle();
@@ -63,9 +83,7 @@ void LayerModule::run() {
         // 2. Accept a new sample if the II slot has come, the inputs hold data and a slot is free.
         m_waiting_input = false;
         if (t >= m_next_accept && m_pending.size() < m_capacity) {
-            bool data = true;
-            for (Channel* c : inputs) data = data && c->can_read();
-            if (data) {
+            if (inputs_hold_data()) {
                 Token tok;
                 for (size_t k = 0; k < inputs.size(); ++k) {
                     const Token in = inputs[k]->read();
@@ -95,18 +113,9 @@ void LayerModule::run() {
             if (m_next_accept > t) wake = std::min(wake, m_next_accept);
             else on_inputs = true;
             // Data may already wait in the inputs (written before this cycle): try next cycle.
-            bool data = true;
-            for (Channel* c : inputs) data = data && c->can_read();
-            if (data && m_next_accept <= t + 1) wake = std::min(wake, t + 1);
+            if (inputs_hold_data() && m_next_accept <= t + 1) wake = std::min(wake, t + 1);
         }
-        if (wake == t) wake = t + 1;
-        const bool timed = wake != UINT64_MAX;
-        const sc_core::sc_time delay = timed ? m_period * double(wake - t) : sc_core::SC_ZERO_TIME;
-        if (on_inputs && on_outputs) timed ? wait(delay, all_events) : wait(all_events);
-        else if (on_inputs) timed ? wait(delay, in_events) : wait(in_events);
-        else if (on_outputs) timed ? wait(delay, out_events) : wait(out_events);
-        else if (timed) wait(delay);
-        else wait(in_events);  // nothing pending and nothing to accept: only new input helps
+        sleep(t, wake, on_inputs, on_outputs);
     }
 }
 

@@ -72,8 +72,17 @@ class LayerShell : public sc_core::sc_module {
     /// every output has room, else note that the shell waits for output space. `last_beat`: the index of
     /// a sample's last output beat (a sample counts as written with it).
     void write_oldest(uint64_t t, uint32_t last_beat);
+    /// Every input FIFO holds a word.
+    bool inputs_hold_data() const;
+    /// The event lists sleep() waits on; call once, after the channels are bound, before sleeping.
+    void collect_events();
+    /// The last step of every cycle t: sleep until cycle `wake` (UINT64_MAX: no timed wake-up, t: the
+    /// next cycle) or, if sooner, a write to an input (`on_inputs`) or a read from an output
+    /// (`on_outputs`). With neither and no wake-up only new input can change anything.
+    void sleep(uint64_t t, uint64_t wake, bool on_inputs, bool on_outputs);
 
     std::deque<Pending> m_pending;  ///< output beats in flight, oldest first
+    sc_core::sc_event_or_list m_in_events, m_out_events, m_all_events;  ///< see collect_events()
 
     const Node& m_node;
     Timing m_timing;

@@ -53,15 +53,8 @@ void RepackModule::accept(uint64_t t) {
 void RepackModule::run() {
     for (size_t k = 0; k < inputs.size(); ++k) m_in_buf.emplace_back(m_in_beats * m_in_width, 0);
     for (const auto& b : m_in_buf) m_args.push_back(b.data());
-    sc_core::sc_event_or_list in_events, out_events, all_events;
-    for (Channel* c : inputs) in_events |= c->written_event(), all_events |= c->written_event();
-    for (Channel* c : outputs) out_events |= c->read_event(), all_events |= c->read_event();
+    collect_events();
     const uint32_t last_beat = uint32_t(m_out_buf.size() / m_out_width - 1);
-    auto inputs_hold_data = [this] {
-        for (Channel* c : inputs)
-            if (!c->can_read()) return false;
-        return true;
-    };
     while (true) {
         const uint64_t t = cycle();
         account(m_last_cycle, t, !m_pending.empty());
@@ -96,14 +89,7 @@ void RepackModule::run() {
             else on_inputs = true;
             if (inputs_hold_data() && m_next_accept <= t + 1) wake = std::min(wake, t + 1);
         }
-        if (wake == t) wake = t + 1;
-        const bool timed = wake != UINT64_MAX;
-        const sc_core::sc_time delay = timed ? m_period * double(wake - t) : sc_core::SC_ZERO_TIME;
-        if (on_inputs && on_outputs) timed ? wait(delay, all_events) : wait(all_events);
-        else if (on_inputs) timed ? wait(delay, in_events) : wait(in_events);
-        else if (on_outputs) timed ? wait(delay, out_events) : wait(out_events);
-        else if (timed) wait(delay);
-        else wait(in_events);
+        sleep(t, wake, on_inputs, on_outputs);
     }
 }
 
