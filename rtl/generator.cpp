@@ -208,7 +208,9 @@ RtlDesign generate_rtl(const Graph& g, const std::string& dir) {
     for (const auto& n : g.nodes) {
         elem_width[n.name] = n.type("result").width;
         word_width[n.name] = int(shape_size(n.shape)) * n.type("result").width;
-        if (g.io_type == IoType::kStream && n.shape.size() > 1)
+        bool multi_beat = tensor_beats(g, n.name) > 1;
+        for (const auto& in : n.inputs) multi_beat = multi_beat || tensor_beats(g, in) > 1;
+        if (multi_beat)
             throw UserError("layer " + n.name + ": io_stream with multi-pixel tensors has no Verilog generator yet");
     }
 

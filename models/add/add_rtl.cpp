@@ -25,9 +25,10 @@ void AddKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ostream
     const int sw = std::max(aligned_width(a, shift_a), aligned_width(b, shift_b)) + 1;
     emit_core_header(os, spec, "Add of layer " + n.name + ": " + a.to_string() + " + " + b.to_string() +
                                    " exact, then cast to " + res.to_string() + ".");
+    // Extended first, then shifted: a bit select of a concatenation is not Verilog-2005.
     auto aligned = [&](const std::string& x, const FixedType& t, int shift) {
-        const std::string shifted = shift > 0 ? "{" + x + ", " + vconst(shift, 0) + "}" : x;
-        return extend(shifted, t.width + shift, sw, t.is_signed);
+        const std::string ext = extend(x, t.width, sw - shift, t.is_signed);
+        return shift > 0 ? "{" + ext + ", " + vconst(shift, 0) + "}" : ext;
     };
     std::ostringstream body;
     std::vector<std::string> y;

@@ -94,6 +94,24 @@ class RtlMerge(unittest.TestCase):
             top = f.read()
         self.assertIn("fifo_x__twice_1", top)
 
+    def test_reshape_io_parallel(self):
+        net = nets.skip_net(io_type="io_parallel")
+        paths = [self.write(net, "skipnet_par")]
+        net = nets.skip_net(io_type="io_parallel")
+        net["name"] = "skipnet_cast"  # the reshape back casts with rounding and saturation
+        net["layers"][3]["precision"] = "ap_fixed<10,3,AP_RND,AP_SAT>"
+        net["layers"][4]["precision"] = "fixed<9,3>"
+        paths.append(self.write(net, "skipnet_cast"))
+        self.verify_all(paths)
+        self.lint_and_synth(paths[1], "skipnet_cast")
+
+    def test_gen_refuses_what_it_cannot_build(self):
+        p = self.write(nets.skip_net(io_type="io_stream"), "refused")
+        r = nets.run("gen", "--net", p, "-o", os.path.join(self.tmp, "refused"), check=False)
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+        self.assertIn("no Verilog generator yet", r.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
