@@ -198,27 +198,25 @@ RtlDesign generate_rtl(const Graph& g, const std::string& dir) {
     const NetworkTiming nt = analyze_timing(g);
     d.files.push_back(write_file(dir, "nnsim_fifo.v", kFifoModule));
 
-    // Word widths of every tensor (one beat = the whole tensor in io_parallel).
+    // Word widths of every tensor: one beat is the whole tensor (io_parallel) or one pixel (io_stream).
     std::map<std::string, int> word_width;
-    std::map<std::string, int> elem_width;
-    for (const auto& in : g.inputs) {
-        elem_width[in.name] = in.precision.width;
-        word_width[in.name] = int(shape_size(in.shape)) * in.precision.width;
-    }
+    for (const auto& in : g.inputs) word_width[in.name] = int(beat_width(g, in.name)) * in.precision.width;
     for (const auto& n : g.nodes) {
-        elem_width[n.name] = n.type("result").width;
-        word_width[n.name] = int(shape_size(n.shape)) * n.type("result").width;
+        word_width[n.name] = int(beat_width(g, n.name)) * n.type("result").width;
         bool multi_beat = tensor_beats(g, n.name) > 1;
         for (const auto& in : n.inputs) multi_beat = multi_beat || tensor_beats(g, in) > 1;
-        if (multi_beat)
-            throw UserError("layer " + n.name + ": io_stream with multi-pixel tensors has no Verilog generator yet");
+        if (multi_beat && n.kind->stream_style() != StreamStyle::kPixelwise)
+            throw UserError("layer " + n.name + ": " + n.kind->name() +
+                            " on multi-pixel io_stream tensors has no Verilog generator yet");
     }
 
-    // Layers: core from the kind, wrapper from the shell template.
+    // Layers: core from the kind (for one pixel when the kind works pixel by pixel, as the model's op),
+    // wrapper from the shell template.
     std::vector<std::string> layer_mods;
     for (size_t i = 0; i < g.nodes.size(); ++i) {
-        const Node& n = g.nodes[i];
-        const NodeInputs in = node_inputs(g, n);
+        Node pixel_node;
+        NodeInputs in = node_inputs(g, g.nodes[i]);
+        const Node& n = pixel_view(g, g.nodes[i], pixel_node, in) ? pixel_node : g.nodes[i];
         RtlCoreSpec spec;
         const std::string mod = net + "_" + verilog_name(n.name);
         spec.module = mod + "_core";
@@ -321,8 +319,18 @@ RtlDesign generate_rtl(const Graph& g, const std::string& dir) {
     for (size_t k = 0; k < g.outputs.size(); ++k) {
         const std::string e = fifo_name(g.outputs[k], "out"), pfx = "m" + std::to_string(k) + "_axis_";
         top << "    assign " << pfx << "tvalid = ~" << e << "_empty;\n    assign " << pfx << "tdata = " << e
-            << "_rdata;\n    assign " << pfx << "tlast = 1'b1;\n    assign " << e << "_rd = " << pfx << "tvalid & "
-            << pfx << "tready;\n";
+            << "_rdata;\n    assign " << e << "_rd = " << pfx << "tvalid & " << pfx << "tready;\n";
+        const int64_t beats = tensor_beats(g, g.outputs[k]);
+        if (beats == 1) {
+            top << "    assign " << pfx << "tlast = 1'b1;\n";
+            continue;
+        }
+        // tlast on a sample's last beat: a count of the beats read from the output FIFO.
+        const int bw = bits_for(uint64_t(beats - 1));
+        top << "    reg [" << bw - 1 << ":0] " << pfx << "beat;\n    assign " << pfx << "tlast = (" << pfx
+            << "beat == " << vconst(bw, beats - 1) << ");\n    always @(posedge clk) begin\n        if (rst) " << pfx
+            << "beat <= " << vconst(bw, 0) << ";\n        else if (" << e << "_rd) " << pfx << "beat <= " << pfx
+            << "tlast ? " << vconst(bw, 0) << " : " << pfx << "beat + " << vconst(bw, 1) << ";\n    end\n";
     }
     for (const auto& e : edges) {
         top << "    nnsim_fifo " << fifo_params(e) << " " << e.name << " (\n        .clk(clk),\n        .rst(rst),\n"
@@ -341,8 +349,10 @@ RtlDesign generate_rtl(const Graph& g, const std::string& dir) {
     for (const auto& f : d.files) readme << "- `" << f << "`\n";
     readme << "\nTop `" << d.top << "`: `clk`, synchronous active-high `rst`; per input k an AXI-Stream slave\n"
            << "`s<k>_axis_tdata/tvalid/tready/tlast` and per output k a master `m<k>_axis_tdata/tvalid/tready/tlast`.\n"
-           << "One beat carries one sample's tensor; element i sits in bits `[i*E +: E]` with E the element width\n"
-           << "(raw two's-complement fixed point of the input type or of the output layer's result type).\n"
+           << "One beat carries one sample's tensor (io_parallel) or one pixel, the last axis (io_stream: a sample\n"
+           << "of B pixels is B beats in row-major order, `tlast` high on the last; the inputs' `tlast` is ignored).\n"
+           << "Element i of a beat sits in bits `[i*E +: E]` with E the element width (raw two's-complement\n"
+           << "fixed point of the input type or of the output layer's result type).\n"
            << "Timing model: first-sample latency " << nt.latency << " cycles, II " << nt.ii
            << " cycles; see nnsim's docs/timing.md.\n\n"
            << "Check it against the model with `nnsim verify --net <description>`; lint with\n"

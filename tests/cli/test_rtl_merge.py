@@ -39,6 +39,26 @@ def double_x():
             "inputs": [{"name": "x", "shape": [6]}], "layers": [{"name": "twice", "kind": "add", "inputs": ["x", "x"]}]}
 
 
+def pixel_net(kind, shape=(8, 4), seed=2):
+    """One pixel-wise layer on a multi-pixel io_stream input: the core computes one pixel per beat."""
+    rng = random.Random(seed)
+    net = {"format": "nnsim-network", "name": "px_" + kind.replace(":", "_"), "io_type": "io_stream",
+           "inputs": [{"name": "x", "shape": list(shape)}], "layers": []}
+    c = shape[-1]
+    if kind == "batchnorm":
+        net["layers"].append({"name": "bn", "kind": "batchnorm", "epsilon": 0.001, "weights": {
+            "gamma": nets._tensor(rng, [c], 0.5, 1.5), "beta": nets._tensor(rng, [c], -0.5, 0.5),
+            "moving_mean": nets._tensor(rng, [c], -0.5, 0.5), "moving_variance": nets._tensor(rng, [c], 0.5, 2.0)}})
+    elif kind.startswith("softmax"):
+        net["layers"].append({"name": "act", "kind": "softmax", "implementation": kind.split(":")[1]})
+    elif kind == "add":  # x -> relu; add(relu, x): fan-out and a merge, beat j of both inputs together
+        net["layers"] += [{"name": "act", "kind": "relu", "inputs": ["x"]},
+                          {"name": "merge", "kind": "add", "inputs": ["act", "x"]}]
+    else:
+        net["layers"].append({"name": "act", "kind": kind})
+    return net
+
+
 class RtlMerge(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -104,6 +124,21 @@ class RtlMerge(unittest.TestCase):
         paths.append(self.write(net, "skipnet_cast"))
         self.verify_all(paths)
         self.lint_and_synth(paths[1], "skipnet_cast")
+
+    def test_pixelwise_io_stream(self):
+        paths = [self.write(pixel_net(k, shape), f"px_{k.replace(':', '_')}")
+                 for k, shape in (("relu", (8, 4)), ("sigmoid", (4, 3)), ("softmax:stable", (8, 4)),
+                                  ("batchnorm", (4, 3)), ("add", (8, 4)))]
+        self.verify_all(paths)
+        rc, out = self.verify(paths[3], "--reuse-factor", "2", *STALLS)  # II 2 per beat
+        self.assertEqual(rc, 0, out)
+        m = SUCCESS.search(out)
+        self.assertEqual(int(m.group(4)), 2 * 40 * 4, out)  # every input and output beat's handshake
+        d = self.lint_and_synth(paths[4], "px_add")
+        with open(os.path.join(d, "px_add_top.v")) as f:
+            top = f.read()
+        self.assertIn("input wire [63:0] s0_axis_tdata", top)  # one pixel of 4 x 16 bits per beat
+        self.assertIn("m0_axis_tlast = (m0_axis_beat == 3'b111)", top)
 
     def test_gen_refuses_what_it_cannot_build(self):
         p = self.write(nets.skip_net(io_type="io_stream"), "refused")
