@@ -10,10 +10,12 @@
 //   input  [W_k-1:0] s<k>_axis_tdata    one tensor (io_parallel) or pixel (io_stream) per beat;
 //                                       element i in bits [i*E +: E], E = the input type's width,
 //                                       raw two's complement (zero-extended for unsigned types)
-//   input  s<k>_axis_tvalid, output s<k>_axis_tready, input s<k>_axis_tlast (ignored)
+//                                       (a sample of B pixels is B beats, in row-major order)
+//   input  s<k>_axis_tvalid, output s<k>_axis_tready, input s<k>_axis_tlast (ignored: beats are counted)
 //   for each network output k:
 //   output [W_k-1:0] m<k>_axis_tdata    element i in bits [i*E +: E], E = the output's result width
-//   output m<k>_axis_tvalid, input m<k>_axis_tready, output m<k>_axis_tlast (1 on a sample's last beat)
+//   output m<k>_axis_tvalid, input m<k>_axis_tready, output m<k>_axis_tlast (1 on a sample's last beat,
+//                                       from a count of the beats read; always 1 for one-beat samples)
 // A transfer happens in cycle t when tvalid and tready are both high at the rising edge ending t.
 // tready of an input and tvalid of an output depend only on registered state (FIFO counts).
 #pragma once

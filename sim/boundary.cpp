@@ -46,6 +46,7 @@ void Source::run() {
             const Token tok{uint32_t(k), uint32_t(b), m_feed->samples[k].data() + b * m_width};
             for (Channel* c : outputs) c->write(tok);
             if (b == 0) accept_cycles.push_back(t);
+            beat_cycles.push_back(t);
             if (++b == m_beats) {
                 ++m_sent;
                 accepted.notify(sc_core::SC_ZERO_TIME);
@@ -75,6 +76,7 @@ void Sink::run() {
             continue;
         }
         const Token tok = input->read();
+        beat_cycles.push_back(t);
         if (m_beats == 1) {
             values.emplace_back(tok.data, tok.data + m_width);  // one beat per result: no assembly
         } else {

@@ -40,6 +40,7 @@ class Source : public sc_core::sc_module {
            const sc_core::sc_time& period, size_t beats = 1, size_t width = 0);
     std::vector<Channel*> outputs;        ///< channels of the input's consumers
     std::vector<uint64_t> accept_cycles;  ///< handshake cycle of the first beat of every sample
+    std::vector<uint64_t> beat_cycles;    ///< handshake cycle of every beat
     sc_core::sc_event accepted;           ///< notified when a sample's last beat has been accepted
     size_t sent() const { return m_sent; }  ///< samples whose every beat has been accepted
     bool drained() const { return m_feed->closed && sent() == m_feed->samples.size(); }
@@ -62,6 +63,7 @@ class Sink : public sc_core::sc_module {
          const sc_core::sc_time& period, size_t beats = 1);
     Channel* input = nullptr;
     std::vector<uint64_t> accept_cycles;       ///< handshake cycle of the last beat of every result
+    std::vector<uint64_t> beat_cycles;         ///< handshake cycle of every beat
     std::vector<std::vector<int64_t>> values;  ///< raw result values per sample (complete results only)
     std::vector<uint32_t> samples;             ///< sample index of every result, in arrival order
     sc_core::sc_event received;                ///< notified (delta) after every complete result

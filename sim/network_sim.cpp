@@ -211,6 +211,8 @@ SimResult NetworkModel::run() {
     r.deadlocked = m.watchdog->deadlocked;
     r.completed = !r.deadlocked && m.watchdog->finished();
     if (!m.sources.empty()) r.input_cycles = m.sources[0]->accept_cycles;
+    for (auto& s : m.sources) r.input_beat_cycles.push_back(s->beat_cycles);
+    for (auto& s : m.sinks) r.output_beat_cycles.push_back(s->beat_cycles);
     for (auto& s : m.sinks) {
         for (size_t i = 0; i < s->samples.size(); ++i)
             NNSIM_ASSERT(s->samples[i] == i, "results out of order at sink " + std::string(s->name()));

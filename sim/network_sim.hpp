@@ -46,6 +46,8 @@ struct SimResult {
     std::vector<uint64_t> output_cycles;         ///< handshake cycle of every sample at the (last) output
     std::vector<std::vector<std::vector<int64_t>>> outputs;  ///< [output][sample] raw values
     std::vector<std::vector<uint64_t>> output_handshakes;     ///< [output][sample] handshake cycles
+    std::vector<std::vector<uint64_t>> input_beat_cycles;     ///< [input][beat] handshake cycles
+    std::vector<std::vector<uint64_t>> output_beat_cycles;    ///< [output][beat] handshake cycles
     std::vector<LayerReport> layers;
     std::vector<FifoReport> fifos;
     double wall_seconds = 0;                     ///< time spent in sc_start

@@ -21,6 +21,7 @@ class AddKind : public LayerKind {
     std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override;
     Timing timing(const Node& node, const NodeInputs& in, IoType io) const override;
     Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
+    void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
 };
 
 }  // namespace nnsim

@@ -311,8 +311,8 @@ void write_gtkw(const std::string& path, const std::string& dump, const std::vec
     if (!f.flush()) throw UserError(path + ": cannot write");
 }
 
-/// How samples map onto AXI-Stream beats (one beat per sample for every 1-D io_parallel or
-/// io_stream tensor the generator supports; the general case is kept for multi-beat tensors).
+/// How samples map onto AXI-Stream beats: one beat per sample under io_parallel, one pixel per beat
+/// under io_stream (the port width is one beat).
 struct BeatLayout {
     std::vector<size_t> in_beats;      ///< beats per sample of each input
     std::vector<size_t> in_per_beat;   ///< elements per beat of each input
@@ -387,22 +387,26 @@ std::string cycle_of(const std::vector<uint64_t>& v, size_t i) {
     return i < v.size() ? "cycle " + std::to_string(v[i]) : std::string("never");
 }
 
-/// Every input handshake of the first input (the one the model records), every output handshake
-/// and every output word, sample by sample; the earliest difference wins.
+/// Every beat's handshake cycle at every input, every output beat's handshake cycle and tlast, and every
+/// output word, sample by sample; the earliest difference wins.
 Comparison compare(const Graph& g, const BeatLayout& l, const SimResult& r, const HarnessResult& h,
                    uint64_t hang_cycles) {
     Comparison c;
-    if (!h.input_cycles.empty() && l.in_beats[0] == 1) {
-        const auto& rc = h.input_cycles[0];
-        const auto& mc = r.input_cycles;
-        for (size_t s = 0; s < std::max(rc.size(), mc.size()); ++s) {
-            if (s < rc.size() && s < mc.size() && rc[s] == mc[s]) {
+    // "sample s" or "sample s beat b" for beat i of a tensor of `beats` beats per sample.
+    auto beat_name = [](size_t i, size_t beats) {
+        return "sample " + std::to_string(i / beats) + (beats > 1 ? " beat " + std::to_string(i % beats) : "");
+    };
+    for (size_t k = 0; k < h.input_cycles.size() && k < r.input_beat_cycles.size(); ++k) {
+        const auto& rc = h.input_cycles[k];
+        const auto& mc = r.input_beat_cycles[k];
+        for (size_t i = 0; i < std::max(rc.size(), mc.size()); ++i) {
+            if (i < rc.size() && i < mc.size() && rc[i] == mc[i]) {
                 ++c.handshakes;
                 continue;
             }
-            c.differ(std::min(s < rc.size() ? rc[s] : UINT64_MAX, s < mc.size() ? mc[s] : UINT64_MAX),
-                     "input " + g.inputs[0].name + " sample " + std::to_string(s) + " accepted: RTL " +
-                         cycle_of(rc, s) + ", model " + cycle_of(mc, s));
+            c.differ(std::min(i < rc.size() ? rc[i] : UINT64_MAX, i < mc.size() ? mc[i] : UINT64_MAX),
+                     "input " + g.inputs[k].name + " " + beat_name(i, l.in_beats[k]) + " accepted: RTL " +
+                         cycle_of(rc, i) + ", model " + cycle_of(mc, i));
             break;
         }
     }
@@ -438,15 +442,23 @@ Comparison compare(const Graph& g, const BeatLayout& l, const SimResult& r, cons
                                                   hex_of(mv[s][i], t.width) + ", cycle " + std::to_string(mc[s]) + ")");
                 same = false;
             }
-            if (same && rc != mc[s]) {
-                c.differ(std::min(rc, mc[s]), what + std::to_string(s) + " handshake: RTL in cycle " +
-                                                  std::to_string(rc) + ", model in cycle " + std::to_string(mc[s]) +
-                                                  " (words identical)");
-                same = false;
+            const auto& mb = r.output_beat_cycles[o];
+            for (size_t i = s * beats; i < (s + 1) * beats && same; ++i) {
+                const uint64_t rb = h.output_cycles[o][i], model = i < mb.size() ? mb[i] : UINT64_MAX;
+                if (rb != model) {
+                    c.differ(std::min(rb, model), what + beat_name(i, beats).substr(7) + " handshake: RTL in cycle " +
+                                                      std::to_string(rb) + ", model in " + cycle_of(mb, i) +
+                                                      " (words identical)");
+                    same = false;
+                } else if (h.output_last[o][i] != (i % beats + 1 == beats)) {
+                    c.differ(rb, what + beat_name(i, beats).substr(7) + ": RTL tlast " +
+                                     (h.output_last[o][i] ? "1" : "0") + " in cycle " + std::to_string(rb));
+                    same = false;
+                }
             }
             if (!same) break;
             c.words += mv[s].size();
-            ++c.handshakes;
+            c.handshakes += beats;
         }
         if (h.output_cycles[o].size() % beats != 0)
             c.differ(h.output_cycles[o].back(), what + std::to_string(rtl_samples) + ": incomplete in the RTL");
