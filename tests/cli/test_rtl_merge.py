@@ -140,12 +140,25 @@ class RtlMerge(unittest.TestCase):
         self.assertIn("input wire [63:0] s0_axis_tdata", top)  # one pixel of 4 x 16 bits per beat
         self.assertIn("m0_axis_tlast = (m0_axis_beat == 3'b111)", top)
 
-    def test_gen_refuses_what_it_cannot_build(self):
-        p = self.write(nets.skip_net(io_type="io_stream"), "refused")
-        r = nets.run("gen", "--net", p, "-o", os.path.join(self.tmp, "refused"), check=False)
-        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
-        self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
-        self.assertIn("no Verilog generator yet", r.stderr)
+    def test_repack_io_stream(self):
+        # The skip network under io_stream at hls4ml's default depths, and chains of reshapes between
+        # pixel widths 4, 16, 8, 32 and 2 (the repack shell), plus a flatten into a dense layer.
+        chain = {"format": "nnsim-network", "name": "chain", "io_type": "io_stream",
+                 "inputs": [{"name": "x", "shape": [8, 4]}],
+                 "layers": [{"name": "r1", "kind": "reshape", "target_shape": [2, 16]}, {"name": "a1", "kind": "relu"},
+                            {"name": "r2", "kind": "reshape", "target_shape": [4, 8]},
+                            {"name": "r3", "kind": "reshape", "target_shape": [32]}, {"name": "a2", "kind": "linear"},
+                            {"name": "r4", "kind": "reshape", "target_shape": [16, 2]}, {"name": "a3", "kind": "relu"}]}
+        flat = {"format": "nnsim-network", "name": "flat_dense", "io_type": "io_stream",
+                "inputs": [{"name": "x", "shape": [4, 3]}],
+                "layers": [{"name": "act", "kind": "relu"}, {"name": "f", "kind": "reshape", "target_shape": [12]},
+                           nets.dense_layer(random.Random(2), "fc", 12, 5), {"name": "sm", "kind": "softmax"}]}
+        paths = [self.write(nets.skip_net(io_type="io_stream"), "skipnet_stream"), self.write(chain, "chain"),
+                 self.write(flat, "flat_dense")]
+        self.verify_all(paths)
+        d = self.lint_and_synth(paths[0], "skipnet_stream")
+        with open(os.path.join(d, "skip_flatten.v")) as f:
+            self.assertIn("repack shell", f.read())
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ sample is in, so branch A must hold a whole sample (8 beats) meanwhile.
   - with branch A's FIFOs at 1 or 2 words the model deadlocks: exit 3 within the watchdog bound, the
     waiting layers and the full and empty FIFOs named;
   - repack chains (reshape between different pixel widths) are cycle-exact against the timing model;
-  - bad merges and reshapes are one-line errors with exit 2; `nnsim gen` refuses what it cannot write."""
+  - bad merges and reshapes are one-line errors with exit 2."""
 import json
 import os
 import shutil
@@ -265,14 +265,6 @@ class SkipMerge(unittest.TestCase):
         net = nets.skip_net()
         net["layers"][2]["inputs"] = ["x"]
         self.expect_error(net, "(layer fc)", "dense expects a flat input, got shape [8,4]")
-
-    def test_gen_refuses(self):
-        for io in ("io_stream",):  # io_parallel generates: tests/cli/test_rtl_merge.py
-            p = self.write_net(f"gen_{io}.json", nets.skip_net(io_type=io))
-            r = nets.run("gen", "--net", p, "-o", self.path("gen_" + io), check=False)
-            self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
-            self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
-            self.assertIn("no Verilog generator yet", r.stderr)
 
 
 if __name__ == "__main__":
