@@ -3,6 +3,9 @@
 
 #include <algorithm>
 
+#include "core/resources.hpp"
+#include "core/timing_model.hpp"
+
 namespace nnsim {
 namespace {
 
@@ -85,12 +88,25 @@ Timing ReshapeKind::timing(const Node& n, const NodeInputs& in, IoType io) const
 // LUT per bit when a cast changes the type. io_stream: the repack buffer holds the input tensor
 // (one register per bit) and a multiplexer picks each output beat from it.
 Resources ReshapeKind::estimate(const Node& n, const NodeInputs& in, IoType io) const {
-    const double elems = double(shape_size(n.shape));
+    // The core: a result register of the whole tensor, through the cast when the types differ, and
+    // the shell (rtl/generator.cpp's under io_parallel, rtl/repack_shell.cpp's under io_stream).
     const int w = n.type("result").width;
+    const double elems = double(shape_size(n.shape));
     Resources r;
     r.ff = elems * w;
-    if (!(in.types[0] == n.type("result"))) r.lut += elems * w;
-    if (io == IoType::kStream && shape_pixels(n.shape) > 1) r.lut += elems * w;
+    if (!(in.types[0] == n.type("result"))) r.lut += elems * res::cast_luts(res::sig_of(in.types[0]), n.type("result"));
+    r += res::valid_pipeline(1);
+    const int64_t bi = io == IoType::kStream ? shape_pixels(in.shapes[0]) : 1;
+    const int64_t bo = io == IoType::kStream ? shape_pixels(n.shape) : 1;
+    const Timing t = timing(n, in, io);
+    if (bi == 1 && bo == 1) return r += res::shell(t, int(elems) * w);
+    // Repack shell: the earlier input beats' buffer and its current-beat multiplexer, C queued output
+    // beats each loaded from a multiplexer of the released beats, the bypass multiplexer, counters.
+    const int ki = int(in.shapes[0].back()) * in.types[0].width, ko = int(n.shape.back()) * w;
+    const int64_t c = repack_capacity(repack_needs(in.shapes[0].back(), n.shape.back(), bo), t);
+    r.ff += double(bi - 1) * ki + double(c) * ko + 16;
+    r.lut += double(bi - 1) * ki + double(c) * (res::mux_luts(int(bo), ko) + ko) + res::mux_luts(int(bo), ko) + ko +
+             res::coefficients().control_lut;
     return r;
 }
 
