@@ -311,7 +311,7 @@ struct CastShape {
 
 // The decisions of emit_cast() in rtl/verilog_cast.cpp.
 CastShape cast_shape(const Sig& from, const FixedType& to) {
-    const CastPlan p = plan_cast(SignalType{from.width, from.frac, from.is_signed}, to);
+    const CastPlan p = plan_cast(from, to);
     return CastShape{p.rounds, p.overflow_logic, p.rounded_width};
 }
 

@@ -25,6 +25,7 @@
 #include "core/fixed.hpp"
 #include "core/graph.hpp"
 #include "core/layer_kind.hpp"
+#include "rtl/verilog_cast.hpp"
 
 namespace nnsim {
 
@@ -71,13 +72,9 @@ namespace res {
 // Building blocks shared by the kinds' estimate() implementations. All model Yosys 0.23 synth_xilinx
 // -family xc7 on the constructs the generator writes (rtl/, models/*/*_rtl.cpp).
 
-/// A fixed-point signal as the RTL holds it (mirrors rtl/verilog_cast.hpp's SignalType).
-struct Sig {
-    int width;
-    int frac;
-    bool is_signed;
-};
-inline Sig sig_of(const FixedType& t) { return Sig{t.width, t.frac(), t.is_signed}; }
+/// A fixed-point signal as the RTL holds it: the generator's own type.
+using Sig = SignalType;
+inline Sig sig_of(const FixedType& t) { return signal_type(t); }
 
 /// cast_double(v, t) (the quantized raw value), with a fast path for TRN/WRAP.
 int64_t quantize(double v, const FixedType& t);

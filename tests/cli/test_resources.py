@@ -6,7 +6,7 @@
   - KERAS_3layer at RF 16 (Resource) synthesizes with per-layer DSP/BRAM18 equal to the estimate;
   - `nnsim sim` reports the same estimates per layer and in total, and the part's utilisation;
   - a design that exceeds a small part is flagged with the resource and its percentage;
-  - an unknown part is one line on stderr and exit code 2 (timing and synth);
+  - an unknown part is one line on stderr and exit code 2 (timing, synth and sim);
   - a full part string finds its part by prefix."""
 import concurrent.futures
 import json
@@ -164,7 +164,7 @@ class Resources(unittest.TestCase):
                 self.assertEqual(json.load(f)["utilisation"]["part"], name)
 
     def test_unknown_part(self):
-        for cmd in ("timing", "synth"):
+        for cmd in ("timing", "synth", "sim"):
             r = nets.run(cmd, "--net", nets.KERAS_3LAYER, "--part", "xc9nothing", check=False)
             self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
             lines = r.stderr.strip().splitlines()

@@ -29,6 +29,8 @@ double steady_interval(const std::vector<uint64_t>& cycles) {
 
 int cmd_sim(const SimArgs& a) {
     Graph g = load_for_command(a.net);
+    std::string part_note;  // an unknown --part is an error before anything runs
+    const PartInfo* part = resolve_part(g, a.part, &part_note);
     if (!(a.input_ratio > 0 && a.input_ratio <= 1)) throw UserError("--input-ratio: must be in (0, 1]");
     if (!(a.ready_ratio > 0 && a.ready_ratio <= 1)) throw UserError("--ready-ratio: must be in (0, 1]");
     Evaluator ev(g);
@@ -90,8 +92,6 @@ int cmd_sim(const SimArgs& a) {
     }
     j["check"] = {{"words", words}, {"mismatches", mismatches}};
     // Resource estimates (docs/resources.md): per layer (graph order, as r.layers), FIFOs, total.
-    std::string part_note;
-    const PartInfo* part = resolve_part(g, a.part, &part_note);
     const NetworkResources res = estimate_network(g);
     j["layers"] = nlohmann::json::array();
     for (size_t i = 0; i < r.layers.size(); ++i) {
