@@ -167,7 +167,7 @@ BeatSchedule schedule_beats(const Graph& g, const std::vector<Timing>& timing, c
         e.out_words = out_beats * samples;
         e.pending_cap = (e.timing.latency + e.timing.ii - 1) / e.timing.ii;
         if (e.repack) {
-            const auto needs = repack_needs(beat_width(g, n.inputs[0]), beat_width(g, n.name), int64_t(out_beats));
+            const auto needs = beat_needs(g, n);
             e.pending_cap = repack_capacity(needs, e.timing);
             e.released_by.assign(e.in_words, 0);
             for (size_t k = 0; k < samples; ++k)

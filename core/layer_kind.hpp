@@ -69,6 +69,14 @@ class LayerOp {
     virtual void eval(const int64_t* const* in, int64_t* out, bool count) = 0;
     /// Float reference evaluation of the same layer (no quantization at all).
     virtual void eval_float(const double* const* in, double* out) const = 0;
+    /// Raw evaluation of output beats [first, first + count) only, for a streaming kind
+    /// (StreamStyle::kRepack) whose output beats are `beat_width` values wide: `out` is the whole
+    /// result tensor, of which only those beats need to be written. Kinds whose output beats are
+    /// cheap to compute alone (a convolution's output pixels) override it; the default evaluates all.
+    virtual void eval_beats(const int64_t* const* in, int64_t* out, size_t first, size_t count, size_t beat_width) {
+        (void)first, (void)count, (void)beat_width;
+        eval(in, out, false);
+    }
     std::vector<OverflowCounter>& counters() { return m_counters; }
 
   protected:
@@ -112,14 +120,16 @@ enum class StreamStyle {
     /// computed from beat j of every input, which are read in the same cycle; II and latency are per
     /// beat, and the kind's LayerOp is compiled for one pixel (input and output shapes [C]).
     kPixelwise,
-    /// A row-major repack of the same elements into different beats (reshape): output beat j is
-    /// computed once the input beats holding its elements have been accepted; output beats leave in
-    /// order, at most one per cycle. II is per input beat; latency counts from the last input beat
-    /// an output beat needs.
+    /// Output beats computed from the input beats received so far (reshape's row-major repack, a
+    /// convolution's or pooling's sliding window, padding, cropping, resampling): output beat j is
+    /// computed once the first needs[j] input beats have been accepted (LayerKind::stream_needs);
+    /// output beats leave in order, at most one per cycle. II is per input beat; latency counts from
+    /// the last input beat an output beat needs.
     kRepack,
 };
 
-struct RtlCoreSpec;  // rtl/verilog_util.hpp
+struct RtlCoreSpec;    // rtl/verilog_util.hpp
+struct RtlStreamSpec;  // rtl/verilog_util.hpp
 
 /// FPGA resources of one layer or a whole design (7-series cells: DSP48E1, LUT1..6, FDRE/FDSE, RAMB18).
 struct Resources {
@@ -160,6 +170,12 @@ class LayerKind {
     virtual int arity() const { return 1; }
     /// How the kind streams pixels under io_stream (see StreamStyle). Default: whole tensors.
     virtual StreamStyle stream_style() const { return StreamStyle::kTensor; }
+    /// For StreamStyle::kRepack under io_stream: per output beat j (row-major pixels of the output),
+    /// how many of the input's beats must have been accepted before beat j can be computed. The values
+    /// are non-decreasing and lie in [1, input beats]. Default: the row-major repack of reshape
+    /// (core/timing_model.hpp repack_needs). Only called when the input or the output has several
+    /// beats; every other case is one beat in, one beat out.
+    virtual std::vector<int64_t> stream_needs(const Node& node, const NodeInputs& in) const;
 
     /// Check the node against its inputs (parameters already type-checked and defaulted, precisions
     /// filled in), report problems to `diag` prefixed with node.where, and set node.shape.
@@ -194,6 +210,15 @@ class LayerKind {
         (void)spec, (void)os;
         throw UserError("layer " + node.name + ": kind " + name() + " has no Verilog generator yet");
     }
+    /// For StreamStyle::kRepack with several beats in or out under io_stream: write the layer's
+    /// streaming hardware, a module `spec.module` with the layer wrapper's ports (in0_data, in0_empty,
+    /// in0_rd, out_data, out_wr, out_full; rtl/repack_shell.hpp) implementing the repack contract of
+    /// docs/timing.md with stream_needs() and timing(), plus any modules it instantiates (into `core`).
+    /// Default (rtl/repack_shell.cpp): the kind's whole-tensor core (emit_rtl_core with spec.whole)
+    /// behind the generic repack shell, which buffers a whole sample; kinds with large tensors
+    /// (convolutions, pooling) write line buffers instead.
+    virtual void emit_rtl_stream(const Node& node, const RtlStreamSpec& spec, std::ostream& core,
+                                 std::ostream& wrap) const;
     /// Absorb a per-output affine map y' = scale * y + shift into this node's weights (the batch-norm
     /// fusion pass); returns false if this kind cannot.
     virtual bool fold_affine(Node& node, const std::vector<double>& scale, const std::vector<double>& shift) const {

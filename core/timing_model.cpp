@@ -49,6 +49,21 @@ std::vector<int64_t> repack_needs(int64_t in_width, int64_t out_width, int64_t o
     return needs;
 }
 
+std::vector<int64_t> LayerKind::stream_needs(const Node& n, const NodeInputs& in) const {
+    return repack_needs(in.shapes[0].back(), n.shape.back(), shape_pixels(n.shape));
+}
+
+std::vector<int64_t> beat_needs(const Graph& g, const Node& n) {
+    if (tensor_beats(g, n.inputs[0]) == 1 && tensor_beats(g, n.name) == 1) return {1};
+    std::vector<int64_t> needs = n.kind->stream_needs(n, node_inputs(g, n));
+    const int64_t in_beats = tensor_beats(g, n.inputs[0]);
+    NNSIM_ASSERT(int64_t(needs.size()) == tensor_beats(g, n.name), "layer " + n.name + ": one need per output beat");
+    for (size_t j = 0; j < needs.size(); ++j)
+        NNSIM_ASSERT(needs[j] >= 1 && needs[j] <= in_beats && (j == 0 || needs[j] >= needs[j - 1]),
+                     "layer " + n.name + ": stream needs must be non-decreasing within [1, input beats]");
+    return needs;
+}
+
 int64_t repack_capacity(const std::vector<int64_t>& needs, const Timing& t) {
     int64_t most = 0, run = 0;
     for (size_t j = 0; j < needs.size(); ++j) {

@@ -61,6 +61,9 @@ bool pixel_view(const Graph& g, const Node& n, Node& pixel, NodeInputs& in);
 /// A row-major repack from beats of `in_width` values to `out_beats` beats of `out_width` values: for
 /// each output beat, the number of input beats that hold its elements (counted from the first).
 std::vector<int64_t> repack_needs(int64_t in_width, int64_t out_width, int64_t out_beats);
+/// Per output beat of node `n`, the input beats it needs (LayerKind::stream_needs when the node has
+/// several beats in or out under io_stream; {1} otherwise: one beat in, one beat out).
+std::vector<int64_t> beat_needs(const Graph& g, const Node& n);
 /// Results a repack shell may hold (released and not yet written): the most output beats one input
 /// beat releases, plus ceil(latency / II) - 1 for the pipeline.
 int64_t repack_capacity(const std::vector<int64_t>& needs, const Timing& t);

@@ -17,6 +17,12 @@
 
 namespace nnsim {
 
+void LayerKind::emit_rtl_stream(const Node& n, const RtlStreamSpec& spec, std::ostream& core,
+                                std::ostream& wrap) const {
+    emit_rtl_core(n, spec.whole, core);
+    emit_repack_shell(wrap, spec.module, n, spec.whole, spec.in_beats, spec.needs);
+}
+
 void emit_repack_shell(std::ostream& os, const std::string& mod, const Node& n, const RtlCoreSpec& spec,
                        int in_beats, const std::vector<int64_t>& needs) {
     NNSIM_ASSERT(spec.timing.ii == 1 && spec.timing.latency == 1, "the RTL repack shell has II 1, latency 1");

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/fixed.hpp"
+#include "core/graph.hpp"
 #include "core/layer_kind.hpp"
 
 namespace nnsim {
@@ -46,6 +47,16 @@ struct RtlCoreSpec {
     int out_elems = 0;
     int out_width = 0;                ///< OUT_W
     Timing timing;
+};
+
+/// What the generator asks of a streaming kind under io_stream (LayerKind::emit_rtl_stream).
+struct RtlStreamSpec {
+    std::string module;           ///< the layer module to write (ports of the layer wrapper)
+    RtlCoreSpec whole;            ///< the layer's whole-tensor core spec (module = `module` + "_core")
+    Shape in_shape;               ///< shape of input 0 (channels last)
+    Shape out_shape;              ///< shape of the result
+    int in_beats = 1;             ///< beats per sample of input 0
+    std::vector<int64_t> needs;   ///< LayerKind::stream_needs, one entry per output beat
 };
 
 /// Writes the port list and the in_valid delay line shared by fixed-latency cores:

@@ -150,7 +150,7 @@ NetworkModel::NetworkModel(const Graph& g, const SimOptions& opt) : m_impl(std::
         auto op = compile_for_beats(g, n, in, m.pixel_nodes.back());
         const size_t out_beats = size_t(tensor_beats(g, n.name)), out_width = size_t(beat_width(g, n.name));
         if (n.kind->stream_style() == StreamStyle::kRepack) {
-            const auto needs = repack_needs(beat_width(g, n.inputs[0]), int64_t(out_width), int64_t(out_beats));
+            const auto needs = beat_needs(g, n);
             m.layers.push_back(std::make_unique<RepackModule>(
                 n.name.c_str(), n, m.timing.layers[i], std::move(op), m.period, size_t(tensor_beats(g, n.inputs[0])),
                 size_t(beat_width(g, n.inputs[0])), out_width, needs, slots));

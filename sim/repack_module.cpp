@@ -37,7 +37,7 @@ void RepackModule::accept(uint64_t t) {
         sample = tok.sample;
     }
     if (m_released[i] > 0) {
-        m_op->eval(m_args.data(), m_out_buf.data(), false);
+        m_op->eval_beats(m_args.data(), m_out_buf.data(), m_first_released[i], m_released[i], m_out_width);
         for (size_t j = m_first_released[i]; j < m_first_released[i] + m_released[i]; ++j) {
             int64_t* slot = m_ring[m_ring_next].data();
             m_ring_next = (m_ring_next + 1) % m_ring.size();

@@ -8,14 +8,15 @@
 //   accept = t >= last accept + II, every input holds a word, and the results held after this
 //            cycle's pop plus the output beats this input beat releases fit in
 //            C = (most beats one input beat releases) + ceil(L / II) - 1
+//            (needs[j] from LayerKind::stream_needs: a row-major repack, a sliding window, ...)
 //            -> the input beat is read; every output beat j with needs[j] = (this beat's index + 1)
 //               is released, ready at t + L.
 // So [8,4] -> [32] writes its one beat L cycles after the eighth input beat, and [32] -> [8,4] writes
 // eight beats on eight consecutive cycles starting L cycles after its one input beat.
 //
 // Values: the input beats of a sample are copied into a whole-tensor buffer; when a beat releases
-// output beats, the kind's LayerOp (compiled for the whole tensor, as the evaluator uses it) runs on
-// that buffer and the released beats are copied out. Output beat j depends only on input beats
+// output beats, the kind's LayerOp (compiled for the whole tensor, as the evaluator uses it) computes
+// those beats from that buffer (LayerOp::eval_beats) and they are copied out. Output beat j depends only on input beats
 // before needs[j], so the not-yet-filled rest of the buffer never reaches an output: the values are
 // the evaluator's, bit for bit.
 #pragma once
