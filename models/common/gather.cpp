@@ -24,8 +24,9 @@ class GatherOp : public LayerOp {
         gather(in[0], out, 0, m_src.size(), count);
     }
     void eval_beats(const int64_t* const* in, int64_t* out, size_t first, size_t count, size_t beat_width) override {
-        (void)beat_width;
-        gather(in[0], out, first, count, false);
+        // Beats of beat_width values (one pixel under io_stream, the whole tensor as one beat otherwise).
+        const size_t px = beat_width / m_chans;
+        gather(in[0], out, first * px, count * px, false);
     }
     void eval_float(const double* const* in, double* out) const override {
         for (size_t j = 0; j < m_src.size(); ++j)
