@@ -7,7 +7,9 @@
   3. `nnsim verify`: the Verilog (gather shell under io_stream) against the model, without and with
      back-pressure, on three small networks (2D, 1D, single-pixel tensors) and the 2D one under
      io_parallel; `verilator --lint-only -Wall` and Yosys `check -assert` on the 2D design;
-  4. bad parameters end with one error line and exit 2.
+  4. the Keras classes import to the same layers (a pad -> crop -> upsample chain bit for bit);
+     channels_first data is refused;
+  5. bad parameters end with one error line and exit 2.
 Verilator builds reuse the verify cache folder of test_verify.py."""
 import json
 import os
@@ -176,6 +178,48 @@ class Reformat(unittest.TestCase):
         self.assertNotIn("%Warning", out)
         rc, out = synth(d)
         self.assertEqual(rc, 0, out[-3000:])
+
+
+def keras_chain(data_format="channels_last"):
+    """The 2D chain pad -> crop -> upsample of net_2d as a Keras Sequential model (Keras's pair-of-pairs
+    amounts), flattened at the end."""
+    fmt = {"data_format": data_format}
+    return {"class_name": "Sequential", "config": {"name": "kchain", "layers": [
+        {"class_name": "InputLayer", "config": {"name": "x", "batch_input_shape": [None, 4, 5, 2]}},
+        {"class_name": "ZeroPadding2D", "config": dict(name="c_pad", padding=[[2, 0], [1, 1]], **fmt)},
+        {"class_name": "Cropping2D", "config": dict(name="c_crop", cropping=[[0, 1], [0, 2]], **fmt)},
+        {"class_name": "UpSampling2D", "config": dict(name="c_up", size=[3, 2], interpolation="nearest", **fmt)},
+        {"class_name": "Flatten", "config": {"name": "flat"}}]}}
+
+
+class ReformatKeras(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="nnsim_reformat_keras_")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def keras(self, model):
+        import h5py
+        path = nets.write_json(os.path.join(self.tmp, "kchain.json"), model)
+        h5py.File(os.path.join(self.tmp, "kchain_weights.h5"), "w").close()  # no weights
+        return path
+
+    def test_import_matches_description(self):
+        path = self.keras(keras_chain())
+        x = np.round(np.random.default_rng(5).normal(0, 3, size=(10, 40)), 6)
+        in_path = os.path.join(self.tmp, "in.dat")
+        np.savetxt(in_path, x, fmt="%.6f")
+        tr = os.path.join(self.tmp, "trace")
+        nets.run("run", "--net", path, "--input", in_path, "--trace", tr)
+        raw, _, t = reference(net_2d(), x)["c_up"]
+        got = np.loadtxt(os.path.join(tr, "flat.dat"), ndmin=2) * (2.0 ** t.F)
+        np.testing.assert_array_equal(got.astype(np.int64), raw.reshape(len(x), -1))
+
+    def test_channels_first_rejected(self):
+        r = nets.run("timing", "--net", self.keras(keras_chain("channels_first")), check=False)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("only channels_last data is supported", r.stderr)
 
 
 class ReformatErrors(unittest.TestCase):
