@@ -21,8 +21,10 @@ bool flat_amounts(const nlohmann::json& v, int dims, bool pairs, std::vector<int
         if (e.is_number_integer()) {
             // A pair (a, b) of a 2D field means (a, a) rows and (b, b) columns.
             const int64_t x = e.get<int64_t>();
-            if (pairs && dims == 2 && v.size() == 2) out.insert(out.end(), {x, x});
-            else out.push_back(x);
+            if (pairs && dims == 2 && v.size() == 2)
+                out.insert(out.end(), {x, x});
+            else
+                out.push_back(x);
         } else if (e.is_array()) {
             for (const auto& f : e) {
                 if (!f.is_number_integer()) return false;
@@ -42,9 +44,12 @@ void KerasMapper::add_reformat(const KerasLayer& l) {
     const int dims = cls.find("2D") != std::string::npos ? 2 : 1;
     const char* kind = nullptr;
     const char* field = nullptr;
-    if (cls.rfind("ZeroPadding", 0) == 0) kind = dims == 1 ? "zero_padding1d" : "zero_padding2d", field = "padding";
-    else if (cls.rfind("Cropping", 0) == 0) kind = dims == 1 ? "cropping1d" : "cropping2d", field = "cropping";
-    else kind = dims == 1 ? "upsampling1d" : "upsampling2d", field = "size";
+    if (cls.rfind("ZeroPadding", 0) == 0)
+        kind = dims == 1 ? "zero_padding1d" : "zero_padding2d", field = "padding";
+    else if (cls.rfind("Cropping", 0) == 0)
+        kind = dims == 1 ? "cropping1d" : "cropping2d", field = "cropping";
+    else
+        kind = dims == 1 ? "upsampling1d" : "upsampling2d", field = "size";
     const bool pairs = std::string(field) != "size";
     const std::string input = input_of(l);
     if (input.empty()) return;
@@ -63,8 +68,10 @@ void KerasMapper::add_reformat(const KerasLayer& l) {
         const int64_t d = !pairs ? 2 : (std::string(field) == "padding" || dims == 1) ? 1 : 0;
         amounts.assign(size_t(pairs ? 2 * dims : dims), d);
     } else if (!flat_amounts(cfg[field], dims, pairs, amounts)) {
-        fail(l, std::string(field) + " must be an integer or " + (pairs ? "pairs of integers" : "integers") + ", got " +
-                    cfg[field].dump(), std::string("/config/") + field);
+        fail(l,
+             std::string(field) + " must be an integer or " + (pairs ? "pairs of integers" : "integers") + ", got " +
+                 cfg[field].dump(),
+             std::string("/config/") + field);
         return;
     }
     Node& n = add_node(l, kind, l.name, input);

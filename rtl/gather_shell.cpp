@@ -53,23 +53,25 @@ void emit_gather_shell(std::ostream& os, const RtlStreamSpec& spec, const Node& 
     const int bi = spec.in_beats, bo = int(src.size());
     const int ki = chans * in_type.width, ko = chans * res_type.width;
     const int64_t c = p.capacity, r = p.ring;
-    const int aw = bits_for(uint64_t(2 * c)) + 1;    // pending arithmetic
+    const int aw = bits_for(uint64_t(2 * c)) + 1;  // pending arithmetic
     const int ibw = bits_for(uint64_t(std::max(1, bi - 1)));
     const int obw = bits_for(uint64_t(std::max(1, bo - 1)));
-    const int rw = bits_for(uint64_t(r)) + 1;        // ring positions 0..2R-1 before the wrap
+    const int rw = bits_for(uint64_t(r)) + 1;  // ring positions 0..2R-1 before the wrap
     auto k = [&](int64_t v) { return vconst(aw, v); };
     auto kr = [&](int64_t v) { return vconst(rw, v); };
 
     os << "// Layer " << n.name << " (" << n.kind->name() << "): gather shell (rtl/gather_shell.hpp), " << bi
        << " input beats -> " << bo << " output beats of " << chans << " values per sample;\n"
-       << "// at most C = " << c << " released beats unwritten, a ring of R = " << r << " kept input beats ("
-       << p.kept << " of the " << bi << " input beats are copied).\n"
+       << "// at most C = " << c << " released beats unwritten, a ring of R = " << r << " kept input beats (" << p.kept
+       << " of the " << bi << " input beats are copied).\n"
        << "module " << spec.module << " (\n    input wire clk,\n    input wire rst,\n"
        << "    input wire [" << ki - 1 << ":0] in0_data,\n    input wire in0_empty,\n    output wire in0_rd,\n"
        << "    output wire [" << ko - 1 << ":0] out_data,\n    output wire out_wr,\n    input wire out_full\n);\n";
     // Input side: beat counter and its ROM (beats released, kept or not).
-    if (bi > 1) os << "    reg [" << ibw - 1 << ":0] in_beat;\n";
-    else os << "    wire [0:0] in_beat = 1'b0;\n";
+    if (bi > 1)
+        os << "    reg [" << ibw - 1 << ":0] in_beat;\n";
+    else
+        os << "    wire [0:0] in_beat = 1'b0;\n";
     os << "    reg [" << aw - 1 << ":0] rel_n;\n    reg keep_now;\n    always @(*) begin\n        case (in_beat)\n";
     for (int i = 0; i < bi; ++i)
         if (p.released[size_t(i)] > 0 || p.keep[size_t(i)])
@@ -89,7 +91,7 @@ void emit_gather_shell(std::ostream& os, const RtlStreamSpec& spec, const Node& 
         body << "    wire [" << ko - 1 << ":0] wdata;\n";
         for (int ch = 0; ch < chans; ++ch) {
             const std::string y = emit_cast(body, elem("in0_data", ch, in_type.width), signal_type(in_type), res_type,
-                                             "c" + std::to_string(ch));
+                                            "c" + std::to_string(ch));
             body << "    assign " << elem("wdata", ch, res_type.width) << " = " << y << ";\n";
         }
         wdata = "wdata";
@@ -101,8 +103,10 @@ void emit_gather_shell(std::ostream& os, const RtlStreamSpec& spec, const Node& 
         os << "            if (wp == " << kr(s) << ") ring" << s << " <= " << wdata << ";\n";
     os << "        end\n    end\n";
     // Read side: the head beat's ROM entry, its ring slot, the zero gate.
-    if (bo > 1) os << "    reg [" << obw - 1 << ":0] head;\n";
-    else os << "    wire [0:0] head = 1'b0;\n";
+    if (bo > 1)
+        os << "    reg [" << obw - 1 << ":0] head;\n";
+    else
+        os << "    wire [0:0] head = 1'b0;\n";
     os << "    reg [" << rw - 1 << ":0] hb;\n    reg zero_h;\n    reg [" << rw - 1 << ":0] off_h;\n"
        << "    always @(*) begin\n        case (head)\n";
     for (int j = 0; j < bo; ++j)
@@ -132,7 +136,8 @@ void emit_gather_shell(std::ostream& os, const RtlStreamSpec& spec, const Node& 
     const std::string last = bo > 1 ? "(head == " + vconst(obw, bo - 1) + ")" : "1'b1";
     os << "            if (pop & " << last << ") hb <= (hsum >= " << kr(r) << ") ? hsum - " << kr(r) << " : hsum;\n";
     if (bo > 1)
-        os << "            if (pop) head <= " << last << " ? " << vconst(obw, 0) << " : head + " << vconst(obw, 1) << ";\n";
+        os << "            if (pop) head <= " << last << " ? " << vconst(obw, 0) << " : head + " << vconst(obw, 1)
+           << ";\n";
     os << "        end\n    end\nendmodule\n";
 }
 

@@ -35,7 +35,8 @@ struct GatherPlan {
     int64_t kept = 0;               ///< input beats per sample that some output beat copies
     std::vector<int64_t> released;  ///< per input beat: output beats it releases
     std::vector<bool> keep;         ///< per input beat: copied by some output beat
-    std::vector<int64_t> slot;      ///< per output beat: ring offset of its source from its sample's first kept beat (mod R), -1 zeros
+    std::vector<int64_t>
+        slot;  ///< per output beat: ring offset of its source from its sample's first kept beat (mod R), -1 zeros
 };
 
 /// The plan for `src` (per output beat: input beat copied, -1 zeros), `needs`, `in_beats` input beats

@@ -43,7 +43,8 @@ class GatherOp : public LayerOp {
                 continue;
             }
             const int64_t* s = x + size_t(m_src[j]) * m_chans;
-            if (m_copy && !counted) std::copy(s, s + m_chans, o);
+            if (m_copy && !counted)
+                std::copy(s, s + m_chans, o);
             else
                 for (size_t c = 0; c < m_chans; ++c) o[c] = cast_counted(s[c], m_in_frac, m_res, m_c_result, counted);
         }
@@ -101,8 +102,9 @@ GatherMap GatherKind::map_of(const Node& n, const NodeInputs& in) const {
 void GatherKind::infer(Node& n, const NodeInputs& in, Diagnostics& diag) const {
     const Shape& s = in.shapes[0];
     if (int(s.size()) != spatial_dims() + 1) {
-        diag.error("", std::string("expects a ") + (spatial_dims() == 1 ? "[width, channels]" : "[height, width, channels]") +
-                           " input, got " + shape_to_string(s));
+        diag.error("", std::string("expects a ") +
+                           (spatial_dims() == 1 ? "[width, channels]" : "[height, width, channels]") + " input, got " +
+                           shape_to_string(s));
         return;
     }
     GatherMap m;
@@ -129,14 +131,15 @@ Timing GatherKind::timing(const Node& n, const NodeInputs& in, IoType io) const 
     return {1, 1};
 }
 
-// io_parallel (and single-beat streams): the result register and the generator's shell, as wide as
-// the distinct copied input elements, and a cast per copied input element when the types differ
-// (matches Yosys on the test designs within 1 %). io_stream: the gather shell (rtl/gather_shell.hpp), fitted to Yosys 0.23
-// synth_xilinx on 12 shells x 2 widths (pad, crop, upsample, 1D and 2D, R from 1 to 16; total LUTs
-// within 4 %, single shells within about 35 %, FFs within 10 %): FFs are the ring of R result beats
-// and the counters (input beat, head beat, pending, ring pointers when R > 1); LUTs are 0.6 per bit
-// and extra ring slot for the read multiplexer with its zero gate, 30 for the ring pointers and the
-// slot arithmetic (R > 1), 1.5 per counter bit, the head beat's ROM in logic, and one cast per channel.
+// io_parallel (and single-beat streams): the result register and the generator's shell, as wide as the
+// distinct copied input elements, and a cast per copied input element when the types differ (matches
+// Yosys on the test designs within 1 %). io_stream: the gather shell (rtl/gather_shell.hpp), fitted to
+// Yosys 0.23 synth_xilinx on 12 shells x 2 widths (pad, crop, upsample, 1D and 2D, R from 1 to 16;
+// total LUTs within 4 %, single shells within about 35 %, FFs within 10 %): FFs are the ring of R
+// result beats and the counters (input beat, head beat, pending, ring pointers when R > 1); LUTs are
+// 0.6 per bit and extra ring slot for the read multiplexer with its zero gate, 30 for the ring
+// pointers and the slot arithmetic (R > 1), 1.5 per counter bit, the head beat's ROM in logic, and one
+// cast per channel.
 Resources GatherKind::estimate(const Node& n, const NodeInputs& in, IoType io) const {
     const GatherMap m = map_of(n, in);
     const FixedType& res = n.type("result");
@@ -163,12 +166,13 @@ Resources GatherKind::estimate(const Node& n, const NodeInputs& in, IoType io) c
     const GatherPlan p = plan_gather(m.src, gather_needs(m.src), bi, t);
     const int ko = chans * w;
     const bool zeros = std::any_of(m.src.begin(), m.src.end(), [](int64_t s) { return s < 0; });
-    const int counter_bits = bits_for(uint64_t(std::max<int64_t>(1, bi - 1))) + bits_for(uint64_t(std::max<int64_t>(1, bo - 1))) +
-                             bits_for(uint64_t(2 * p.capacity)) + 1;
+    const int counter_bits = bits_for(uint64_t(std::max<int64_t>(1, bi - 1))) +
+                             bits_for(uint64_t(std::max<int64_t>(1, bo - 1))) + bits_for(uint64_t(2 * p.capacity)) + 1;
     const int rw = p.ring > 1 ? bits_for(uint64_t(p.ring)) + 1 : 0;
     r.ff = double(p.ring) * ko + counter_bits + 2.0 * rw;
     r.lut = 0.6 * ko * double(p.ring - 1) + (p.ring > 1 ? 30.0 : 0.0) + 1.5 * counter_bits +
-            res::rom_logic_luts(bits_for(uint64_t(std::max<int64_t>(1, bo - 1))), (zeros ? 1 : 0) + rw) + chans * cast_l;
+            res::rom_logic_luts(bits_for(uint64_t(std::max<int64_t>(1, bo - 1))), (zeros ? 1 : 0) + rw) +
+            chans * cast_l;
     return r;
 }
 
@@ -179,8 +183,9 @@ void GatherKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ostr
     const std::string err = gather_map(n, input_shape(n), m);
     NNSIM_ASSERT(err.empty(), "layer " + n.name + ": " + err);
     const int chans = spec.out_elems / int(m.src.size());
-    emit_core_header(os, spec, "Layer " + n.name + " (" + name() + "): every output pixel zero or a copy of one input pixel" +
-                                   (in == res ? "." : ", cast from " + in.to_string() + " to " + res.to_string() + "."));
+    emit_core_header(os, spec,
+                     "Layer " + n.name + " (" + name() + "): every output pixel zero or a copy of one input pixel" +
+                         (in == res ? "." : ", cast from " + in.to_string() + " to " + res.to_string() + "."));
     std::ostringstream body;
     std::vector<std::string> val(size_t(spec.in_elems[0]));
     for (int64_t s : m.src)
@@ -195,8 +200,8 @@ void GatherKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ostr
     for (size_t j = 0; j < m.src.size(); ++j)
         for (int c = 0; c < chans; ++c) {
             const int o = int(j) * chans + c;
-            os << "            " << elem("res", o, res.width) << " <= "
-               << (m.src[j] < 0 ? vconst(res.width, 0) : val[size_t(m.src[j] * chans + c)]) << ";\n";
+            os << "            " << elem("res", o, res.width)
+               << " <= " << (m.src[j] < 0 ? vconst(res.width, 0) : val[size_t(m.src[j] * chans + c)]) << ";\n";
         }
     os << "        end\n    end\nendmodule\n";
 }

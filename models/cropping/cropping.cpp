@@ -20,9 +20,15 @@ std::string list_text(const std::vector<int64_t>& v) {
 
 std::vector<ParamSpec> CroppingKind::params() const {
     const bool one = m_dims == 1;
-    return {{"cropping", ParamType::kIntList, one ? std::vector<int64_t>{1, 1} : std::vector<int64_t>{0, 0, 0, 0}, false,
-             one ? "pixels removed [left, right] from the sequence" : "rows and columns removed [top, bottom, left, right]",
-             {}, 0, 1 << 20}};
+    return {
+        {"cropping",
+         ParamType::kIntList,
+         one ? std::vector<int64_t>{1, 1} : std::vector<int64_t>{0, 0, 0, 0},
+         false,
+         one ? "pixels removed [left, right] from the sequence" : "rows and columns removed [top, bottom, left, right]",
+         {},
+         0,
+         1 << 20}};
 }
 
 std::string CroppingKind::gather_map(const Node& n, const Shape& in, GatherMap& m) const {

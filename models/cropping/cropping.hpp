@@ -17,7 +17,8 @@ class CroppingKind : public GatherKind {
     explicit CroppingKind(int dims) : m_dims(dims) {}
     const char* name() const override { return m_dims == 1 ? "cropping1d" : "cropping2d"; }
     const char* summary() const override {
-        return m_dims == 1 ? "a [W, C] sequence without its first and last pixels" : "an [H, W, C] image without its borders";
+        return m_dims == 1 ? "a [W, C] sequence without its first and last pixels"
+                           : "an [H, W, C] image without its borders";
     }
     const char* hls4ml_class() const override { return m_dims == 1 ? "Cropping1D" : "Cropping2D"; }
     std::vector<ParamSpec> params() const override;

@@ -13,12 +13,21 @@ std::vector<int64_t> repeated_axis(int64_t n, int64_t s) {
 }  // namespace
 
 std::vector<ParamSpec> UpSamplingKind::params() const {
-    std::vector<ParamSpec> p{{"size", ParamType::kIntList, m_dims == 1 ? std::vector<int64_t>{2} : std::vector<int64_t>{2, 2},
-                              false, m_dims == 1 ? "repeats [s] of each pixel" : "repeats [sh, sw] of each row and column",
-                              {}, 1, 1 << 16}};
+    std::vector<ParamSpec> p{{"size",
+                              ParamType::kIntList,
+                              m_dims == 1 ? std::vector<int64_t>{2} : std::vector<int64_t>{2, 2},
+                              false,
+                              m_dims == 1 ? "repeats [s] of each pixel" : "repeats [sh, sw] of each row and column",
+                              {},
+                              1,
+                              1 << 16}};
     if (m_dims == 2)
-        p.push_back({"interpolation", ParamType::kString, std::string("nearest"), false,
-                     "how new pixels get their values: a copy of the nearest input pixel", {"nearest"}});
+        p.push_back({"interpolation",
+                     ParamType::kString,
+                     std::string("nearest"),
+                     false,
+                     "how new pixels get their values: a copy of the nearest input pixel",
+                     {"nearest"}});
     return p;
 }
 

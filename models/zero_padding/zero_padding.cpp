@@ -15,9 +15,14 @@ std::vector<int64_t> padded_axis(int64_t n, int64_t before, int64_t after) {
 
 std::vector<ParamSpec> ZeroPaddingKind::params() const {
     const bool one = m_dims == 1;
-    return {{"padding", ParamType::kIntList, one ? std::vector<int64_t>{1, 1} : std::vector<int64_t>{1, 1, 1, 1}, false,
+    return {{"padding",
+             ParamType::kIntList,
+             one ? std::vector<int64_t>{1, 1} : std::vector<int64_t>{1, 1, 1, 1},
+             false,
              one ? "zero pixels [left, right] of the sequence" : "zero rows and columns [top, bottom, left, right]",
-             {}, 0, 1 << 20}};
+             {},
+             0,
+             1 << 20}};
 }
 
 std::string ZeroPaddingKind::gather_map(const Node& n, const Shape& in, GatherMap& m) const {
@@ -27,7 +32,8 @@ std::string ZeroPaddingKind::gather_map(const Node& n, const Shape& in, GatherMa
     if (m_dims == 1) p.insert(p.begin(), {0, 0});
     const int64_t h = m_dims == 1 ? 1 : in[0], w = in[size_t(m_dims - 1)];
     m.src = gather_grid(w, padded_axis(h, p[0], p[1]), padded_axis(w, p[2], p[3]));
-    m.out = m_dims == 1 ? Shape{int(p[2] + w + p[3]), in.back()} : Shape{int(p[0] + h + p[1]), int(p[2] + w + p[3]), in.back()};
+    m.out = m_dims == 1 ? Shape{int(p[2] + w + p[3]), in.back()}
+                        : Shape{int(p[0] + h + p[1]), int(p[2] + w + p[3]), in.back()};
     return "";
 }
 
