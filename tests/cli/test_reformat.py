@@ -158,6 +158,30 @@ class Reformat(unittest.TestCase):
                 self.assertEqual(j["measured"]["latency_first_sample"], model["latency"], f"{tag} {io} latency")
                 self.assertEqual(j["measured"]["ii"], model["ii"], f"{tag} {io} II")
 
+    def test_release_rule_by_hand(self):
+        """First-sample latencies worked out by hand from the release rule (source writes input beat j in
+        cycle j, readable in j + 1; output beats released by an accept in t are written from t + 1, one per
+        cycle, at most C unwritten; the sink reads a beat the cycle after it is written)."""
+        cases = [
+            # x0 accepted in 1 releases pad, pad, x0 (C = 3): written 2-4; x1, x2 in 2, 3 -> 5, 6; x3 releases
+            # x3 and the right pad, waits for room until 5 -> 7, 8; last read 9.
+            ("zero_padding1d", {"padding": [2, 1]}, [4, 2], 9),
+            # x0 is cropped away; x1, x2 accepted in 2, 3 -> written 3, 4, read 4, 5.
+            ("cropping1d", {"cropping": [1, 2]}, [5, 2], 5),
+            # x0 (1) releases 2 beats; x1 releases 2 + the repeated row (C = 6), accepted in 3 -> 4-9; x2 in 5
+            # -> 10, 11; x3 waits until the queue is empty, 11 -> 12-17; last read 18.
+            ("upsampling2d", {"size": [2, 2]}, [2, 2, 1], 18),
+        ]
+        for kind, params, shape, latency in cases:
+            net = {"format": "nnsim-network", "name": "hand", "io_type": "io_stream",
+                   "inputs": [{"name": "x", "shape": shape}], "layers": [dict(name="l", kind=kind, **params)]}
+            path = nets.write_json(os.path.join(self.tmp, "hand_" + kind + ".json"), net)
+            self.assertEqual(nets.timing(path)["latency"], latency, kind)
+            rep = os.path.join(self.tmp, "hand_" + kind + "_rep.json")
+            nets.run("sim", "--net", path, "--samples", "3", "--report", rep)
+            with open(rep) as f:
+                self.assertEqual(json.load(f)["measured"]["latency_first_sample"], latency, kind)
+
     def verify(self, path, *args):
         r = nets.run("verify", "--net", path, "--samples", "6", *args, check=False, cwd=CACHE)
         out = r.stdout + r.stderr
