@@ -3,7 +3,8 @@
      fixed trace; asymmetric paddings and croppings, sizes 2 and 3, a result type other than the
      input's), and its float trace within 1e-6 of float64 numpy;
   2. `nnsim sim` (io_stream and io_parallel) writes the same predictions as `nnsim run`, and without
-     back-pressure measures the latency and II of `nnsim timing`;
+     back-pressure measures the latency and II of `nnsim timing`; three first-sample latencies worked
+     out by hand pin the release rule (needs);
   3. `nnsim verify`: the Verilog (gather shell under io_stream) against the model, without and with
      back-pressure, on three small networks (2D, 1D, single-pixel tensors) and the 2D one under
      io_parallel; `verilator --lint-only -Wall` and Yosys `check -assert` on the 2D design;
