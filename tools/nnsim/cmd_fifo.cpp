@@ -130,29 +130,37 @@ int cmd_fifo(const FifoArgs& a) {
     Graph wide = g;
     for (const auto& t : tensors) set_tensor_depth(wide, t, 1 << 20);
     const NetworkTiming model = analyze_timing(wide, true);
-    const size_t n = a.samples > 0 ? size_t(a.samples)
-                                   : size_t(std::max<int64_t>(20, 2 + (model.latency + model.ii - 1) / model.ii));
+    // Enough samples for the steady state: the pipeline full (latency / II samples) and then some.
+    const size_t steady = size_t(std::max<int64_t>(20, 2 + (model.latency + model.ii - 1) / model.ii));
+    const size_t n = a.samples > 0 ? size_t(a.samples) : steady;
+    const size_t n_confirm = std::max(n, steady);  // a short measurement is caught by a long enough rerun
 
     // Samples and the outputs every run must reproduce.
     Evaluator ev(g);
-    const auto samples = make_samples("", int(n), a.seed, sample_columns(ev));
+    const auto samples = make_samples("", int(n_confirm), a.seed, sample_columns(ev));
     const auto raw = quantize_samples(ev, samples);
     std::vector<std::vector<std::vector<int64_t>>> expected(ev.output_nodes().size());
-    for (size_t s = 0; s < n; ++s) {
+    for (size_t s = 0; s < n_confirm; ++s) {
         for (size_t k = 0; k < raw.size(); ++k) ev.set_input_raw(k, raw[k][s].data());
         ev.run(false);
         for (size_t o = 0; o < ev.output_nodes().size(); ++o) expected[o].push_back(ev.node_raw(ev.output_nodes()[o]));
     }
-    RunStimulus stim{&raw, &expected, n, 0, uint64_t(1200 + 4 * (model.latency + model.ii))};
-    auto run = [&](const Graph& d, uint64_t pace) {
-        RunStimulus s = stim;
+    auto first_n = [n](std::vector<std::vector<std::vector<int64_t>>> v) {
+        for (auto& x : v) x.resize(n);
+        return v;
+    };
+    const auto raw_n = first_n(raw), expected_n = first_n(expected);
+    const uint64_t watchdog = uint64_t(1200 + 4 * (model.latency + model.ii));
+    const RunStimulus stim_n{&raw_n, &expected_n, n, 0, watchdog}, stim_confirm{&raw, &expected, n_confirm, 0, watchdog};
+    auto run = [&](const Graph& d, uint64_t pace, bool confirm = false) {
+        RunStimulus s = confirm ? stim_confirm : stim_n;
         s.pace = pace;
         return a.analytical ? run_schedule(d, s) : run_systemc(d, s);
     };
     const char* engine = a.analytical ? "beat schedule" : "SystemC model";
 
-    // Before: the network as given, the source as fast as it can.
-    const FifoRun before = run(g, 0);
+    // Before: the network as given, the source as fast as it can (as long as the confirmation).
+    const FifoRun before = run(g, 0, true);
     // Measure: deep enough for the whole run, paced at the II.
     Graph unbounded = g;
     for (const auto& t : tensors)
@@ -175,7 +183,7 @@ int cmd_fifo(const FifoArgs& a) {
     bool ok = false;
     for (int round = 0; round < kMaxRounds; ++round) {
         for (const auto& [t, d] : depth) set_tensor_depth(sized, t, d);
-        after = run(sized, 0);
+        after = run(sized, 0, true);
         ok = after.completed && !after.deadlocked && after.outputs_ok && after.latency == measured.latency &&
              std::fabs(after.ii - measured.ii) < 1e-9;
         if (ok || (after.completed && !after.outputs_ok)) break;
@@ -203,6 +211,7 @@ int cmd_fifo(const FifoArgs& a) {
     j["network"] = g.name;
     j["engine"] = a.analytical ? "analytical" : "systemc";
     j["samples"] = n;
+    j["samples_confirm"] = n_confirm;
     j["margin"] = a.margin;
     j["model"] = {{"latency", model.latency}, {"ii", model.ii}};
     j["before"] = run_json(before);
@@ -247,6 +256,9 @@ int cmd_fifo(const FifoArgs& a) {
     std::printf("  before: %s; unbounded (paced at II %lld): %s; sized: %s (timing model: latency %lld, II %lld)\n",
                 run_text(before).c_str(), (long long)model.ii, run_text(measured).c_str(), run_text(after).c_str(),
                 (long long)model.latency, (long long)model.ii);
+    if (n < steady)
+        std::printf("  note: %zu samples measure less than the steady state (%zu); the rerun used %zu\n", n, steady,
+                    n_confirm);
     for (const auto& r : rounds) std::printf("  %s\n", r.c_str());
     if (differ.empty())
         std::printf("  the analytical beat schedule gives the same depth on every FIFO (--analytical sizes "
