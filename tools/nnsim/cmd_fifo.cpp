@@ -288,7 +288,7 @@ int cmd_fifo(const FifoArgs& a) {
     if (!scratch.empty()) fs::remove_all(scratch);
     j["verify"] = verify_rc < 0 ? nlohmann::json(nullptr) : nlohmann::json(verify_rc == 0);
     j["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
-    std::printf("  sizing took %.2f s (runs: before %.3f s, measure %.3f s, sized %.3f s)\n", double(j["seconds"]),
+    std::printf("  sizing took %.3f s (runs: before %.3f s, measure %.3f s, sized %.3f s)\n", double(j["seconds"]),
                 before.seconds, measured.seconds, after.seconds);
     if (!a.json.empty()) {
         std::ofstream f(a.json);
