@@ -2,7 +2,7 @@
 // does with hours of RTL co-simulation (hls4ml_reference.md section 3), and confirm the result.
 //
 // 1. Measure: the SystemC model (or with --analytical the beat schedule, core/beat_schedule.hpp) runs N
-//    samples with every FIFO deep enough to hold the whole run (nothing ever refuses a write) and the
+//    samples with every FIFO deep enough that nothing ever refuses a write (checked: no FIFO fills) and the
 //    source paced at the timing model's II: sample k is offered no earlier than cycle k x II, the rate
 //    the network sustains. (A source that runs ahead of the bottleneck fills the FIFOs in front of it
 //    with samples that only wait; their occupancy then grows with N, which is what makes hls4ml's
@@ -161,11 +161,30 @@ int cmd_fifo(const FifoArgs& a) {
 
     // Before: the network as given, the source as fast as it can (as long as the confirmation).
     const FifoRun before = run(g, 0, true);
-    // Measure: deep enough for the whole run, paced at the II.
+    // Measure: paced at the II, every FIFO deep enough that nothing refuses a write. The whole run's
+    // beats always are; to keep the model's storage small on large tensors, start from 4 x the
+    // analytical need (+ 64) and double any FIFO that filled up until none does.
+    std::map<std::string, int64_t> whole, deep;
+    for (const auto& t : tensors) whole[t] = std::max<int64_t>(2, int64_t(n) * tensor_beats(g, t) + 1);
+    for (size_t i = 0; i < edges.size(); ++i) {
+        const std::string& t = edges[i].tensor;
+        deep[t] = std::min(whole[t], std::max<int64_t>(deep[t], 4 * int64_t(model.fifos[i].needed) + 64));
+    }
     Graph unbounded = g;
-    for (const auto& t : tensors)
-        set_tensor_depth(unbounded, t, int(std::max<int64_t>(2, int64_t(n) * tensor_beats(g, t) + 1)));
-    const FifoRun measured = run(unbounded, uint64_t(model.ii));
+    FifoRun measured;
+    for (;;) {
+        for (const auto& [t, d] : deep) set_tensor_depth(unbounded, t, int(d));
+        measured = run(unbounded, uint64_t(model.ii));
+        bool again = false;
+        for (size_t i = 0; i < edges.size() && i < measured.max_occupancy.size(); ++i) {
+            int64_t& d = deep[edges[i].tensor];
+            if (measured.max_occupancy[i] >= d && d < whole[edges[i].tensor]) {
+                d = std::min(whole[edges[i].tensor], 2 * d);
+                again = true;
+            }
+        }
+        if (!again) break;
+    }
     if (!measured.completed || measured.deadlocked)
         throw std::runtime_error("the run with unbounded FIFOs did not complete: " + measured.report);
     if (!measured.outputs_ok) {
