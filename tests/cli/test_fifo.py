@@ -13,7 +13,8 @@ reshape/dense layers whose default depths (the pixels of each tensor) are oversi
   - the analytical beat schedule gives the same depths as the SystemC model, and --analytical the same
     result;
   - a measurement on too few samples is caught by the longer rerun and grown;
-  - --verify passes on the sized skip network; bad input exits 2."""
+  - --verify passes on the sized skip network, which also verifies under random back-pressure;
+  - bad input exits 2."""
 import json
 import os
 import random
@@ -223,6 +224,10 @@ class Fifo(unittest.TestCase):
         out = self.path("skip_verified.json")
         r = nets.run("fifo", "--net", self.paths["skip"], "--verify", "-o", out, cwd=CACHE)
         self.assertRegex(r.stdout, r"verify: skip: \d+ samples, \d+ output words and \d+ handshake cycles identical")
+        # The sized design under random back-pressure: RTL and model still agree on every handshake.
+        r = nets.run("verify", "--net", out, "--samples", "20", "--input-ratio", "0.6", "--ready-ratio", "0.4",
+                     "--stall-seed", "7", cwd=CACHE)
+        self.assertIn("identical (RTL vs model)", r.stdout)
 
     def test_bad_input(self):
         cases = [("--margin", "-1"), ("--samples", "-3")]
