@@ -12,7 +12,8 @@ reshape/dense layers whose default depths (the pixels of each tensor) are oversi
     x's FIFO, 8 -> 2, to relu's, 8 -> 14: the same 16 words);
   - the analytical beat schedule gives the same depths as the SystemC model, and --analytical the same
     result;
-  - a measurement on too few samples is caught by the longer rerun and grown;
+  - a measurement on too few samples is caught by the longer rerun and grown; with the source paced at
+    the II the measured depths do not grow with the number of samples (KERAS_3layer at RF 16);
   - --verify passes on the sized skip network, which also verifies under random back-pressure;
   - bad input exits 2."""
 import json
@@ -216,6 +217,24 @@ class Fifo(unittest.TestCase):
         self.assertGreater(len(rep["rounds"]), 0)
         self.assertIn("round 1:", out)
         self.assertEqual(rep["after"]["ii"], rep["model"]["ii"])
+
+    def test_measurement_does_not_grow_with_samples(self):
+        # A bottleneck inside the network (dense at RF 16): a free-running source would pile samples into
+        # the input FIFO; the paced measurement sizes it 2 whatever the number of samples.
+        if not os.path.exists(nets.KERAS_3LAYER):
+            self.skipTest("KERAS_3layer not found")
+        depths = []
+        for n in ("20", "80"):
+            rep = self.path(f"k16_{n}.json")
+            nets.run("fifo", "--net", nets.KERAS_3LAYER, "--io-type", "io_stream", "--reuse-factor", "16",
+                     "--strategy", "Resource", "--samples", n, "--json", rep)
+            with open(rep) as f:
+                r = json.load(f)
+            self.assertTrue(r["confirmed"])
+            self.assertEqual((r["after"]["latency"], r["after"]["ii"]), (88, 16))
+            depths.append([f["sized"] for f in r["fifos"]])
+        self.assertEqual(depths[0], depths[1])
+        self.assertEqual(set(depths[0]), {2})
 
     # --- verify and errors -------------------------------------------------------------------------
 
