@@ -4,6 +4,7 @@
 #include "models/add/add.hpp"
 #include "models/batchnorm/batchnorm.hpp"
 #include "models/clipped_relu/clipped_relu.hpp"
+#include "models/cropping/cropping.hpp"
 #include "models/dense/dense.hpp"
 #include "models/leaky_relu/leaky_relu.hpp"
 #include "models/linear/linear.hpp"
@@ -12,6 +13,8 @@
 #include "models/sigmoid/sigmoid.hpp"
 #include "models/softmax/softmax.hpp"
 #include "models/tanh/tanh.hpp"
+#include "models/upsampling/upsampling.hpp"
+#include "models/zero_padding/zero_padding.hpp"
 
 namespace nnsim {
 
@@ -27,6 +30,12 @@ void register_all_kinds(Registry& reg) {
     reg.add(std::make_unique<SoftmaxKind>());
     reg.add(std::make_unique<ReshapeKind>());
     reg.add(std::make_unique<AddKind>());
+    reg.add(std::make_unique<ZeroPaddingKind>(1));
+    reg.add(std::make_unique<ZeroPaddingKind>(2));
+    reg.add(std::make_unique<CroppingKind>(1));
+    reg.add(std::make_unique<CroppingKind>(2));
+    reg.add(std::make_unique<UpSamplingKind>(1));
+    reg.add(std::make_unique<UpSamplingKind>(2));
 }
 
 }  // namespace nnsim
