@@ -2,8 +2,9 @@
 
 Networks: the io_stream skip network of test_skip_merge (x [8,4] -> relu | reshape -> dense -> reshape ->
 add), the same with a slower long branch (dense RF 8 and a second dense) on which the default depths
-cost throughput, the same with undersized branch FIFOs (depth 2) that deadlock, and a chain of
-reshape/dense layers whose default depths (the pixels of each tensor) are oversized.
+cost throughput, the same with undersized branch FIFOs (depth 2) that deadlock, a chain of
+reshape/dense layers whose default depths (the pixels of each tensor) are oversized, and an image skip
+network through upsampling, cropping and zero padding.
   - the sized design runs at the measured first-sample latency and II, which are the timing model's;
   - the sized description simulates to the same outputs as the original, at the model's latency and II;
   - the deadlocking network is sized to a working one; defaults that cost throughput are fixed;
@@ -58,6 +59,20 @@ def chain_net():
                        {"name": "unflat2", "kind": "reshape", "target_shape": [4, 8]}]}
 
 
+def reformat_skip_net():
+    """x [8,8,2] -> relu | upsampling2d 2x2 -> cropping2d back to [8,8] -> zero_padding2d -> cropping2d -> add."""
+    def lay(name, kind, src, **params):
+        return dict(name=name, kind=kind, inputs=[src], **params)
+    return {"format": "nnsim-network", "name": "reskip", "io_type": "io_stream",
+            "inputs": [{"name": "x", "shape": [8, 8, 2]}],
+            "layers": [lay("a", "relu", "x"),
+                       lay("up", "upsampling2d", "x", size=[2, 2]),
+                       lay("cr", "cropping2d", "up", cropping=[4, 4, 4, 4]),
+                       lay("p", "zero_padding2d", "cr", padding=[1, 1, 1, 1]),
+                       lay("c2", "cropping2d", "p", cropping=[1, 1, 1, 1]),
+                       {"name": "m", "kind": "add", "inputs": ["a", "c2"]}]}
+
+
 class Fifo(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -67,6 +82,7 @@ class Fifo(unittest.TestCase):
             "skip_slow": slow_skip_net(),
             "skip_dl": nets.skip_net(input_depth=2, branch_depth=2),
             "chain": chain_net(),
+            "reskip": reformat_skip_net(),
         }
         cls.paths = {k: nets.write_json(os.path.join(cls.tmp, k + ".json"), v) for k, v in cls.nets.items()}
         cls.results = {}
@@ -106,7 +122,7 @@ class Fifo(unittest.TestCase):
     # --- the rerun confirms the measured latency and II, which are the timing model's --------------
 
     def test_confirms_latency_and_ii(self):
-        for name in ("skip", "skip_slow", "skip_dl", "chain"):
+        for name in ("skip", "skip_slow", "skip_dl", "chain", "reskip"):
             with self.subTest(name):
                 rep, _, _ = self.fifo(name)
                 self.assertTrue(rep["confirmed"], name)
@@ -129,7 +145,7 @@ class Fifo(unittest.TestCase):
         self.assertEqual(rep["model"], {"latency": 24, "ii": 8})
 
     def test_analytical_agrees(self):
-        for name in ("skip", "skip_slow", "skip_dl", "chain"):
+        for name in ("skip", "skip_slow", "skip_dl", "chain", "reskip"):
             with self.subTest(name):
                 rep, _, out = self.fifo(name)
                 self.assertTrue(rep["analytical_agrees"], rep["differences"])
@@ -146,7 +162,7 @@ class Fifo(unittest.TestCase):
     # --- the sized description ---------------------------------------------------------------------
 
     def test_sized_file_simulates_the_same(self):
-        for name in ("skip", "skip_slow", "chain"):
+        for name in ("skip", "skip_slow", "chain", "reskip"):
             with self.subTest(name):
                 rep, sized, _ = self.fifo(name)
                 with open(sized) as f:
@@ -187,7 +203,7 @@ class Fifo(unittest.TestCase):
     def test_against_defaults(self):
         # Defaults at full rate: the sized total is not larger; single FIFOs may be (skip: relu's 8 -> 14
         # while x's 8 -> 2).
-        for name in ("skip", "chain"):
+        for name in ("skip", "chain", "reskip"):
             with self.subTest(name):
                 rep, _, _ = self.fifo(name)
                 self.assertEqual(rep["before"]["ii"], rep["model"]["ii"])
@@ -201,9 +217,12 @@ class Fifo(unittest.TestCase):
         chain, _, _ = self.fifo("chain")
         self.assertEqual([f["name"] for f in chain["fifos"] if f["sized"] > f["default"]], [])
         # Oversized defaults: strictly less memory (bits, LUTs + FFs) after sizing.
-        t = chain["totals"]
-        self.assertLess(t["after"]["bits"], t["before"]["bits"])
-        self.assertLess(t["after"]["lut"] + t["after"]["ff"], t["before"]["lut"] + t["before"]["ff"])
+        for name in ("chain", "reskip"):
+            rep, _, _ = self.fifo(name)
+            self.assertEqual([f["name"] for f in rep["fifos"] if f["sized"] > f["default"]], [], name)
+            t = rep["totals"]
+            self.assertLess(t["after"]["bits"], t["before"]["bits"], name)
+            self.assertLess(t["after"]["lut"] + t["after"]["ff"], t["before"]["lut"] + t["before"]["ff"], name)
 
     def test_margin(self):
         rep, _, _ = self.fifo("skip", "--margin", "3")
