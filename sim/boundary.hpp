@@ -2,6 +2,8 @@
 // pattern, and sinks that accept results under an output ready pattern (sim/patterns.hpp). The same
 // patterns drive the RTL testbench, so handshake cycles can be compared one for one.
 //
+// Source and sink are SC_METHODs, called once per cycle they act in (see sim/layer_module.hpp).
+//
 // Samples reach the source through a SampleFeed: preloaded for `nnsim sim`, or pushed one by one by
 // the TLM-2.0 target (sim/tlm_target.hpp).
 #pragma once
@@ -52,7 +54,11 @@ class Source : public sc_core::sc_module {
     CyclePattern m_pattern;
     sc_core::sc_time m_period;
     size_t m_beats, m_width;  ///< beats per sample and values per beat
-    size_t m_sent = 0;        ///< see sent()
+    size_t m_sent = 0;        ///< see sent(); also the index of the sample being sent
+    size_t m_beat = 0;        ///< index of the next beat of that sample
+    bool m_started = false;   ///< the first call (after the channels were bound) has run
+    bool m_wait_push = false; ///< sleeping until a sample is pushed
+    sc_core::sc_event_or_list m_freed;  ///< read events of the outputs
 };
 
 /// Reads the beats of one network output in cycles active in the ready pattern, one per cycle, and
