@@ -18,6 +18,32 @@
 namespace nnsim {
 namespace {
 
+// The multiply-accumulate loop of the fast path: acc[j] += (x[i] * w[i][j] + rc) >> s, modulo 2^bits of
+// U. Built three times on x86-64 with GCC >= 11 (AVX-512, AVX2 and the baseline) and picked at load time
+// by the CPU: the loop is the same integer arithmetic either way, only its vectorization differs. It
+// is the inner loop of dense and of every convolution window (models/common/conv.cpp).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 11
+#define NNSIM_MAC_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#else
+#define NNSIM_MAC_CLONES
+#endif
+template <typename T, typename U>
+inline void mac_rows_impl(const int64_t* x, const T* w, U* acc, int n_in, int n_out, T rc, int s) {
+    for (int i = 0; i < n_in; ++i) {
+        const T xi = T(x[i]);
+        const T* wr = w + size_t(i) * size_t(n_out);
+        for (int j = 0; j < n_out; ++j) acc[j] += U(T(xi * wr[j] + rc) >> s);
+    }
+}
+NNSIM_MAC_CLONES void mac_rows(const int64_t* x, const int64_t* w, uint64_t* acc, int n_in, int n_out, int64_t rc,
+                               int s) {
+    mac_rows_impl(x, w, acc, n_in, n_out, rc, s);
+}
+NNSIM_MAC_CLONES void mac_rows(const int64_t* x, const int32_t* w, uint32_t* acc, int n_in, int n_out, int32_t rc,
+                               int s) {
+    mac_rows_impl(x, w, acc, n_in, n_out, rc, s);
+}
+
 /// Bit-exact Dense evaluation, compiled from a node.
 class DenseOp : public LayerOp {
   public:
@@ -76,13 +102,7 @@ class DenseOp : public LayerOp {
     template <typename T, typename U>
     void eval_fast(const int64_t* x, int64_t* out, const T* w, U* acc) {
         for (int j = 0; j < m_n_out; ++j) acc[j] = U(m_b_acc[size_t(j)]);
-        const T rc = T(m_round_const);
-        const int s = m_shift;
-        for (int i = 0; i < m_n_in; ++i) {
-            const T xi = T(x[i]);
-            const T* wr = w + size_t(i) * size_t(m_n_out);
-            for (int j = 0; j < m_n_out; ++j) acc[j] += U(T(xi * wr[j] + rc) >> s);
-        }
+        mac_rows(x, w, acc, m_n_in, m_n_out, T(m_round_const), m_shift);
         const int wa = m_acc.width;
         for (int j = 0; j < m_n_out; ++j) {
             // Sign- or zero-extend the low W_acc bits: the accumulator's wrapped value.
