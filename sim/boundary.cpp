@@ -46,7 +46,7 @@ void Source::run() {
     if (!room) {
         bool read_now = false;  // a read in this cycle frees a slot next cycle, without the event
         for (Channel* c : outputs) read_now = c->watch_read() || read_now;
-        return read_now ? next_trigger(m_period) : next_trigger(m_freed);
+        return read_now ? sleep_one_cycle() : next_trigger(m_freed);
     }
     const Token tok{uint32_t(k), uint32_t(m_beat), m_feed->samples[k].data() + m_beat * m_width};
     for (Channel* c : outputs) c->write(tok);
@@ -57,7 +57,7 @@ void Source::run() {
         ++m_sent;
         accepted.notify(sc_core::SC_ZERO_TIME);
     }
-    next_trigger(m_period);
+    sleep_one_cycle();
 }
 
 Sink::Sink(const sc_core::sc_module_name& name, size_t width, const CyclePattern& pattern,
@@ -70,7 +70,7 @@ Sink::Sink(const sc_core::sc_module_name& name, size_t width, const CyclePattern
 void Sink::run() {
     if (!input->can_read()) {
         // A word written in this cycle is readable next cycle, without the event.
-        return input->watch_written() ? next_trigger(m_period) : next_trigger(input->written_event());
+        return input->watch_written() ? sleep_one_cycle() : next_trigger(input->written_event());
     }
     const uint64_t t = now_cycle(m_period);
     const uint64_t next = m_pattern.next_active(t);
@@ -92,7 +92,7 @@ void Sink::run() {
         accept_cycles.push_back(t);
         received.notify(sc_core::SC_ZERO_TIME);
     }
-    next_trigger(m_period);
+    sleep_one_cycle();
 }
 
 }  // namespace nnsim

@@ -41,6 +41,7 @@ class Source : public sc_core::sc_module {
     Source(const sc_core::sc_module_name& name, SampleFeed* feed, const CyclePattern& pattern,
            const sc_core::sc_time& period, size_t beats = 1, size_t width = 0);
     std::vector<Channel*> outputs;        ///< channels of the input's consumers
+    NextCycle* next_cycle = nullptr;      ///< shared next-cycle event (null: a timeout of one period)
     std::vector<uint64_t> accept_cycles;  ///< handshake cycle of the first beat of every sample
     std::vector<uint64_t> beat_cycles;    ///< handshake cycle of every beat
     sc_core::sc_event accepted;           ///< notified when a sample's last beat has been accepted
@@ -50,6 +51,7 @@ class Source : public sc_core::sc_module {
 
   private:
     void run();
+    void sleep_one_cycle() { next_cycle ? next_trigger(next_cycle->arm()) : next_trigger(m_period); }
     SampleFeed* m_feed;
     CyclePattern m_pattern;
     sc_core::sc_time m_period;
@@ -69,6 +71,7 @@ class Sink : public sc_core::sc_module {
     Sink(const sc_core::sc_module_name& name, size_t width, const CyclePattern& pattern,
          const sc_core::sc_time& period, size_t beats = 1);
     Channel* input = nullptr;
+    NextCycle* next_cycle = nullptr;           ///< shared next-cycle event (null: a timeout of one period)
     std::vector<uint64_t> accept_cycles;       ///< handshake cycle of the last beat of every result
     std::vector<uint64_t> beat_cycles;         ///< handshake cycle of every beat
     std::vector<std::vector<int64_t>> values;  ///< raw result values per sample (complete results only)
@@ -77,6 +80,7 @@ class Sink : public sc_core::sc_module {
 
   private:
     void run();
+    void sleep_one_cycle() { next_cycle ? next_trigger(next_cycle->arm()) : next_trigger(m_period); }
     size_t m_width;                  ///< values per beat
     size_t m_beats;                  ///< beats per result
     std::vector<int64_t> m_partial;  ///< the result being assembled

@@ -35,6 +35,24 @@ inline std::ostream& operator<<(std::ostream& os, const Token& t) {
     return os << "sample " << t.sample << " beat " << t.beat;
 }
 
+/// "Wake me at the start of the next cycle", shared by every module of the model: one timed
+/// notification per cycle in the kernel's queue instead of one timeout per module per cycle. Waking
+/// on it is waking on a timeout of one period (the notification made in cycle t fires at the start of
+/// t + 1, where timeouts fire too), so it changes no cycle.
+class NextCycle {
+  public:
+    explicit NextCycle(const sc_core::sc_time& period) : m_period(period) {}
+    /// The event to sleep on; arm() must be called in the same cycle.
+    const sc_core::sc_event& arm() {
+        m_event.notify(m_period);  // a second notify for the same time is ignored by the kernel
+        return m_event;
+    }
+
+  private:
+    sc_core::sc_time m_period;
+    sc_core::sc_event m_event;
+};
+
 class Channel {
   public:
     /// `period` is the clock period; `name` is used in reports, waveforms and the RTL.

@@ -52,7 +52,7 @@ void LayerShell::sleep(uint64_t t, uint64_t wake, bool on_inputs, bool on_output
             for (Channel* c : outputs)
                 if (c->watch_read()) wake = t + 1;
     }
-    if (wake == t + 1) return next_trigger(m_period);
+    if (wake == t + 1) return next_cycle ? next_trigger(next_cycle->arm()) : next_trigger(m_period);
     const bool timed = wake != UINT64_MAX;
     const sc_core::sc_time delay = timed ? m_period * double(wake - t) : sc_core::SC_ZERO_TIME;
     if (on_inputs && on_outputs) timed ? next_trigger(delay, m_all_events) : next_trigger(m_all_events);

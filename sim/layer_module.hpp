@@ -50,6 +50,7 @@ class LayerShell : public sc_core::sc_module {
         : sc_module(name), m_node(node), m_timing(timing), m_period(period) {}
     std::vector<Channel*> inputs;   ///< one per node input, bound by the top builder
     std::vector<Channel*> outputs;  ///< one per consumer (fan-out writes all at once)
+    NextCycle* next_cycle = nullptr;///< shared next-cycle event (null: a timeout of one period)
 
     const Node& node() const { return m_node; }
     const Timing& timing() const { return m_timing; }
