@@ -53,6 +53,23 @@ class NextCycle {
     sc_core::sc_event m_event;
 };
 
+/// sc_fifo whose update phase only commits the cycle's reads and writes. sc_fifo's own update also
+/// notifies its data_read/data_written events one delta later, which costs an extra delta cycle in
+/// every cycle with a transfer; nothing in the model waits on those events (modules sleep on the
+/// Channel's one-cycle-delayed events), so they are left out. The flags and counts that the modules
+/// read (num_available, num_free) are exactly sc_fifo's.
+class TokenFifo : public sc_core::sc_fifo<Token> {
+  public:
+    TokenFifo(const char* name, int depth) : sc_core::sc_fifo<Token>(name, depth) {}
+
+  protected:
+    void update() override {
+        m_num_readable = m_size - m_free;
+        m_num_read = 0;
+        m_num_written = 0;
+    }
+};
+
 class Channel {
   public:
     /// `period` is the clock period; `name` is used in reports, waveforms and the RTL.
@@ -115,7 +132,7 @@ class Channel {
 
   private:
     std::string m_name;
-    sc_core::sc_fifo<Token> m_fifo;  ///< storage with registered flags
+    TokenFifo m_fifo;                 ///< storage with registered flags
     int m_depth;
     sc_core::sc_time m_period;        ///< clock period: delay of the two events
     sc_core::sc_event m_written_next; ///< see written_event()

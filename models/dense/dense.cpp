@@ -65,6 +65,7 @@ class DenseOp : public LayerOp {
         m_c_product = add_counter("product");
         m_c_accum = add_counter("accum");
         m_c_result = add_counter("result");
+        m_res_is_acc = m_res == m_acc;
         plan_fast_path();
     }
 
@@ -111,7 +112,7 @@ class DenseOp : public LayerOp {
             if (wa >= 64) a = int64_t(u);
             else if (m_acc.is_signed) a = int64_t(u << (64 - wa)) >> (64 - wa);
             else a = int64_t(u & ((uint64_t(1) << wa) - 1));
-            out[j] = (m_res == m_acc) ? a : cast(a, m_acc.frac(), m_res);
+            out[j] = m_res_is_acc ? a : cast(a, m_acc.frac(), m_res);
         }
     }
 
@@ -138,6 +139,7 @@ class DenseOp : public LayerOp {
     std::vector<uint32_t> m_acc32;             ///< accumulators of the 32-bit fast path
     std::vector<uint64_t> m_acc64;             ///< accumulators of the 64-bit fast path
     bool m_fast32 = false, m_fast64 = false;   ///< which deferred-wrap path applies
+    bool m_res_is_acc = false;                 ///< result_t == accum_t: no final cast
     int m_shift = 0;                           ///< fractional bits dropped when a product becomes accum_t
     int64_t m_round_const = 0;                 ///< 2^(shift-1) under RND, else 0
     size_t m_c_product = 0, m_c_accum = 0, m_c_result = 0;  ///< overflow counter indices
