@@ -6,6 +6,7 @@
 #include "models/clipped_relu/clipped_relu.hpp"
 #include "models/conv1d/conv1d.hpp"
 #include "models/conv2d/conv2d.hpp"
+#include "models/cropping/cropping.hpp"
 #include "models/dense/dense.hpp"
 #include "models/depthwise_conv1d/depthwise_conv1d.hpp"
 #include "models/depthwise_conv2d/depthwise_conv2d.hpp"
@@ -16,6 +17,8 @@
 #include "models/sigmoid/sigmoid.hpp"
 #include "models/softmax/softmax.hpp"
 #include "models/tanh/tanh.hpp"
+#include "models/upsampling/upsampling.hpp"
+#include "models/zero_padding/zero_padding.hpp"
 
 namespace nnsim {
 
@@ -35,6 +38,12 @@ void register_all_kinds(Registry& reg) {
     reg.add(std::make_unique<Conv2DKind>());
     reg.add(std::make_unique<DepthwiseConv1DKind>());
     reg.add(std::make_unique<DepthwiseConv2DKind>());
+    reg.add(std::make_unique<ZeroPaddingKind>(1));
+    reg.add(std::make_unique<ZeroPaddingKind>(2));
+    reg.add(std::make_unique<CroppingKind>(1));
+    reg.add(std::make_unique<CroppingKind>(2));
+    reg.add(std::make_unique<UpSamplingKind>(1));
+    reg.add(std::make_unique<UpSamplingKind>(2));
 }
 
 }  // namespace nnsim
