@@ -238,7 +238,18 @@ Resources conv_parallel_estimate(const WindowGeometry& g, int ew, int out_pixel_
     const int p = g.out_h * g.out_w;
     const int n_in = g.k_h * g.k_w * g.chans;
     r.ff += double(g.in_h) * g.in_w * g.chans * ew + double(p - 1) * out_pixel_bits + 2.0 * bits_for(uint64_t(p)) + 8;
-    if (p > 1) r.lut += double(n_in) * ew * res::mux_luts(p, 1) + double(n_in) * ew;
+    if (p > 1) {
+        // Per window bit a P-input multiplexer; before it, `src = in_valid ? in_data : x_reg` on every
+        // input bit some window reads (Yosys does not see that sel = 0 whenever in_valid is high).
+        int64_t used = 0;
+        for (int y = 0; y < g.in_h; ++y)
+            for (int x = 0; x < g.in_w; ++x) {
+                const bool row = y < (g.out_h - 1) * g.s_h + g.k_h && y % g.s_h < g.k_h;
+                const bool col = x < (g.out_w - 1) * g.s_w + g.k_w && x % g.s_w < g.k_w;
+                used += (row && col) ? 1 : 0;
+            }
+        r.lut += double(n_in) * ew * res::mux_luts(p, 1) + double(used) * g.chans * ew;
+    }
     r.lut += res::coefficients().control_lut;
     return r;
 }
