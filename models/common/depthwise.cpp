@@ -36,6 +36,14 @@ class DepthwiseOp : public LayerOp {
         m_c_product = add_counter("product");
         m_c_accum = add_counter("accum");
         m_c_result = add_counter("result");
+        // Deferred wrap (as the dense kind's fast path): with a wrapping accum_t that truncates or
+        // rounds half up, every product cast and addition is modulo 2^W_acc, so one wrap at the end
+        // gives the same accumulator.
+        const bool wraps = m_acc.overflow == OverflowMode::kWrap && m_acc.sat_bits == 0;
+        const bool rounding_ok = m_acc.round == RoundMode::kTrn || m_acc.round == RoundMode::kRnd;
+        m_shift = m_in.frac() + m_w.frac() - m_acc.frac();
+        m_fast = wraps && rounding_ok && m_shift >= 0 && m_shift <= 62 && m_in.width + m_w.width <= 62;
+        if (m_fast && m_acc.round == RoundMode::kRnd && m_shift > 0) m_round = int64_t(1) << (m_shift - 1);
     }
     void eval(const int64_t* const* in, int64_t* out, bool count) override {
         for (size_t p = 0; p < pixels(); ++p) pixel(in[0], p, out + p * size_t(m_n_out), count);
@@ -65,6 +73,7 @@ class DepthwiseOp : public LayerOp {
     /// Kernel element [k, c, m] of output channel o = c * M + m.
     size_t widx(int k, int o) const { return size_t(k) * size_t(m_n_out) + size_t(o); }
     void pixel(const int64_t* x, size_t p, int64_t* y, bool count) {
+        if (m_fast && !count) return pixel_fast(x, p, y);
         const int fp = m_in.frac() + m_w.frac(), fa = m_acc.frac();
         for (int o = 0; o < m_n_out; ++o) {
             int64_t acc = m_b_acc[size_t(o)];
@@ -77,12 +86,29 @@ class DepthwiseOp : public LayerOp {
         }
     }
 
+    void pixel_fast(const int64_t* x, size_t p, int64_t* y) const {
+        const int wa = m_acc.width;
+        for (int o = 0; o < m_n_out; ++o) {
+            uint64_t acc = uint64_t(m_b_acc[size_t(o)]);
+            for (int k = 0; k < m_g.k_h * m_g.k_w; ++k)
+                acc += uint64_t((x[src(p, k, o / m_mult)] * m_w_raw[widx(k, o)] + m_round) >> m_shift);
+            int64_t a;  // the low W_acc bits, sign- or zero-extended
+            if (wa >= 64) a = int64_t(acc);
+            else if (m_acc.is_signed) a = int64_t(acc << (64 - wa)) >> (64 - wa);
+            else a = int64_t(acc & ((uint64_t(1) << wa) - 1));
+            y[o] = m_res == m_acc ? a : cast(a, m_acc.frac(), m_res);
+        }
+    }
+
     WindowGeometry m_g;
     int m_mult, m_n_out = 0;
     FixedType m_in, m_w, m_acc, m_res;
     std::vector<double> m_kernel_f, m_bias_f;  ///< float kernel [K][C][M] and bias [C * M]
     std::vector<int64_t> m_w_raw, m_b_acc;     ///< quantized kernel; bias cast to accum_t
     size_t m_c_product = 0, m_c_accum = 0, m_c_result = 0;
+    bool m_fast = false;  ///< deferred-wrap path applies (see the constructor)
+    int m_shift = 0;      ///< product fraction bits dropped by the cast to accum_t
+    int64_t m_round = 0;  ///< 2^(shift-1) under RND, else 0
 };
 
 /// The dense view of a depthwise node's weights for folding: kernel [K, C * M] (the same row-major

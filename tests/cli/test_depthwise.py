@@ -148,6 +148,17 @@ class DepthwiseTest(unittest.TestCase):
                 self.assertEqual(tm["layers"][0]["ii"], oh * ow * rf, tag)
                 self.assertEqual(tm["layers"][0]["latency"], (oh * ow - 1) * rf + ld, tag)
 
+    def test_2a_sim_matches_run_rounding_accumulator(self):
+        # A wrapping, rounding accum_t (the evaluator's deferred-wrap path in sim) and a saturating one.
+        for i, prec in enumerate(("ap_fixed<12,5,RND>", "ap_fixed<12,5,RND,SAT>", "ufixed<12,4>")):
+            path = self.write(f"simr{i}", dw_net("depthwise_conv2d", [6, 5, 3], [3, 2], [1, 2], seed=20 + i)[0])
+            over = ["--precision", prec, "--io-type", "io_stream"]
+            ref, out = os.path.join(self.tmp, f"simr{i}_ref.dat"), os.path.join(self.tmp, f"simr{i}.dat")
+            nets.run("run", "--net", path, "--random-samples", "5", "--seed", "2", "--output", ref, *over)
+            nets.run("sim", "--net", path, "--samples", "5", "--seed", "2", "--output", out, *over)
+            with open(out) as f, open(ref) as g:
+                self.assertEqual(f.read(), g.read(), prec)
+
     def test_2b_reuse_factors_and_multipliers(self):
         # hls4ml validates with (n_in, n_out) = (K*C, C); nnsim keeps those up to K*C products.
         path = self.write("rf", dw_net("depthwise_conv2d", [6, 6, 4], [3, 3], [1, 1])[0])
