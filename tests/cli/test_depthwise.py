@@ -6,8 +6,9 @@
   2. `nnsim sim` output == `nnsim run` output, first-sample latency and II == `nnsim timing` (and the
      closed forms of docs/timing.md, "Windows"), io_stream and io_parallel, Latency and Resource;
      valid reuse factors (hls4ml's rule on (K*C, C)) and the window core's multiplier count;
-  3. `nnsim verify` (RTL vs model, every word and handshake) over a small grid, with and without
-     back-pressure; lint and Yosys on one design;
+  3. `nnsim verify` (RTL vs model, every word and handshake) over a small grid and a separable
+     block (zero_padding2d, depthwise, 1x1 conv2d), with and without back-pressure; lint and Yosys on
+     one design;
   4. bad input: one-line errors naming the layer, exit 2;
   5. --fuse-batchnorm folds a following batchnorm into the depthwise layer.
 Environment: NNSIM (binary), NNSIM_SHARED_DIR."""
@@ -203,6 +204,18 @@ class DepthwiseTest(unittest.TestCase):
                     problems.append(f"{i} {kind} {shape} k{k} s{s} {strategy} RF{rf} {prec} {io} stalls={stalled}: "
                                     f"exit {r.returncode}: {r.stdout[-400:]} {r.stderr[-400:]}")
             designs.append((path, over))
+        # A separable convolution as the Keras importer writes it: same padding, depthwise, 1x1 conv.
+        rng = random.Random(11)
+        net = dw_net("depthwise_conv2d", [5, 6, 3], [3, 3], [1, 1], seed=12)[0]
+        net["layers"] = [{"name": "pad", "kind": "zero_padding2d", "padding": [1, 1, 1, 1]}] + net["layers"] + [
+            {"name": "pw", "kind": "conv2d", "filters": 4, "kernel_size": [1, 1],
+             "weights": {"kernel": {"shape": [1, 1, 3, 4], "data": grid_values(rng, 12, -1, 1)}}}]
+        path = os.path.abspath(self.write("sep", net))
+        for stalled in (False, True):
+            args = ["verify", "--net", path, "--samples", "4", "--precision", narrow, "--io-type", "io_stream"]
+            r = nets.run(*(args + (STALLS if stalled else [])), check=False, cwd=cache)
+            if r.returncode != 0 or not SUCCESS.search(r.stdout):
+                problems.append(f"separable stalls={stalled}: exit {r.returncode}: {r.stdout[-400:]} {r.stderr[-400:]}")
         self.assertEqual(problems, [], "\n".join(problems))
         # Lint and Yosys on one design.
         path, over = designs[1]
