@@ -60,9 +60,8 @@ WindowGeometry window_geometry(const Node& node, const Shape& s, int rank);
 bool check_window(const Node& node, const Shape& s, int rank, const char* kind, Diagnostics& diag);
 /// The io_parallel core's own logic around its window core (conv_parallel_rtl.cpp): input register,
 /// window multiplexer, register of the first P - 1 output pixels of `out_pixel_bits`, counters.
-/// Not calibrated; against Yosys (xc7) the layer's LUTs come out low: -16 % (conv2d 5x4x4, 3x3, 1
-/// filter, RF 2), -28 % (depthwise_conv2d, same), -31 % (depthwise_conv2d 8x8x4, P = 36: the wide
-/// window multiplexers cost more than mux_luts says); flip-flops and DSPs exact on those three.
+/// Fitted on conv2d (conv.cpp); for depthwise_conv2d 5x4x4 and 8x8x4, 3x3, RF 2 the layer comes out
+/// at LUT +21 %, FF +3 % / +1 %, DSP exact against Yosys (xc7).
 Resources conv_parallel_estimate(const WindowGeometry& g, int elem_width, int out_pixel_bits);
 
 /// Writes the io_parallel whole-tensor core (conv_parallel_rtl.cpp): the output pixels one after the
