@@ -7,6 +7,7 @@
 #include "models/dense/dense.hpp"
 #include "models/leaky_relu/leaky_relu.hpp"
 #include "models/linear/linear.hpp"
+#include "models/pooling/pooling.hpp"
 #include "models/relu/relu.hpp"
 #include "models/reshape/reshape.hpp"
 #include "models/sigmoid/sigmoid.hpp"
@@ -27,6 +28,10 @@ void register_all_kinds(Registry& reg) {
     reg.add(std::make_unique<SoftmaxKind>());
     reg.add(std::make_unique<ReshapeKind>());
     reg.add(std::make_unique<AddKind>());
+    reg.add(std::make_unique<PoolingKind>(1));
+    reg.add(std::make_unique<PoolingKind>(2));
+    reg.add(std::make_unique<GlobalPoolingKind>(1));
+    reg.add(std::make_unique<GlobalPoolingKind>(2));
 }
 
 }  // namespace nnsim
