@@ -4,6 +4,8 @@
 #include "models/add/add.hpp"
 #include "models/batchnorm/batchnorm.hpp"
 #include "models/clipped_relu/clipped_relu.hpp"
+#include "models/conv1d/conv1d.hpp"
+#include "models/conv2d/conv2d.hpp"
 #include "models/dense/dense.hpp"
 #include "models/leaky_relu/leaky_relu.hpp"
 #include "models/linear/linear.hpp"
@@ -28,6 +30,8 @@ void register_all_kinds(Registry& reg) {
     reg.add(std::make_unique<SoftmaxKind>());
     reg.add(std::make_unique<ReshapeKind>());
     reg.add(std::make_unique<AddKind>());
+    reg.add(std::make_unique<Conv1DKind>());
+    reg.add(std::make_unique<Conv2DKind>());
     reg.add(std::make_unique<PoolingKind>(1));
     reg.add(std::make_unique<PoolingKind>(2));
     reg.add(std::make_unique<GlobalPoolingKind>(1));
