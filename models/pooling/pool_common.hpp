@@ -23,9 +23,6 @@ PoolOp pool_op_of(const Node& n);
 /// one window over the whole image (out_h = out_w = 1).
 WindowGeometry pool_geometry(const Node& n, const Shape& in, bool global);
 
-/// Per output pixel (row-major) the input beats it needs: its window's bottom-right pixel + 1.
-std::vector<int64_t> pool_window_needs(const WindowGeometry& g);
-
 /// The evaluator of pooling.hpp's rules over geometry g (accum is used by kAverage only).
 std::unique_ptr<LayerOp> make_pool_op(const WindowGeometry& g, PoolOp op, const FixedType& in,
                                       const FixedType& accum, const FixedType& result);

@@ -102,14 +102,6 @@ WindowGeometry pool_geometry(const Node& n, const Shape& in, bool global) {
     return g;
 }
 
-std::vector<int64_t> pool_window_needs(const WindowGeometry& g) {
-    std::vector<int64_t> needs;
-    for (int oy = 0; oy < g.out_h; ++oy)
-        for (int ox = 0; ox < g.out_w; ++ox)
-            needs.push_back(int64_t(oy * g.s_h + g.k_h - 1) * g.in_w + (ox * g.s_w + g.k_w - 1) + 1);
-    return needs;
-}
-
 std::unique_ptr<LayerOp> make_pool_op(const WindowGeometry& g, PoolOp op, const FixedType& in,
                                       const FixedType& accum, const FixedType& result) {
     return std::make_unique<PoolLayerOp>(g, op, in, accum, result);

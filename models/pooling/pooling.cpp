@@ -95,7 +95,7 @@ std::unique_ptr<LayerOp> PoolingKind::compile(const Node& n, const NodeInputs& i
 }
 
 std::vector<int64_t> PoolingKind::stream_needs(const Node& n, const NodeInputs& in) const {
-    return pool_window_needs(pool_geometry(n, in.shapes[0], false));
+    return window_needs(pool_geometry(n, in.shapes[0], false));
 }
 
 Timing PoolingKind::timing(const Node& n, const NodeInputs& in, IoType io) const {

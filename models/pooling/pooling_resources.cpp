@@ -6,8 +6,8 @@
 //   per output value, average: n input casts, (n - 1) adds with their accum_t casts, the sum register,
 //                              the divider (negate, constant product, negate back), the result cast;
 //   io_parallel:               every output value of the tensor, the result register, the shell;
-//   io_stream, windowed:       one output pixel's values (the window core), the window registers and
-//                              (k_h - 1) line buffers of the row in registers, the queue of the shell;
+//   io_stream, windowed:       one output pixel's values (the window core) and the window shell's
+//                              own estimate (rtl/window_shell.hpp window_shell_estimate);
 //   io_stream, global:         one accumulator per channel (one step, not n), the result register, a
 //                              queue of L beats, counters.
 #include <algorithm>
@@ -64,13 +64,15 @@ Resources PoolingKind::estimate(const Node& n, const NodeInputs& in, IoType io) 
         r += res::valid_pipeline(t.latency);
         return r += res::shell(t, int(shape_size(n.shape)) * rw);
     }
-    // Window shell: line buffers of (k_h - 1) rows and the window register, all channels, in registers.
+    // Under io_stream with several beats: one output pixel's core behind the window shell.
+    if (shape_pixels(in.shapes[0]) == 1 && shape_pixels(n.shape) == 1) {
+        r = scaled(one, double(g.chans));
+        r += res::valid_pipeline(t.latency);
+        return r += res::shell(t, g.chans * rw);
+    }
     r = scaled(one, double(g.chans));
     r += res::valid_pipeline(t.latency);
-    const double pixel_bits = double(g.chans) * in.types[0].width;
-    r.ff += pixel_bits * (double(g.k_h - 1) * g.in_w + win) + 32;
-    r.lut += pixel_bits * (g.k_h - 1) + res::coefficients().control_lut * 2;
-    return r += res::shell(t, g.chans * rw);
+    return r += window_shell_estimate(g, in.types[0].width, g.chans * rw, t);
 }
 
 Resources GlobalPoolingKind::estimate(const Node& n, const NodeInputs& in, IoType io) const {

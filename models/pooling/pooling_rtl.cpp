@@ -11,7 +11,6 @@
 
 #include "models/pooling/pool_common.hpp"
 #include "models/pooling/pooling.hpp"
-#include "rtl/repack_shell.hpp"
 #include "rtl/verilog_cast.hpp"
 
 namespace nnsim {
@@ -105,12 +104,28 @@ void PoolingKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ost
                    std::string(name()) + " " + n.get_string("op") + " of layer " + n.name + ".");
 }
 
+// Under io_stream: the window core (one output pixel from one window, geometry k_h x k_w with one
+// position) behind the line-buffer window shell.
 void PoolingKind::emit_rtl_stream(const Node& n, const RtlStreamSpec& spec, std::ostream& core,
                                   std::ostream& wrap) const {
-    if (pool_op_of(n) == PoolOp::kAverage)
-        throw UserError("layer " + n.name + ": average " + name() +
-                        " under io_stream has no Verilog yet (it needs the line-buffer window shell)");
-    LayerKind::emit_rtl_stream(n, spec, core, wrap);
+    const WindowGeometry g = pool_geometry(n, spec.in_shape, false);
+    const FixedType& in = spec.whole.in_types[0];
+    WindowGeometry wg = g;
+    wg.in_h = g.k_h, wg.in_w = g.k_w, wg.s_h = g.k_h, wg.s_w = g.k_w, wg.out_h = wg.out_w = 1;
+    RtlCoreSpec ws;
+    ws.module = spec.whole.module;
+    ws.in_types = {in};
+    ws.in_shapes = {m_dims == 1 ? Shape{g.k_w, g.chans} : Shape{g.k_h, g.k_w, g.chans}};
+    ws.in_elems = {g.k_h * g.k_w * g.chans};
+    ws.in_offset = {0};
+    ws.in_width = ws.in_elems[0] * in.width;
+    ws.out_type = spec.whole.out_type;
+    ws.out_elems = g.chans;
+    ws.out_width = g.chans * ws.out_type.width;
+    ws.timing = pool_timing(pool_op_of(n));
+    emit_pool_core(core, ws, wg, pool_op_of(n), n.type("accum"),
+                   std::string(name()) + " " + n.get_string("op") + " window core of layer " + n.name + ".");
+    emit_window_shell(wrap, spec, g, ws.module, in.width, ws.out_width, ws.timing);
 }
 
 void GlobalPoolingKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ostream& os) const {
