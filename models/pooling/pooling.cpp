@@ -63,8 +63,7 @@ std::vector<PrecisionVarSpec> PoolingKind::precision_vars() const { return pool_
 void PoolingKind::infer(Node& n, const NodeInputs& in, Diagnostics& diag) const {
     if (!check_rank(n, in, m_dims, diag)) return;
     if (n.get_string("padding") != "valid") {
-        diag.error("", "padding \"same\" is not supported; use \"valid\" (a zero-padding layer before gives \"same\" "
-                       "positions for max pooling)");
+        diag.error("", "padding \"same\" is not supported yet (only \"valid\": windows inside the input)");
         return;
     }
     const auto& k = n.get_int_list("pool_size");
