@@ -91,7 +91,9 @@ Resources GlobalPoolingKind::estimate(const Node& n, const NodeInputs& in, IoTyp
     // first-beat multiplexer, the queue of L beats and its output multiplexer, counters.
     Resources r = scaled(value_datapath(op, pixels, 1, in.types[0], n.type("accum"), n.type("result")), double(g.chans));
     const int aw = op == PoolOp::kMax ? in.types[0].width : n.type("accum").width;
-    r.ff += double(g.chans) * aw + double(t.latency) * g.chans * rw + t.latency + 8 + bits_for(uint64_t(pixels));
+    // (value_datapath counts an average's sum register already: it is the accumulator.)
+    r.ff += (op == PoolOp::kMax ? double(g.chans) * aw : 0.0) + double(t.latency) * g.chans * rw + t.latency + 8 +
+            bits_for(uint64_t(pixels));
     r.lut += double(g.chans) * aw + double(g.chans) * rw * (t.latency + 1) + res::coefficients().control_lut;
     return r;
 }
