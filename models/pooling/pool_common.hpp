@@ -19,12 +19,30 @@ enum class PoolOp { kMax, kAverage };
 /// The node's `op` parameter.
 PoolOp pool_op_of(const Node& n);
 
+/// A pooling window geometry with Keras "same" padding: windows start pad_top rows above and pad_left
+/// columns left of the image and read only the pixels inside it (no padding: both 0 and every window
+/// inside the image, WindowGeometry's "valid" positions).
+struct PoolGeometry : WindowGeometry {
+    int pad_top = 0, pad_left = 0;
+    bool padded = false;  ///< some window reaches outside the image
+};
+
 /// Geometry of a validated pooling node on input shape `in` ([W, C] or [H, W, C]); a global kind is
-/// one window over the whole image (out_h = out_w = 1).
-WindowGeometry pool_geometry(const Node& n, const Shape& in, bool global);
+/// one window over the whole image (out_h = out_w = 1). "same": out = ceil(in / s), total pad
+/// max((out - 1) * s + k - in, 0) per axis, its smaller half before (Keras, TensorFlow).
+PoolGeometry pool_geometry(const Node& n, const Shape& in, bool global);
+
+/// Input pixels (row-major indices) inside the window of output pixel p, in window order (row, then
+/// column); never empty (a "same" window always overlaps the image).
+std::vector<int> window_pixels(const PoolGeometry& g, int p);
+
+/// Per output pixel, the input beats it needs: its last real pixel + 1, made non-decreasing (with
+/// padding the windows of the last output row can end on the same input row as the row before).
+/// Without padding this equals window_needs.
+std::vector<int64_t> pool_needs(const PoolGeometry& g);
 
 /// The evaluator of pooling.hpp's rules over geometry g (accum is used by kAverage only).
-std::unique_ptr<LayerOp> make_pool_op(const WindowGeometry& g, PoolOp op, const FixedType& in,
+std::unique_ptr<LayerOp> make_pool_op(const PoolGeometry& g, PoolOp op, const FixedType& in,
                                       const FixedType& accum, const FixedType& result);
 
 /// II 1; latency 1 (max) or 2 (average).
@@ -44,7 +62,7 @@ Reciprocal reciprocal_of(int mag_width, int64_t n);
 /// Writes a core module following `spec` that pools geometry g: in_data holds the input image
 /// (row-major pixels, channels last; a window shell's window is an image of the window's size with
 /// one output position), out_data every output pixel's C results. Latency pool_timing(op).latency.
-void emit_pool_core(std::ostream& os, const RtlCoreSpec& spec, const WindowGeometry& g, PoolOp op,
+void emit_pool_core(std::ostream& os, const RtlCoreSpec& spec, const PoolGeometry& g, PoolOp op,
                     const FixedType& accum, const std::string& comment);
 
 /// Writes the division stage of an average: `acc` (an accum-typed register) divided by n, cast to

@@ -55,17 +55,15 @@ std::vector<ParamSpec> PoolingKind::params() const {
                  ", in pixels; default (absent or []): pool_size",
              {}, 1, 1 << 20},
             {"padding", ParamType::kString, std::string("valid"), false,
-             "Keras padding; only valid (windows inside the input) is supported", {"valid", "same"}}};
+             "Keras padding: valid (windows inside the input) or same (out = ceil(in / stride); max ignores "
+             "the pad, average divides by the pixels inside the input)",
+             {"valid", "same"}}};
 }
 
 std::vector<PrecisionVarSpec> PoolingKind::precision_vars() const { return pool_precision_vars(); }
 
 void PoolingKind::infer(Node& n, const NodeInputs& in, Diagnostics& diag) const {
     if (!check_rank(n, in, m_dims, diag)) return;
-    if (n.get_string("padding") != "valid") {
-        diag.error("", "padding \"same\" is not supported yet (only \"valid\": windows inside the input)");
-        return;
-    }
     const auto& k = n.get_int_list("pool_size");
     const auto& s = n.get_int_list("strides");
     const std::string want = m_dims == 1 ? "one entry [p]" : "two entries [ph, pw]";
@@ -84,7 +82,7 @@ void PoolingKind::infer(Node& n, const NodeInputs& in, Diagnostics& diag) const 
                                n.inputs[0] + ")");
             return;
         }
-    const WindowGeometry g = pool_geometry(n, x, false);
+    const PoolGeometry g = pool_geometry(n, x, false);
     n.shape = m_dims == 1 ? Shape{g.out_w, g.chans} : Shape{g.out_h, g.out_w, g.chans};
 }
 
@@ -94,7 +92,7 @@ std::unique_ptr<LayerOp> PoolingKind::compile(const Node& n, const NodeInputs& i
 }
 
 std::vector<int64_t> PoolingKind::stream_needs(const Node& n, const NodeInputs& in) const {
-    return window_needs(pool_geometry(n, in.shapes[0], false));
+    return pool_needs(pool_geometry(n, in.shapes[0], false));
 }
 
 Timing PoolingKind::timing(const Node& n, const NodeInputs& in, IoType io) const {

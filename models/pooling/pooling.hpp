@@ -24,16 +24,21 @@
 // hls4ml's io_stream global pooling always. Max pooling uses no accum_t in nnsim (hls4ml's cast of the
 // max to accum_t is the identity when accum_t = the input type, the default).
 //
-// Padding: only "valid". "same" (Keras: max ignores the pad, average divides by the real pixels) is
-// rejected; hls4ml's streaming kernels reject padding too (a ZeroPadding layer goes before).
-//
+// Padding: "valid" (windows inside the input) or "same" (Keras/TensorFlow: out = ceil(in / stride),
+// max((out - 1) * stride + pool - in, 0) pad pixels per axis, the smaller half before): a window holds
+// only its pixels inside the input, so max ignores the pad and average divides by the number of real
+// pixels (N varies per output; hls4ml io_parallel's count_pad = false). hls4ml's streaming kernels
+// reject padding; nnsim streams "same" max pooling through the generic repack shell (a whole-sample
+// buffer) and has no streaming Verilog for "same" average pooling yet (a one-line error in gen).
 // Timing (II per input beat; io_parallel: the whole tensor is one beat):
 //   max:     II 1, L = 1 (a comparator tree and the result register)
 //   average: II 1, L = 2 (the accum_t adder chain registered, then the division as a multiply by a
 //            reciprocal constant and the result cast, registered)
 // Under io_stream the kinds are StreamStyle::kRepack: output pixel j of a windowed kind needs the
-// input beats up to its window's bottom-right pixel (rtl/window_shell.hpp window_needs); global
-// pooling's one output beat needs every input beat. Latency counts from that last needed beat.
+// input beats up to its window's bottom-right pixel (rtl/window_shell.hpp window_needs; with "same"
+// padding its last pixel inside the input, made non-decreasing, so the last input beat can release
+// several output pixels); global pooling's one output beat needs every input beat. Latency counts
+// from that last needed beat.
 #pragma once
 
 #include <string>

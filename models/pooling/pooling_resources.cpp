@@ -7,7 +7,8 @@
 //                              the divider (negate, constant product, negate back), the result cast;
 //   io_parallel:               every output value of the tensor, the result register, the shell;
 //   io_stream, windowed:       one output pixel's values (the window core) and the window shell's
-//                              own estimate (rtl/window_shell.hpp window_shell_estimate);
+//                              own estimate (rtl/window_shell.hpp window_shell_estimate); with
+//                              "same" padding the whole-tensor core behind the generic repack shell;
 //   io_stream, global:         one accumulator per channel (one step, not n), the result register, a
 //                              queue of L beats, counters.
 #include <algorithm>
@@ -52,7 +53,7 @@ Resources scaled(Resources r, double f) {
 }  // namespace
 
 Resources PoolingKind::estimate(const Node& n, const NodeInputs& in, IoType io) const {
-    const WindowGeometry g = pool_geometry(n, in.shapes[0], false);
+    const PoolGeometry g = pool_geometry(n, in.shapes[0], false);
     const PoolOp op = pool_op_of(n);
     const Timing t = timing(n, in, io);
     const int64_t win = int64_t(g.k_h) * g.k_w;
@@ -70,13 +71,25 @@ Resources PoolingKind::estimate(const Node& n, const NodeInputs& in, IoType io) 
         r += res::valid_pipeline(t.latency);
         return r += res::shell(t, g.chans * rw);
     }
+    if (g.padded) {
+        // "same" max pooling: the whole-tensor core behind the generic repack shell (its sample buffer
+        // of the earlier input beats, a queue of released beats and their multiplexers).
+        r = scaled(one, double(shape_size(n.shape)));
+        r += res::valid_pipeline(t.latency);
+        const int64_t bi = shape_pixels(in.shapes[0]), bo = shape_pixels(n.shape);
+        const int ki = g.chans * in.types[0].width, ko = g.chans * rw;
+        r.ff += double(bi - 1) * ki + double(g.out_w + 1) * ko + 16;
+        r.lut += double(bi - 1) * ki + double(g.out_w + 1) * (res::mux_luts(int(bo), ko) + ko) +
+                 res::coefficients().control_lut;
+        return r;
+    }
     r = scaled(one, double(g.chans));
     r += res::valid_pipeline(t.latency);
     return r += window_shell_estimate(g, in.types[0].width, g.chans * rw, t);
 }
 
 Resources GlobalPoolingKind::estimate(const Node& n, const NodeInputs& in, IoType io) const {
-    const WindowGeometry g = pool_geometry(n, in.shapes[0], true);
+    const PoolGeometry g = pool_geometry(n, in.shapes[0], true);
     const PoolOp op = pool_op_of(n);
     const Timing t = timing(n, in, io);
     const int64_t pixels = int64_t(g.in_h) * g.in_w;

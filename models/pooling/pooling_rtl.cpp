@@ -54,32 +54,31 @@ std::string emit_pool_divide(std::ostream& os, const std::string& acc, const Fix
     return emit_cast(os, uniq + "_q", SignalType{qw + 1, accum.frac(), true}, res, uniq + "_r");
 }
 
-void emit_pool_core(std::ostream& os, const RtlCoreSpec& spec, const WindowGeometry& g, PoolOp op,
+void emit_pool_core(std::ostream& os, const RtlCoreSpec& spec, const PoolGeometry& g, PoolOp op,
                     const FixedType& accum, const std::string& comment) {
     const FixedType& in = spec.in_types[0];
     const FixedType& res = spec.out_type;
     emit_core_header(os, spec, comment);
     std::ostringstream s1, s2;  // stage 1 (from in_data) and stage 2 (average: from the sum registers)
     std::vector<std::string> y;
-    const int64_t n = int64_t(g.k_h) * g.k_w;
     for (int p = 0; p < g.out_h * g.out_w; ++p) {
-        const int y0 = (p / g.out_w) * g.s_h, x0 = (p % g.out_w) * g.s_w;
+        const std::vector<int> win = window_pixels(g, p);
         for (int c = 0; c < g.chans; ++c) {
             const std::string id = "o" + std::to_string(p) + "_" + std::to_string(c);
             std::string cur;
-            int k = 0;
-            for (int ky = 0; ky < g.k_h; ++ky)
-                for (int kx = 0; kx < g.k_w; ++kx, ++k) {
-                    const int e = ((y0 + ky) * g.in_w + x0 + kx) * g.chans + c;
-                    const std::string x = "in_data[" + std::to_string(spec.in_offset[0] + e * in.width) + " +: " +
-                                          std::to_string(in.width) + "]";
-                    const std::string uk = id + "_k" + std::to_string(k);
-                    if (op == PoolOp::kMax) cur = k == 0 ? x : emit_max_step(s1, cur, x, in, uk);
-                    else {
-                        const std::string xa = emit_cast(s1, x, signal_type(in), accum, uk + "_x");
-                        cur = k == 0 ? xa : emit_sum_step(s1, cur, xa, accum, uk);
-                    }
+            for (size_t k = 0; k < win.size(); ++k) {
+                const int e = win[k] * g.chans + c;
+                const std::string x = "in_data[" + std::to_string(spec.in_offset[0] + e * in.width) + " +: " +
+                                      std::to_string(in.width) + "]";
+                const std::string uk = id + "_k" + std::to_string(k);
+                if (op == PoolOp::kMax) {
+                    cur = k == 0 ? x : emit_max_step(s1, cur, x, in, uk);
+                } else {
+                    const std::string xa = emit_cast(s1, x, signal_type(in), accum, uk + "_x");
+                    cur = k == 0 ? xa : emit_sum_step(s1, cur, xa, accum, uk);
                 }
+            }
+            const int64_t n = int64_t(win.size());
             if (op == PoolOp::kMax) {
                 y.push_back(emit_cast(s1, cur, signal_type(in), res, id + "_r"));
             } else {
@@ -108,9 +107,17 @@ void PoolingKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ost
 // position) behind the line-buffer window shell.
 void PoolingKind::emit_rtl_stream(const Node& n, const RtlStreamSpec& spec, std::ostream& core,
                                   std::ostream& wrap) const {
-    const WindowGeometry g = pool_geometry(n, spec.in_shape, false);
+    const PoolGeometry g = pool_geometry(n, spec.in_shape, false);
+    if (g.padded) {
+        // The window shell has no padding: "same" max pooling goes through the generic repack shell
+        // (a whole-sample buffer and the whole-tensor core, latency 1).
+        if (pool_op_of(n) == PoolOp::kAverage)
+            throw UserError("layer " + n.name + ": average " + name() + " with padding \"same\" has no io_stream "
+                            "Verilog yet (io_parallel has; or use padding \"valid\")");
+        return LayerKind::emit_rtl_stream(n, spec, core, wrap);
+    }
     const FixedType& in = spec.whole.in_types[0];
-    WindowGeometry wg = g;
+    PoolGeometry wg = g;
     wg.in_h = g.k_h, wg.in_w = g.k_w, wg.s_h = g.k_h, wg.s_w = g.k_w, wg.out_h = wg.out_w = 1;
     RtlCoreSpec ws;
     ws.module = spec.whole.module;

@@ -9,8 +9,10 @@
   3. `nnsim verify` (Verilator against the model) on a small covering grid, without and with
      back-pressure (--input-ratio 0.6 --ready-ratio 0.4 --stall-seed 7);
   4. one design through `verilator --lint-only -Wall` and Yosys synth_xilinx + check -assert;
-  5. bad input (pool larger than the input, stride 0, unknown op, padding same, wrong rank, wrong
-     pool_size length) ends with exit 2 and one error line.
+  5. bad input (pool larger than the input, stride 0, unknown op or padding, wrong rank, wrong
+     pool_size length; gen of a "same" average pooling under io_stream) ends with exit 2 and one
+     error line.
+"same" padding (Keras: max ignores the pad, average divides by the real pixels) is covered by 1-3.
 Run with Debian's python: /usr/bin/python3 tests/cli/test_pooling.py (needs numpy).
 Environment: NNSIM (nnsim binary); NNSIM_KEEP_TMP=1 keeps the temp folder."""
 import json
@@ -65,17 +67,20 @@ def kind_of(shape, global_):
     return ("global_" if global_ else "") + "pooling%dd" % (len(shape) - 1)
 
 
-# (label, input shape, op, pool, stride); pool None = global pooling.
+# (label, input shape, op, pool, stride, padding); pool None = global pooling.
 CASES = []
 for _op in ("max", "average"):
     for _p in (2, 3):
         for _s in (1, 2):
-            CASES.append(("p1_%s_k%d_s%d" % (_op, _p, _s), [10, 3], _op, [_p], [_s]))
-            CASES.append(("p2_%s_k%d_s%d" % (_op, _p, _s), [7, 6, 2], _op, [_p, _p], [_s, _s]))
-    CASES.append(("p2_%s_k23_s12" % _op, [7, 6, 2], _op, [2, 3], [1, 2]))
-    CASES.append(("p2_%s_k2_default" % _op, [6, 5, 2], _op, [2, 2], None))
-    CASES.append(("g1_%s" % _op, [10, 3], _op, None, None))
-    CASES.append(("g2_%s" % _op, [5, 4, 2], _op, None, None))
+            CASES.append(("p1_%s_k%d_s%d" % (_op, _p, _s), [10, 3], _op, [_p], [_s], "valid"))
+            CASES.append(("p2_%s_k%d_s%d" % (_op, _p, _s), [7, 6, 2], _op, [_p, _p], [_s, _s], "valid"))
+            CASES.append(("p1_%s_k%d_s%d_same" % (_op, _p, _s), [9, 2], _op, [_p], [_s], "same"))
+            CASES.append(("p2_%s_k%d_s%d_same" % (_op, _p, _s), [7, 6, 2], _op, [_p, _p], [_s, _s], "same"))
+    CASES.append(("p2_%s_k23_s12" % _op, [7, 6, 2], _op, [2, 3], [1, 2], "valid"))
+    CASES.append(("p2_%s_k32_s21_same" % _op, [5, 6, 2], _op, [3, 2], [2, 1], "same"))
+    CASES.append(("p2_%s_k2_default" % _op, [6, 5, 2], _op, [2, 2], None, "valid"))
+    CASES.append(("g1_%s" % _op, [10, 3], _op, None, None, "valid"))
+    CASES.append(("g2_%s" % _op, [5, 4, 2], _op, None, None, "valid"))
 
 
 class PoolingTest(unittest.TestCase):
@@ -127,10 +132,12 @@ class PoolingTest(unittest.TestCase):
             report = json.load(f)
         return np.loadtxt(out, ndmin=2), np.loadtxt(os.path.join(tr, "pool.float.dat"), ndmin=2), report
 
-    def check_case(self, label, shape, op, pool, stride, precision, layer_precision=None):
+    def check_case(self, label, shape, op, pool, stride, precision, layer_precision=None, padding="valid"):
         in_path, x = self.input_file(shape)
         kind = kind_of(shape, pool is None)
         extra = {"precision": layer_precision} if layer_precision else {}
+        if padding != "valid":
+            extra["padding"] = padding
         net = network(label, shape, [pool_layer(kind, op, pool, stride, **extra)])
         got, got_float, report = self.run_case(net, in_path, precision)
         p = R.parse_precision(precision)
@@ -138,7 +145,7 @@ class PoolingTest(unittest.TestCase):
         accum_t = R.parse_precision(lp.get("accum", precision))
         result_t = R.parse_precision(lp.get("result", precision))
         stats = R.OverflowStats()
-        exp = RP.pool_fixed(R.quantize(x, p), shape, p, accum_t, result_t, op, pool, stride, stats)
+        exp = RP.pool_fixed(R.quantize(x, p), shape, p, accum_t, result_t, op, pool, stride, stats, padding)
         got_raw = got * 2.0 ** result_t.F
         self.assertTrue(np.array_equal(got_raw, np.round(got_raw)), f"{label} @ {precision}: off-grid output")
         bad = got_raw.astype(np.int64) != exp
@@ -146,7 +153,7 @@ class PoolingTest(unittest.TestCase):
             s, e = np.argwhere(bad)[0]
             self.fail(f"{label} @ {precision}: sample {s} value {e}: nnsim raw {int(got_raw[s, e])}, "
                       f"reference {exp[s, e]} ({int(bad.sum())} values differ)")
-        fl = RP.pool_float(x, shape, op, pool, stride)
+        fl = RP.pool_float(x, shape, op, pool, stride, padding)
         err = np.abs(got_float - fl).max()
         self.assertLessEqual(err, FLOAT_TOL, f"{label}: float trace differs from numpy by {err}")
         points = {p["point"]: p for L in report["layers"] for p in L.get("overflow", [])}
@@ -159,10 +166,10 @@ class PoolingTest(unittest.TestCase):
 
     # ------------------------------------------------------------------ 1. bit-exact and float
     def test_1_bit_exact_vs_numpy(self):
-        for label, shape, op, pool, stride in CASES:
+        for label, shape, op, pool, stride, padding in CASES:
             for precision in (P16, PRS):
                 with self.subTest(case=label, precision=precision):
-                    self.check_case(label, shape, op, pool, stride, precision)
+                    self.check_case(label, shape, op, pool, stride, precision, padding=padding)
 
     def test_1b_narrow_accumulators(self):
         """Accumulators that wrap (TRN/WRAP) and saturate (RND/SAT) on ordinary inputs."""
@@ -187,6 +194,10 @@ class PoolingTest(unittest.TestCase):
             ("s_g1max", [7, 2], [pool_layer("global_pooling1d", "max")], "io_stream", P16, 1),
             ("s_p2max_par", [6, 6, 2], [pool_layer("pooling2d", "max", [2, 2])], "io_parallel", P16, 1),
             ("s_g1avg_par", [7, 2], [pool_layer("global_pooling1d", "average")], "io_parallel", P16, 2),
+            ("s_p2max_same", [5, 5, 2], [pool_layer("pooling2d", "max", [3, 3], [2, 2], padding="same")], "io_stream",
+             PRS, 1),
+            ("s_p2avg_same", [5, 6, 2], [pool_layer("pooling2d", "average", [3, 3], [1, 2], padding="same")],
+             "io_stream", P16, None),
             ("s_chain", [6, 6, 2], chain, "io_stream", P16, None),
         ]
         for label, shape, layers, io, precision, lat in cases:
@@ -224,10 +235,8 @@ class PoolingTest(unittest.TestCase):
                 beats = int(np.prod(shape[:-1])) if io == "io_stream" else 1
                 layer = layers[0]
                 if "pool_size" in layer and io == "io_stream":
-                    k, s = RP.geometry(shape, layer["pool_size"], layer.get("strides"))
-                    h, w = (1, shape[0]) if len(shape) == 2 else shape[:2]
-                    oy, ox = (h - k[0]) // s[0], (w - k[1]) // s[1]
-                    needed = (oy * s[0] + k[0] - 1) * w + ox * s[1] + k[1] - 1 + 1
+                    needed = RP.last_needed(shape, layer["pool_size"], layer.get("strides"),
+                                            layer.get("padding", "valid"))
                 else:
                     needed = beats
                 self.assertEqual(model["latency"], needed + lat + 1, f"{label}: closed-form latency")
@@ -243,6 +252,10 @@ class PoolingTest(unittest.TestCase):
             ("v_p1max", [8, 2], [pool_layer("pooling1d", "max", [2], [1])], "io_stream", PRS),
             ("v_g2avg", [4, 4, 3], [pool_layer("global_pooling2d", "average")], "io_stream", PRS),
             ("v_g1max", [7, 2], [pool_layer("global_pooling1d", "max")], "io_stream", P16),
+            ("v_p2max_same", [5, 5, 2], [pool_layer("pooling2d", "max", [3, 3], [2, 2], padding="same")],
+             "io_stream", PRS),
+            ("v_p2avg_same_par", [5, 6, 2], [pool_layer("pooling2d", "average", [3, 3], [1, 2], padding="same")],
+             "io_parallel", PRS),
             ("v_chain_par", [6, 6, 2], [pool_layer("pooling2d", "average", [2, 2], name="p"),
                                         pool_layer("global_pooling2d", "max", name="g")], "io_parallel", P16),
             ("v_chain_str", [6, 6, 2], [pool_layer("pooling2d", "average", [2, 2], [1, 1], name="p"),
@@ -283,7 +296,7 @@ class PoolingTest(unittest.TestCase):
             ("e_stride0", [6, 6, 1], pool_layer("pooling2d", "max", [2, 2], [0, 1]), "strides"),
             ("e_op", [6, 2], pool_layer("pooling1d", "min", [2]), "op"),
             ("e_gop", [6, 2], pool_layer("global_pooling1d", "median"), "op"),
-            ("e_same", [6, 2], pool_layer("pooling1d", "max", [2], padding="same"), "padding \"same\""),
+            ("e_pad", [6, 2], pool_layer("pooling1d", "max", [2], padding="full"), "padding"),
             ("e_rank", [8, 2], pool_layer("pooling2d", "max", [2, 2]), "[H, W, C]"),
             ("e_grank", [8], pool_layer("global_pooling1d", "max"), "[W, C]"),
             ("e_len", [8, 2], pool_layer("pooling1d", "max", [2, 2]), "pool_size"),
@@ -298,6 +311,14 @@ class PoolingTest(unittest.TestCase):
                 self.assertTrue(lines[0].startswith("nnsim: error: "), lines[0])
                 self.assertIn("layer pool", lines[0])
                 self.assertIn(fragment, lines[0])
+        # Average pooling with "same" padding simulates under io_stream but has no streaming Verilog.
+        net = self.write_net(network("e_gen", [5, 6, 2], [pool_layer("pooling2d", "average", [3, 3], padding="same")],
+                                     "io_stream"))
+        r = nnsim("gen", "--net", net, "--out", self.path("e_gen_rtl"), check=False)
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        lines = [l for l in r.stderr.splitlines() if l.strip()]
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertIn("no io_stream Verilog", lines[0])
 
 
 if __name__ == "__main__":
