@@ -95,9 +95,12 @@ std::vector<int64_t> PoolingKind::stream_needs(const Node& n, const NodeInputs& 
     return pool_needs(pool_geometry(n, in.shapes[0], false));
 }
 
+// "same" padding under io_stream goes through the generic repack shell, whose core has latency 1:
+// an average then divides in the same cycle as it sums.
 Timing PoolingKind::timing(const Node& n, const NodeInputs& in, IoType io) const {
-    (void)in, (void)io;
-    return pool_timing(pool_op_of(n));
+    const bool repack_shell = io == IoType::kStream && pool_geometry(n, in.shapes[0], false).padded &&
+                              (shape_pixels(in.shapes[0]) > 1 || shape_pixels(n.shape) > 1);
+    return repack_shell ? Timing{1, 1} : pool_timing(pool_op_of(n));
 }
 
 // ---------------------------------------------------------------------------------- global pooling

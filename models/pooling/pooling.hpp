@@ -28,8 +28,9 @@
 // max((out - 1) * stride + pool - in, 0) pad pixels per axis, the smaller half before): a window holds
 // only its pixels inside the input, so max ignores the pad and average divides by the number of real
 // pixels (N varies per output; hls4ml io_parallel's count_pad = false). hls4ml's streaming kernels
-// reject padding; nnsim streams "same" max pooling through the generic repack shell (a whole-sample
-// buffer) and has no streaming Verilog for "same" average pooling yet (a one-line error in gen).
+// reject padding; nnsim's Verilog streams "same" pooling through the generic repack shell (a buffer of
+// the sample and the whole-tensor core) instead of the line-buffer window shell, so with "same" padding
+// under io_stream the latency is 1 for average too (sum and division in one cycle).
 // Timing (II per input beat; io_parallel: the whole tensor is one beat):
 //   max:     II 1, L = 1 (a comparator tree and the result register)
 //   average: II 1, L = 2 (the accum_t adder chain registered, then the division as a multiply by a

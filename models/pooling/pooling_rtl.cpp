@@ -5,7 +5,9 @@
 //            (latency 1);
 //   average: each input cast to accum_t, a chain of adds each cast to accum_t, registered (stage 1);
 //            then |acc| * ceil(2^s / N) >> s (exact truncation toward zero, pool_common.hpp Reciprocal)
-//            with the sign put back, the cast to result_t, registered (stage 2, latency 2).
+//            with the sign put back, the cast to result_t, registered (stage 2, latency 2); with a
+//            latency-1 spec ("same" padding under io_stream, behind the generic repack shell) both
+//            stages in one cycle.
 // Every cast is rtl/verilog_cast.hpp's emit_cast, bit-exact with nnsim::cast.
 #include <sstream>
 
@@ -81,6 +83,8 @@ void emit_pool_core(std::ostream& os, const RtlCoreSpec& spec, const PoolGeometr
             const int64_t n = int64_t(win.size());
             if (op == PoolOp::kMax) {
                 y.push_back(emit_cast(s1, cur, signal_type(in), res, id + "_r"));
+            } else if (spec.timing.latency == 1) {
+                y.push_back(emit_pool_divide(s1, cur, accum, n, res, id + "_d"));  // sum and divide in one cycle
             } else {
                 s1 << "    reg [" << accum.width - 1 << ":0] " << id << "_acc;\n"
                    << "    always @(posedge clk) if (in_valid) " << id << "_acc <= " << cur << ";\n";
@@ -90,7 +94,8 @@ void emit_pool_core(std::ostream& os, const RtlCoreSpec& spec, const PoolGeometr
     }
     os << s1.str() << s2.str();
     os << "    reg [" << spec.out_width - 1 << ":0] res;\n    assign out_data = res;\n"
-       << "    always @(posedge clk) begin\n        if (" << (op == PoolOp::kMax ? "in_valid" : "vld[0]") << ") begin\n";
+       << "    always @(posedge clk) begin\n        if (" << (spec.timing.latency == 1 ? "in_valid" : "vld[0]")
+       << ") begin\n";
     for (size_t i = 0; i < y.size(); ++i)
         os << "            " << elem("res", int(i), res.width) << " <= " << y[i] << ";\n";
     os << "        end\n    end\nendmodule\n";
@@ -109,11 +114,8 @@ void PoolingKind::emit_rtl_stream(const Node& n, const RtlStreamSpec& spec, std:
                                   std::ostream& wrap) const {
     const PoolGeometry g = pool_geometry(n, spec.in_shape, false);
     if (g.padded) {
-        // The window shell has no padding: "same" max pooling goes through the generic repack shell
-        // (a whole-sample buffer and the whole-tensor core, latency 1).
-        if (pool_op_of(n) == PoolOp::kAverage)
-            throw UserError("layer " + n.name + ": average " + name() + " with padding \"same\" has no io_stream "
-                            "Verilog yet (io_parallel has; or use padding \"valid\")");
+        // The window shell has no padding: "same" pooling goes through the generic repack shell (a
+        // whole-sample buffer and the whole-tensor core, latency 1: timing() says so).
         return LayerKind::emit_rtl_stream(n, spec, core, wrap);
     }
     const FixedType& in = spec.whole.in_types[0];
