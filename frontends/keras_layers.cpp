@@ -46,6 +46,12 @@ const std::vector<std::pair<const char*, KerasMapper::AddFn>>& KerasMapper::tabl
         {"Softmax", &KerasMapper::add_softmax},
         {"Dropout", &KerasMapper::add_dropout},
         {"Flatten", &KerasMapper::add_flatten},
+        {"ZeroPadding1D", &KerasMapper::add_reformat},
+        {"ZeroPadding2D", &KerasMapper::add_reformat},
+        {"Cropping1D", &KerasMapper::add_reformat},
+        {"Cropping2D", &KerasMapper::add_reformat},
+        {"UpSampling1D", &KerasMapper::add_reformat},
+        {"UpSampling2D", &KerasMapper::add_reformat},
     };
     return kTable;
 }

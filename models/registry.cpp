@@ -6,6 +6,7 @@
 #include "models/clipped_relu/clipped_relu.hpp"
 #include "models/conv1d/conv1d.hpp"
 #include "models/conv2d/conv2d.hpp"
+#include "models/cropping/cropping.hpp"
 #include "models/dense/dense.hpp"
 #include "models/leaky_relu/leaky_relu.hpp"
 #include "models/linear/linear.hpp"
@@ -15,6 +16,8 @@
 #include "models/sigmoid/sigmoid.hpp"
 #include "models/softmax/softmax.hpp"
 #include "models/tanh/tanh.hpp"
+#include "models/upsampling/upsampling.hpp"
+#include "models/zero_padding/zero_padding.hpp"
 
 namespace nnsim {
 
@@ -32,6 +35,12 @@ void register_all_kinds(Registry& reg) {
     reg.add(std::make_unique<AddKind>());
     reg.add(std::make_unique<Conv1DKind>());
     reg.add(std::make_unique<Conv2DKind>());
+    reg.add(std::make_unique<ZeroPaddingKind>(1));
+    reg.add(std::make_unique<ZeroPaddingKind>(2));
+    reg.add(std::make_unique<CroppingKind>(1));
+    reg.add(std::make_unique<CroppingKind>(2));
+    reg.add(std::make_unique<UpSamplingKind>(1));
+    reg.add(std::make_unique<UpSamplingKind>(2));
     reg.add(std::make_unique<PoolingKind>(1));
     reg.add(std::make_unique<PoolingKind>(2));
     reg.add(std::make_unique<GlobalPoolingKind>(1));

@@ -17,7 +17,6 @@
 
 #include "core/diag.hpp"
 #include "core/resources.hpp"
-#include "core/timing_model.hpp"
 
 namespace nnsim {
 

@@ -54,22 +54,22 @@ void emit_conv_parallel_core(std::ostream& os, const RtlCoreSpec& spec, const Wi
             issue = "busy & (gap == " + vconst(gw, 0) + ")";
         }
         os << "    wire issue = " << issue << ";\n"
-           << "    wire [" << iw - 1 << ":0] src = in_valid ? in_data : x_reg;\n"
-           << "    wire [" << pb - 1 << ":0] sel = in_valid ? " << vconst(pb, 0) << " : pix;\n"
-           << "    /* verilator lint_off UNUSEDSIGNAL */\n    wire [" << iw - 1
-           << ":0] unused_src = src;\n    /* verilator lint_on UNUSEDSIGNAL */\n"
+           << "    /* verilator lint_off UNUSEDSIGNAL */\n    wire [" << 2 * iw - 1
+           << ":0] unused_in = {in_data, x_reg};\n    /* verilator lint_on UNUSEDSIGNAL */\n"
            << "    assign win_valid = in_valid | issue;\n";
-        // The window multiplexer: each window pixel picked from the source by the pixel index.
+        // The window multiplexer: pixel 0's window straight from in_data, pixel p >= 1's picked from
+        // x_reg by the pixel counter.
         for (int kh = 0; kh < g.k_h; ++kh)
             for (int kw = 0; kw < g.k_w; ++kw) {
                 const std::string wp = "wp" + std::to_string(kh) + "_" + std::to_string(kw);
-                os << "    reg [" << pw - 1 << ":0] " << wp << ";\n    always @(*) begin\n        case (sel)\n";
-                for (int p = 0; p < p_count; ++p)
-                    os << "            " << vconst(pb, p) << ": " << wp << " = src[" << src_off(p, kh, kw) << " +: " << pw
-                       << "];\n";
-                os << "            default: " << wp << " = src[" << src_off(0, kh, kw) << " +: " << pw
+                os << "    reg [" << pw - 1 << ":0] " << wp << ";\n    always @(*) begin\n        case (pix)\n";
+                for (int p = 1; p < p_count; ++p)
+                    os << "            " << vconst(pb, p) << ": " << wp << " = x_reg[" << src_off(p, kh, kw) << " +: "
+                       << pw << "];\n";
+                os << "            default: " << wp << " = x_reg[" << src_off(p_count - 1, kh, kw) << " +: " << pw
                    << "];\n        endcase\n    end\n"
-                   << "    assign window[" << (kh * g.k_w + kw) * pw << " +: " << pw << "] = " << wp << ";\n";
+                   << "    assign window[" << (kh * g.k_w + kw) * pw << " +: " << pw << "] = in_valid ? in_data["
+                   << src_off(0, kh, kw) << " +: " << pw << "] : " << wp << ";\n";
             }
         // Pixel sequencer and result collection.
         os << "    always @(posedge clk) begin\n        if (in_valid) x_reg <= in_data;\n"

@@ -7,7 +7,8 @@
   3. `nnsim verify` (RTL vs model, every word and handshake) over a covering grid, with and without
      back-pressure; lint and Yosys on one design of each io type;
   4. bad input: one-line errors naming the layer, exit 2;
-  5. --fuse-batchnorm folds a following batchnorm into the conv.
+  5. --fuse-batchnorm folds a following batchnorm into the conv;
+  6. padding "same" as zero_padding2d + conv2d, against numpy and through verify.
 Environment: NNSIM (binary), NNSIM_SHARED_DIR."""
 import json
 import os
@@ -224,6 +225,25 @@ class ConvTest(unittest.TestCase):
         self.assertLess(np.max(np.abs(got - exp.reshape(len(x), -1))), 1e-4)  # folded in float32
         tm = nets.timing(path, "--fuse-batchnorm")
         self.assertEqual([l["kind"] for l in tm["layers"]], ["conv2d"])
+
+    def test_6_same_padding_chain(self):
+        # Keras padding="same" as nnsim writes it: zero_padding2d, then a valid conv2d (and a relu), under
+        # io_stream: numpy on the padded input, and the RTL against the model with back-pressure.
+        net, kern, b = conv_net("conv2d", [6, 6, 2], 3, [3, 3], [1, 1], seed=4)
+        net["layers"].insert(0, {"name": "pad", "kind": "zero_padding2d", "padding": [1, 1, 1, 1]})
+        net["io_type"] = "io_stream"
+        path = os.path.abspath(self.write("same", net))
+        x, xin = self.inputs("same", [6, 6, 2], n=6)
+        t = parse_precision("fixed<16,6>")
+        out = os.path.join(self.tmp, "same_out.dat")
+        nets.run("run", "--net", path, "--input", xin, "--output", out)
+        xp = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))
+        exp = ref_conv.conv_fixed(xp, kern, b, [1, 1], t, t, t, t, t).reshape(len(x), -1)
+        self.assertTrue(np.array_equal(np.round(read_dat(out) * 2.0 ** t.F).astype(np.int64), exp))
+        cache = os.path.join(self.tmp, "verify_cache")
+        os.makedirs(cache, exist_ok=True)
+        r = nets.run("verify", "--net", path, "--samples", "5", "--reuse-factor", "2", *STALLS, check=False, cwd=cache)
+        self.assertTrue(r.returncode == 0 and SUCCESS.search(r.stdout), r.stdout[-500:] + r.stderr[-500:])
 
 
 if __name__ == "__main__":
