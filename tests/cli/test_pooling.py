@@ -11,6 +11,9 @@
   4. one design through `verilator --lint-only -Wall` and Yosys synth_xilinx + check -assert;
   5. bad input (pool larger than the input, stride 0, unknown op or padding, wrong rank, wrong
      pool_size length) ends with exit 2 and one error line.
+  6. Keras import of Max/AveragePooling1D/2D and GlobalMax/AveragePooling1D/2D gives the same outputs
+     as the hand-written description (and the imported description reads back); channels_first and
+     keepdims are rejected.
 "same" padding (Keras: max ignores the pad, average divides by the real pixels) is covered by 1-3.
 Run with Debian's python: /usr/bin/python3 tests/cli/test_pooling.py (needs numpy).
 Environment: NNSIM (nnsim binary); NNSIM_KEEP_TMP=1 keeps the temp folder."""
@@ -312,6 +315,55 @@ class PoolingTest(unittest.TestCase):
                 self.assertTrue(lines[0].startswith("nnsim: error: "), lines[0])
                 self.assertIn("layer pool", lines[0])
                 self.assertIn(fragment, lines[0])
+
+
+    # ------------------------------------------------------------------ 6. Keras import
+    def keras_model(self, name, shape, layers):
+        import h5py
+        model = {"class_name": "Sequential", "config": {"name": name, "layers": [
+            {"class_name": "InputLayer", "config": {"name": "x", "batch_input_shape": [None] + list(shape)}}] + [
+            {"class_name": cls, "config": dict(name=lname, **cfg)} for cls, lname, cfg in layers]}}
+        p = self.path(name + ".json")
+        with open(p, "w") as f:
+            json.dump(model, f)
+        h5py.File(self.path(name + "_weights.h5"), "w").close()  # no weights
+        return p
+
+    def test_6_keras_import(self):
+        cl = {"data_format": "channels_last"}
+        cases = [
+            ("k2", [7, 6, 2], [("MaxPooling2D", "mp", dict(pool_size=[2, 2], strides=None, padding="valid", **cl)),
+                               ("AveragePooling2D", "ap", dict(pool_size=2, strides=[1, 1], padding="same", **cl)),
+                               ("GlobalMaxPooling2D", "pool", dict(keepdims=False, **cl))],
+             [pool_layer("pooling2d", "max", [2, 2], name="mp"),
+              pool_layer("pooling2d", "average", [2, 2], [1, 1], name="ap", padding="same"),
+              pool_layer("global_pooling2d", "max")]),
+            ("k1", [10, 3], [("AveragePooling1D", "ap", dict(pool_size=[3], strides=[2], padding="valid", **cl)),
+                             ("MaxPooling1D", "mp", dict(pool_size=2, strides=1, padding="same", **cl)),
+                             ("GlobalAveragePooling1D", "pool", dict(**cl))],
+             [pool_layer("pooling1d", "average", [3], [2], name="ap"),
+              pool_layer("pooling1d", "max", [2], [1], name="mp", padding="same"),
+              pool_layer("global_pooling1d", "average")]),
+        ]
+        for name, shape, klayers, layers in cases:
+            with self.subTest(model=name):
+                in_path, _ = self.input_file(shape)
+                outs = []
+                imported = self.path(name + "_imported.json")
+                nnsim("import", "--net", self.keras_model(name, shape, klayers), "-o", imported)
+                for net in (self.path(name + ".json"), imported, self.write_net(network(name + "_hand", shape, layers))):
+                    out = self.path(name + "_%d.dat" % len(outs))
+                    nnsim("run", "--net", net, "--input", in_path, "--output", out)
+                    with open(out) as f:
+                        outs.append(f.read())
+                self.assertEqual(outs[0], outs[2], f"{name}: Keras import differs from the description")
+                self.assertEqual(outs[1], outs[2], f"{name}: the imported description differs")
+        for cls, cfg, fragment in (("MaxPooling2D", dict(pool_size=2, data_format="channels_first"), "channels_last"),
+                                   ("GlobalAveragePooling2D", dict(keepdims=True), "keepdims")):
+            with self.subTest(reject=cls):
+                r = nnsim("timing", "--net", self.keras_model("kbad", [4, 4, 2], [(cls, "bad", cfg)]), check=False)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertIn(fragment, r.stderr)
 
 
 if __name__ == "__main__":
