@@ -1,6 +1,6 @@
 """Pooling kinds (pooling1d, pooling2d, global_pooling1d, global_pooling2d) through every part of nnsim:
   1. `nnsim run` bit for bit against the numpy reference tests/cli/ref_pool.py at fixed<16,6> and
-     ap_fixed<10,4,AP_RND,AP_SAT> (max and average, pool sizes 2 and 3, strides 1 and 2, 1D and 2D,
+     ap_fixed<10,4,AP_RND,AP_SAT> (max and average, pool sizes 2 and 3, strides 1, 2 and 3, 1D and 2D,
      global), plus narrow accumulators that wrap and saturate (the overflow counts agree too); the
      float trace within 1e-6 of float64 numpy;
   2. `nnsim sim` writes what `nnsim run` writes; its measured first-sample latency and II equal the
@@ -79,6 +79,8 @@ for _op in ("max", "average"):
             CASES.append(("p1_%s_k%d_s%d_same" % (_op, _p, _s), [9, 2], _op, [_p], [_s], "same"))
             CASES.append(("p2_%s_k%d_s%d_same" % (_op, _p, _s), [7, 6, 2], _op, [_p, _p], [_s, _s], "same"))
     CASES.append(("p2_%s_k23_s12" % _op, [7, 6, 2], _op, [2, 3], [1, 2], "valid"))
+    CASES.append(("p1_%s_k2_s3" % _op, [10, 3], _op, [2], [3], "valid"))  # stride above the pool: gaps
+    CASES.append(("p2_%s_k2_s3" % _op, [8, 7, 2], _op, [2, 2], [3, 3], "valid"))
     CASES.append(("p2_%s_k32_s21_same" % _op, [5, 6, 2], _op, [3, 2], [2, 1], "same"))
     CASES.append(("p2_%s_k2_default" % _op, [6, 5, 2], _op, [2, 2], None, "valid"))
     CASES.append(("g1_%s" % _op, [10, 3], _op, None, None, "valid"))
@@ -252,6 +254,7 @@ class PoolingTest(unittest.TestCase):
             ("v_p1avg", [9, 3], [pool_layer("pooling1d", "average", [3], [2], precision={"accum": "fixed<8,4>"})],
              "io_stream", P16),
             ("v_p1max", [8, 2], [pool_layer("pooling1d", "max", [2], [1])], "io_stream", PRS),
+            ("v_p2avg_s3", [8, 7, 2], [pool_layer("pooling2d", "average", [2, 2], [3, 3])], "io_stream", P16),
             ("v_g2avg", [4, 4, 3], [pool_layer("global_pooling2d", "average")], "io_stream", PRS),
             ("v_g1max", [7, 2], [pool_layer("global_pooling1d", "max")], "io_stream", P16),
             ("v_p2max_same", [5, 5, 2], [pool_layer("pooling2d", "max", [3, 3], [2, 2], padding="same")],
