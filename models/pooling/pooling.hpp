@@ -2,7 +2,7 @@
 // "Pooling2D") and global_pooling1d / global_pooling2d (over the whole image, one value per channel,
 // hls4ml "GlobalPooling1D" / "GlobalPooling2D"). Inputs are channels last: [W, C] for 1D kinds,
 // [H, W, C] for 2D kinds; windowed outputs are [out_w, C] / [out_h, out_w, C] with Keras "valid"
-// positions out = (in - pool) / stride + 1 (floor), global outputs [C].
+// positions out = (in - pool) / stride + 1 (floor; "same": below), global outputs [C].
 //
 // Values (every kind, channel by channel; raw integers, nnsim::cast for every quantization point).
 // The window of an output position is visited in row-major order (window row, then column); the
@@ -21,8 +21,8 @@
 // by an integer, which keeps the dividend's fraction bits and truncates the quotient toward zero,
 // then converts to result_t. nnsim's order equals every one of these whenever accum_t has at least
 // the input's fraction bits and no partial sum saturates (wrapping sums are associative), and equals
-// hls4ml's io_stream global pooling always. Max pooling uses no accum_t in nnsim (hls4ml's cast of the
-// max to accum_t is the identity when accum_t = the input type, the default).
+// hls4ml's io_stream global average pooling always. Max pooling uses no accum_t in nnsim (hls4ml's
+// casts to accum_t are the identity when accum_t = the input type, the default).
 //
 // Padding: "valid" (windows inside the input) or "same" (Keras/TensorFlow: out = ceil(in / stride),
 // max((out - 1) * stride + pool - in, 0) pad pixels per axis, the smaller half before): a window holds
@@ -31,8 +31,9 @@
 // reject padding; nnsim's Verilog streams "same" pooling through the generic repack shell (a buffer of
 // the sample and the whole-tensor core) instead of the line-buffer window shell, so with "same" padding
 // under io_stream the latency is 1 for average too (sum and division in one cycle).
+//
 // Timing (II per input beat; io_parallel: the whole tensor is one beat):
-//   max:     II 1, L = 1 (a comparator tree and the result register)
+//   max:     II 1, L = 1 (a chain of compare-and-selects, the result cast and its register)
 //   average: II 1, L = 2 (the accum_t adder chain registered, then the division as a multiply by a
 //            reciprocal constant and the result cast, registered)
 // Under io_stream the kinds are StreamStyle::kRepack: output pixel j of a windowed kind needs the
