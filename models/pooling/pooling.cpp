@@ -92,7 +92,8 @@ std::unique_ptr<LayerOp> PoolingKind::compile(const Node& n, const NodeInputs& i
 }
 
 std::vector<int64_t> PoolingKind::stream_needs(const Node& n, const NodeInputs& in) const {
-    return pool_needs(pool_geometry(n, in.shapes[0], false));
+    const PoolGeometry g = pool_geometry(n, in.shapes[0], false);
+    return g.padded ? pool_needs(g) : window_needs(g);
 }
 
 // "same" padding under io_stream goes through the generic repack shell, whose core has latency 1:
