@@ -33,7 +33,7 @@ Resources value_datapath(PoolOp op, int64_t n, int64_t steps, const FixedType& i
         const int w = accum.width;
         const Reciprocal rc = reciprocal_of(w, n);
         const int pw = w + rc.mult_width, qw = pw - rc.shift;
-        r.lut += double(std::min(steps + 1, n)) * res::cast_luts(res::sig_of(in), accum);
+        r.lut += double(steps + 1 == n ? n : steps) * res::cast_luts(res::sig_of(in), accum);  // one per input
         r.lut += double(steps) * (k.adder_lut_per_bit * (w + 1) + res::cast_luts(SignalType{w + 1, accum.frac(), accum.is_signed}, accum));
         r.ff += w;
         r.dsp += res::mul_dsps(w, false, rc.mult_width, false, pw);
@@ -107,7 +107,7 @@ Resources GlobalPoolingKind::estimate(const Node& n, const NodeInputs& in, IoTyp
     // (value_datapath counts an average's sum register already: it is the accumulator.)
     r.ff += (op == PoolOp::kMax ? double(g.chans) * aw : 0.0) + double(t.latency) * g.chans * rw + t.latency + 8 +
             bits_for(uint64_t(pixels));
-    r.lut += double(g.chans) * aw + double(g.chans) * rw * (t.latency + 1) + res::coefficients().control_lut;
+    r.lut += double(g.chans) * aw + double(g.chans) * rw * t.latency + res::coefficients().control_lut;
     return r;
 }
 
