@@ -52,6 +52,14 @@ const std::vector<std::pair<const char*, KerasMapper::AddFn>>& KerasMapper::tabl
         {"Cropping2D", &KerasMapper::add_reformat},
         {"UpSampling1D", &KerasMapper::add_reformat},
         {"UpSampling2D", &KerasMapper::add_reformat},
+        {"MaxPooling1D", &KerasMapper::add_pooling},
+        {"MaxPooling2D", &KerasMapper::add_pooling},
+        {"AveragePooling1D", &KerasMapper::add_pooling},
+        {"AveragePooling2D", &KerasMapper::add_pooling},
+        {"GlobalMaxPooling1D", &KerasMapper::add_pooling},
+        {"GlobalMaxPooling2D", &KerasMapper::add_pooling},
+        {"GlobalAveragePooling1D", &KerasMapper::add_pooling},
+        {"GlobalAveragePooling2D", &KerasMapper::add_pooling},
     };
     return kTable;
 }

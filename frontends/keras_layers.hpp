@@ -55,6 +55,8 @@ class KerasMapper {
     void add_flatten(const KerasLayer& l);
     /// ZeroPadding1D/2D, Cropping1D/2D, UpSampling1D/2D (keras_reformat.cpp).
     void add_reformat(const KerasLayer& l);
+    /// Max/AveragePooling1D/2D and GlobalMax/AveragePooling1D/2D (keras_pooling.cpp).
+    void add_pooling(const KerasLayer& l);
 
     friend bool keras_class_supported(const std::string& keras_class);
     friend std::string keras_supported_classes();

@@ -12,6 +12,7 @@
 #include "models/depthwise_conv2d/depthwise_conv2d.hpp"
 #include "models/leaky_relu/leaky_relu.hpp"
 #include "models/linear/linear.hpp"
+#include "models/pooling/pooling.hpp"
 #include "models/relu/relu.hpp"
 #include "models/reshape/reshape.hpp"
 #include "models/sigmoid/sigmoid.hpp"
@@ -44,6 +45,10 @@ void register_all_kinds(Registry& reg) {
     reg.add(std::make_unique<CroppingKind>(2));
     reg.add(std::make_unique<UpSamplingKind>(1));
     reg.add(std::make_unique<UpSamplingKind>(2));
+    reg.add(std::make_unique<PoolingKind>(1));
+    reg.add(std::make_unique<PoolingKind>(2));
+    reg.add(std::make_unique<GlobalPoolingKind>(1));
+    reg.add(std::make_unique<GlobalPoolingKind>(2));
 }
 
 }  // namespace nnsim
