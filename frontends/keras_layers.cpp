@@ -60,6 +60,12 @@ const std::vector<std::pair<const char*, KerasMapper::AddFn>>& KerasMapper::tabl
         {"GlobalMaxPooling2D", &KerasMapper::add_pooling},
         {"GlobalAveragePooling1D", &KerasMapper::add_pooling},
         {"GlobalAveragePooling2D", &KerasMapper::add_pooling},
+        {"Conv1D", &KerasMapper::add_conv},
+        {"Conv2D", &KerasMapper::add_conv},
+        {"DepthwiseConv1D", &KerasMapper::add_conv},
+        {"DepthwiseConv2D", &KerasMapper::add_conv},
+        {"SeparableConv1D", &KerasMapper::add_conv},
+        {"SeparableConv2D", &KerasMapper::add_conv},
     };
     return kTable;
 }
