@@ -2,15 +2,21 @@
 // and one line here; nothing else in nnsim names a kind.
 #include "core/registry.hpp"
 #include "models/add/add.hpp"
+#include "models/average/average.hpp"
 #include "models/batchnorm/batchnorm.hpp"
 #include "models/clipped_relu/clipped_relu.hpp"
+#include "models/concatenate/concatenate.hpp"
 #include "models/dense/dense.hpp"
 #include "models/leaky_relu/leaky_relu.hpp"
 #include "models/linear/linear.hpp"
+#include "models/maximum/maximum.hpp"
+#include "models/minimum/minimum.hpp"
+#include "models/multiply/multiply.hpp"
 #include "models/relu/relu.hpp"
 #include "models/reshape/reshape.hpp"
 #include "models/sigmoid/sigmoid.hpp"
 #include "models/softmax/softmax.hpp"
+#include "models/subtract/subtract.hpp"
 #include "models/tanh/tanh.hpp"
 
 namespace nnsim {
@@ -27,6 +33,12 @@ void register_all_kinds(Registry& reg) {
     reg.add(std::make_unique<SoftmaxKind>());
     reg.add(std::make_unique<ReshapeKind>());
     reg.add(std::make_unique<AddKind>());
+    reg.add(std::make_unique<SubtractKind>());
+    reg.add(std::make_unique<MultiplyKind>());
+    reg.add(std::make_unique<AverageKind>());
+    reg.add(std::make_unique<MaximumKind>());
+    reg.add(std::make_unique<MinimumKind>());
+    reg.add(std::make_unique<ConcatenateKind>());
 }
 
 }  // namespace nnsim

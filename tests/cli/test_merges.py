@@ -1,0 +1,231 @@
+"""Merges beyond add (subtract, multiply, average, maximum, minimum) and concatenate, through every part
+of the flow:
+  - `nnsim run` equals the independent numpy reference (ref_merge.py) bit for bit for every kind, at two
+    precision sets (inputs of one type into an AP_RND/AP_SAT result; mixed signed/unsigned inputs of
+    different widths into a TRN/WRAP result), under io_parallel and io_stream with multi-pixel tensors
+    ([6,4] and [4,3,5]); the float evaluation within 1e-6 of float64 numpy;
+  - `nnsim sim` equals `nnsim run` and measures the latency and II of `nnsim timing`;
+  - `nnsim verify` (Verilog against the model, every word and handshake) with and without back-pressure,
+    all kinds batched into three networks with fan-out (ResNet-style skips under io_stream);
+  - Verilator -Wall lint and Yosys synth_xilinx on one design;
+  - bad merges are one-line errors with exit 2."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nets  # noqa: E402
+import ref_merge as M  # noqa: E402
+import refimpl as R  # noqa: E402
+from test_rtl_merge import CACHE, STALLS, SUCCESS  # noqa: E402
+from test_rtl_checks import lint, synth  # noqa: E402
+
+SAMPLES = 40
+# (input a, input b, input c, result): c has other channels, for concatenate on the channel axis.
+SAME_RND_SAT = ("fixed<12,4>", "fixed<12,4>", "fixed<12,4>", "ap_fixed<8,3,AP_RND,AP_SAT>")
+MIXED = ("fixed<10,3>", "ufixed<8,2>", "fixed<7,2,RND,SAT>", "fixed<9,3>")
+
+
+def merge_net(name, io_type, shape, types, c_channels=2, skips=False):
+    """Inputs a, b of `shape` and c of `shape` with `c_channels` channels; every element-wise merge of
+    (a, b), concatenate(a, b) and concatenate(a, c) on the channels, under io_parallel also on axis 0;
+    with `skips` a ResNet-style block: act = relu(a), skip = maximum(act, a), cat_skip = concat(skip, act)."""
+    ta, tb, tc, tr = types
+    c_shape = list(shape[:-1]) + [c_channels]
+    net = {"format": "nnsim-network", "name": name, "io_type": io_type,
+           "inputs": [{"name": "a", "shape": list(shape), "precision": ta},
+                      {"name": "b", "shape": list(shape), "precision": tb},
+                      {"name": "c", "shape": c_shape, "precision": tc}],
+           "layers": [{"name": k, "kind": k, "inputs": ["a", "b"], "precision": tr} for k in M.ELEMENTWISE]}
+    net["layers"] += [{"name": "cat_ab", "kind": "concatenate", "inputs": ["a", "b"], "precision": tr},
+                      {"name": "cat_ac", "kind": "concatenate", "inputs": ["a", "c"], "axis": len(shape) - 1,
+                       "precision": tr}]
+    if io_type == "io_parallel":
+        net["layers"].append({"name": "cat_0", "kind": "concatenate", "inputs": ["a", "b"], "axis": 0,
+                              "precision": tr})
+    if skips:
+        net["layers"] += [{"name": "act", "kind": "relu", "inputs": ["a"], "precision": ta},
+                          {"name": "skip", "kind": "maximum", "inputs": ["act", "a"], "precision": tr},
+                          {"name": "cat_skip", "kind": "concatenate", "inputs": ["skip", "act"], "precision": tr}]
+    net["outputs"] = [l["name"] for l in net["layers"] if l["name"] != "act"]
+    return net
+
+
+NETS = [("par_mixed", "io_parallel", (6, 4), MIXED), ("par_sat", "io_parallel", (6, 4), SAME_RND_SAT),
+        ("str_sat", "io_stream", (6, 4), SAME_RND_SAT), ("str_mixed", "io_stream", (4, 3, 5), MIXED)]
+
+
+class Merges(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="nnsim_merges_")
+        os.makedirs(CACHE, exist_ok=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def write(self, net):
+        return nets.write_json(self.path(net["name"] + ".json"), net)
+
+    # --- values -------------------------------------------------------------------------------
+
+    def check_values(self, name, io_type, shape, types):
+        net = merge_net(name, io_type, shape, types, skips=io_type == "io_stream")
+        p = self.write(net)
+        ta, tb, tc, tr = (R.parse_precision(t) for t in types)
+        n = 200
+        c_shape = tuple(shape[:-1]) + (2,)
+        rng = np.random.default_rng(7)
+        a = np.round(rng.normal(0, 2.0, size=(n,) + tuple(shape)) * 256) / 256
+        b = np.round(rng.normal(0, 2.0, size=(n,) + tuple(shape)) * 256) / 256
+        c = np.round(rng.normal(0, 2.0, size=(n,) + c_shape) * 256) / 256
+        b[:, 0] = a[:, 0]  # some equal pairs (ties of maximum / minimum, zero differences)
+        inp = self.path(name + "_in.dat")
+        np.savetxt(inp, np.hstack([a.reshape(n, -1), b.reshape(n, -1), c.reshape(n, -1)]), fmt="%.10g")
+        trace = self.path(name + "_trace")
+        nets.run("run", "--net", p, "--input", inp, "--trace", trace, "--output", self.path(name + "_out.dat"))
+
+        def load(node, flt):
+            rows = np.loadtxt(os.path.join(trace, node + (".float.dat" if flt else ".dat")), ndmin=2)
+            return rows.reshape(n, -1)
+
+        ar, br, cr = R.quantize(a, ta), R.quantize(b, tb), R.quantize(c, tc)
+        rank = len(shape)
+        want, want_f = {}, {}
+        for k in M.ELEMENTWISE:
+            want[k] = M.merge_fixed(k, ar, ta, br, tb, tr)
+            want_f[k] = M.merge_float(k, a, b)
+        want["cat_ab"] = M.concat_fixed(ar, ta, br, tb, tr, -1, rank)
+        want_f["cat_ab"] = M.concat_float(a, b, -1, rank)
+        want["cat_ac"] = M.concat_fixed(ar, ta, cr, tc, tr, rank - 1, rank)
+        want_f["cat_ac"] = M.concat_float(a, c, rank - 1, rank)
+        if io_type == "io_parallel":
+            want["cat_0"] = M.concat_fixed(ar, ta, br, tb, tr, 0, rank)
+            want_f["cat_0"] = M.concat_float(a, b, 0, rank)
+        else:
+            act = R.relu_fixed(ar, ta, ta)
+            want["skip"] = M.merge_fixed("maximum", act, ta, ar, ta, tr)
+            want_f["skip"] = M.merge_float("maximum", np.maximum(a, 0), a)
+            want["cat_skip"] = M.concat_fixed(want["skip"], tr, act, ta, tr, -1, rank)
+            want_f["cat_skip"] = M.concat_float(want_f["skip"], np.maximum(a, 0), -1, rank)
+        for node, exp in want.items():
+            got = np.round(load(node, False) * (1 << tr.F)).astype(np.int64)
+            self.assertTrue(np.array_equal(got, exp.reshape(n, -1)), f"{name}: {node} differs from numpy")
+            err = np.abs(load(node, True) - want_f[node].reshape(n, -1)).max()
+            self.assertLess(err, 1e-6, f"{name}: {node} float differs from numpy by {err}")
+        # The result's range is exceeded (products beyond +-4), so its overflow mode matters.
+        self.assertGreater(int(np.count_nonzero(np.abs(a * b) >= 2 ** (tr.I - 1))), 0, name)
+
+    def test_values_io_parallel(self):
+        for name, io, shape, types in NETS[:2]:
+            self.check_values(name + "_v", io, shape, types)
+
+    def test_values_io_stream(self):
+        for name, io, shape, types in NETS[2:]:
+            self.check_values(name + "_v", io, shape, types)
+
+    # --- cycles -------------------------------------------------------------------------------
+
+    def test_sim_equals_run_and_timing(self):
+        for name, io, shape, types in NETS:
+            p = self.write(merge_net(name + "_s", io, shape, types, skips=io == "io_stream"))
+            ref = self.path(name + "_ref.dat")
+            nets.run("run", "--net", p, "--random-samples", str(SAMPLES), "--seed", "5", "--output", ref)
+            t = nets.timing(p)
+            for stalled in (False, True):
+                rep_p, out = self.path(name + "_rep.json"), self.path(name + "_sim.dat")
+                nets.run("sim", "--net", p, "--samples", str(SAMPLES), "--seed", "5", "--report", rep_p,
+                         "--output", out, *(STALLS if stalled else []))
+                with open(out) as f, open(ref) as g:
+                    self.assertEqual(f.read(), g.read(), f"{name}: sim differs from run")
+                with open(rep_p) as f:
+                    rep = json.load(f)
+                self.assertEqual(rep["check"]["mismatches"], 0, name)
+                m = rep["measured"]
+                self.assertEqual(rep["model"]["latency"], t["latency"], name)
+                self.assertEqual(rep["model"]["ii"], t["ii"], name)
+                if not stalled:
+                    self.assertEqual(m["latency_first_sample"], t["latency"], name)
+                    self.assertEqual(m["ii"], t["ii"], name)
+            beats = int(np.prod(shape[:-1])) if io == "io_stream" else 1
+            self.assertEqual(t["ii"], beats, name)
+
+    # --- Verilog ------------------------------------------------------------------------------
+
+    def verify(self, path, *args):
+        r = subprocess.run([nets.NNSIM, "verify", "--net", path, "--samples", str(SAMPLES), "--seed", "3", *args],
+                           capture_output=True, text=True, timeout=1800, cwd=CACHE)
+        return r.returncode, r.stdout + r.stderr
+
+    def test_verify_and_lint(self):
+        paths = [self.write(merge_net(name + "_rtl", io, shape, types, skips=io == "io_stream"))
+                 for name, io, shape, types in (NETS[0], NETS[2], NETS[3])]
+        problems = []
+        for stalls in ([], STALLS):
+            for p in paths:
+                rc, out = self.verify(p, *stalls)
+                m = SUCCESS.search(out)
+                if rc != 0 or not m or int(m.group(2)) != SAMPLES:
+                    problems.append(f"{os.path.basename(p)} {' '.join(stalls)}: exit {rc}: {out.strip()[-2000:]}")
+        self.assertEqual(problems, [], "\n".join(problems))
+        d = self.path("gen_str_sat")
+        nets.run("gen", "--net", paths[1], "-o", d)
+        rc, out = lint(d)
+        self.assertEqual((rc, out.strip()), (0, ""), out)
+        rc, out = synth(d)
+        self.assertEqual(rc, 0, out[-3000:])
+
+    # --- errors -------------------------------------------------------------------------------
+
+    def expect_error(self, net, *fragments):
+        p = nets.write_json(self.path("bad.json"), net)
+        r = nets.run("validate", "--net", p, check=False)
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        lines = [l for l in r.stderr.splitlines() if l.strip()]
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertTrue(lines[0].startswith("nnsim: error: " + p), lines[0])
+        for frag in fragments:
+            self.assertIn(frag, lines[0])
+
+    def bad_net(self, io_type, kind, b_shape, a_shape=(6, 4), **params):
+        layer = {"name": "m", "kind": kind, "inputs": ["a", "b"]}
+        layer.update(params)
+        return {"format": "nnsim-network", "name": "bad", "io_type": io_type,
+                "inputs": [{"name": "a", "shape": list(a_shape)}, {"name": "b", "shape": list(b_shape)}],
+                "layers": [layer]}
+
+    def test_bad_merges(self):
+        for k in M.ELEMENTWISE:
+            self.expect_error(self.bad_net("io_parallel", k, (6, 3)), "(layer m)",
+                              f"{k} expects two inputs of the same shape, got [6,4] (a) and [6,3] (b)")
+        self.expect_error(self.bad_net("io_parallel", "concatenate", (6, 4), axis=2), "(layer m)",
+                          "concatenate axis 2 is out of range for inputs of rank 2 (expected -2 to 1)")
+        self.expect_error(self.bad_net("io_parallel", "concatenate", (6, 4), axis=-3), "(layer m)",
+                          "concatenate axis -3 is out of range")
+        self.expect_error(self.bad_net("io_stream", "concatenate", (5, 3)), "(layer m)",
+                          "concatenate on axis -1 expects inputs equal in every other dimension, got [6,4] (a) "
+                          "and [5,3] (b)")
+        self.expect_error(self.bad_net("io_parallel", "concatenate", (6, 4, 1)), "(layer m)",
+                          "concatenate expects two inputs of the same rank, got [6,4] (a) and [6,4,1] (b)")
+        self.expect_error(self.bad_net("io_stream", "concatenate", (3, 4), axis=0), "(layer m)",
+                          "concatenate on axis 0 of multi-pixel io_stream tensors is not supported")
+        self.expect_error(self.bad_net("io_parallel", "concatenate", (6, 4), axis="x"), "(layer m)",
+                          "parameter 'axis'")
+        # Flat tensors stream whole: axis 0 of [6] is the channel axis.
+        p = nets.write_json(self.path("flat.json"), self.bad_net("io_stream", "concatenate", (3,), (6,), axis=0))
+        nets.run("validate", "--net", p)
+
+
+if __name__ == "__main__":
+    unittest.main()
