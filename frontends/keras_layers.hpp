@@ -53,6 +53,7 @@ class KerasMapper {
     void add_softmax(const KerasLayer& l);
     void add_dropout(const KerasLayer& l);
     void add_flatten(const KerasLayer& l);
+    void add_merge(const KerasLayer& l);
 
     friend bool keras_class_supported(const std::string& keras_class);
     friend std::string keras_supported_classes();

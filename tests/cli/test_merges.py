@@ -8,6 +8,7 @@ of the flow:
   - `nnsim verify` (Verilog against the model, every word and handshake) with and without back-pressure,
     all kinds batched into three networks with fan-out (ResNet-style skips under io_stream);
   - Verilator -Wall lint and Yosys synth_xilinx on one design;
+  - Keras import of the merge layers (Concatenate's axis counts the batch dimension in Keras);
   - bad merges are one-line errors with exit 2."""
 import json
 import os
@@ -185,6 +186,43 @@ class Merges(unittest.TestCase):
         self.assertEqual((rc, out.strip()), (0, ""), out)
         rc, out = synth(d)
         self.assertEqual(rc, 0, out[-3000:])
+
+    # --- Keras import ------------------------------------------------------------------------
+
+    def test_keras_import(self):
+        # A functional model: Multiply, Concatenate on Keras axis 1 (rows: nnsim axis 0) and -1, Maximum.
+        def layer(cls, name, inbound, **cfg):
+            cfg["name"] = name
+            return {"class_name": cls, "name": name, "config": cfg,
+                    "inbound_nodes": [[[p, 0, 0, {}] for p in inbound]] if inbound else []}
+        model = {"class_name": "Functional", "config": {"name": "km", "layers": [
+            layer("InputLayer", "a", [], batch_input_shape=[None, 4, 3]),
+            layer("InputLayer", "b", [], batch_input_shape=[None, 4, 3]),
+            layer("Multiply", "mul", ["a", "b"]), layer("Concatenate", "rows", ["mul", "b"], axis=1),
+            layer("Maximum", "mx", ["a", "b"]), layer("Concatenate", "chans", ["mx", "mul"], axis=-1)],
+            "input_layers": [["a", 0, 0], ["b", 0, 0]], "output_layers": [["rows", 0, 0], ["chans", 0, 0]]}}
+        p = nets.write_json(self.path("km.json"), model)
+        import h5py
+        h5py.File(self.path("km_weights.h5"), "w").close()
+        out = self.path("km_nn.json")
+        nets.run("import", "--net", p, "-o", out)
+        with open(out) as f:
+            layers = {l["name"]: l for l in json.load(f)["layers"]}
+        self.assertEqual([layers[n]["kind"] for n in ("mul", "rows", "mx", "chans")],
+                         ["multiply", "concatenate", "maximum", "concatenate"])
+        self.assertEqual((layers["rows"]["axis"], layers["chans"]["axis"]), (0, -1))
+        self.assertEqual(layers["rows"]["inputs"], ["mul", "b"])
+        t = nets.timing(p)
+        self.assertEqual(t["ii"], 1)
+        r = nets.run("timing", "--net", p, "--io-type", "io_stream", check=False)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("(layer rows): concatenate on axis 0 of multi-pixel io_stream tensors is not supported",
+                      r.stderr)
+        model["config"]["layers"][3]["config"]["axis"] = 0
+        nets.write_json(p, model)
+        r = nets.run("validate", "--net", p, check=False)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("axis 0 is the batch axis", r.stderr)
 
     # --- errors -------------------------------------------------------------------------------
 
