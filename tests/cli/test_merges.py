@@ -59,6 +59,19 @@ def merge_net(name, io_type, shape, types, c_channels=2, skips=False):
     return net
 
 
+def resnet_net(name="resnet_merges", **depths):
+    """The skip network of test_skip_merge (x [8,4] io_stream into relu and into reshape, dense, reshape
+    back) with every merge kind reading both branches: fan-out of x to two branches and of each branch
+    to seven merges, the short branch waiting for the long one."""
+    net = nets.skip_net(**depths)
+    net["name"] = name
+    merge = net["layers"].pop()
+    for k in M.ELEMENTWISE + ["concatenate"]:
+        net["layers"].append(dict(merge, name="m_" + k, kind=k, precision="ap_fixed<10,4,AP_RND,AP_SAT>"))
+    net["outputs"] = ["m_" + k for k in M.ELEMENTWISE + ["concatenate"]]
+    return net
+
+
 NETS = [("par_mixed", "io_parallel", (6, 4), MIXED), ("par_sat", "io_parallel", (6, 4), SAME_RND_SAT),
         ("str_sat", "io_stream", (6, 4), SAME_RND_SAT), ("str_mixed", "io_stream", (4, 3, 5), MIXED)]
 
@@ -162,6 +175,28 @@ class Merges(unittest.TestCase):
             beats = int(np.prod(shape[:-1])) if io == "io_stream" else 1
             self.assertEqual(t["ii"], beats, name)
 
+    def test_resnet_fan_out(self):
+        # ResNet-style block under io_stream with multi-pixel tensors: the producer writes the FIFOs of
+        # all its consumers together (the stream clone), at hls4ml's default depths and with a deep
+        # enough branch FIFO at full rate.
+        for tag, depths in (("default", {}), ("deep", {"branch_depth": 16})):
+            p = self.write(resnet_net("resnet_" + tag, **depths))
+            ref = self.path(tag + "_ref.dat")
+            nets.run("run", "--net", p, "--random-samples", str(SAMPLES), "--seed", "5", "--output", ref)
+            t = nets.timing(p)
+            for stalled in (False, True):
+                rep_p, out = self.path(tag + "_rep.json"), self.path(tag + "_sim.dat")
+                nets.run("sim", "--net", p, "--samples", str(SAMPLES), "--seed", "5", "--report", rep_p,
+                         "--output", out, *(STALLS if stalled else []))
+                with open(out) as f, open(ref) as g:
+                    self.assertEqual(f.read(), g.read(), f"{tag}: sim differs from run")
+                with open(rep_p) as f:
+                    m = json.load(f)["measured"]
+                if not stalled:
+                    self.assertEqual((m["latency_first_sample"], m["ii"]), (t["latency"], t["ii"]), tag)
+            if tag == "deep":
+                self.assertEqual((t["latency"], t["ii"]), (24, 8))  # as the add-only skip network
+
     # --- Verilog ------------------------------------------------------------------------------
 
     def verify(self, path, *args):
@@ -172,6 +207,7 @@ class Merges(unittest.TestCase):
     def test_verify_and_lint(self):
         paths = [self.write(merge_net(name + "_rtl", io, shape, types, skips=io == "io_stream"))
                  for name, io, shape, types in (NETS[0], NETS[2], NETS[3])]
+        paths.append(self.write(resnet_net()))
         problems = []
         for stalls in ([], STALLS):
             for p in paths:
