@@ -89,31 +89,54 @@ Timing ElementwiseMergeKind::timing(const Node& n, const NodeInputs& in, IoType 
     return {1, 1};
 }
 
-// Per element of a beat (under io_stream a beat is one pixel): an adder, subtracter or comparator and
-// multiplexer of about one LUT per result bit (add, subtract, average: as add always was), a
-// multiplier (DSP48E1s by Yosys's mul2dsp rules, else about W_a * W_b LUTs), and the result register.
-// Not yet calibrated against Yosys.
+// Follows merge_rtl.cpp per element of a beat (under io_stream the node is one pixel): an adder or
+// subtracter of the exact width (about one LUT per bit on the carry chain), a multiplier (DSP48E1s by
+// Yosys's mul2dsp rules, else about W_a * W_b / 2 LUTs), or a comparator and a multiplexer of the
+// aligned width; then the cast (res::cast_luts) and the result register; plus the valid bit and the
+// timing shell. Not fitted; checked with `nnsim synth` on two test designs of tests/cli/test_merges.py:
+// DSPs and FFs exact, LUTs within +20% with wrapping, truncating casts (io_parallel [6,4], mixed inputs
+// into fixed<9,3>), about +50% where the cast rounds and saturates (res::cast_luts counts about twice
+// the LUTs Yosys keeps for ap_fixed<8,3,AP_RND,AP_SAT> from 12 or 13-bit sums).
 Resources ElementwiseMergeKind::estimate(const Node& n, const NodeInputs& in, IoType io) const {
-    const double elems = double(io == IoType::kStream ? n.shape.back() : shape_size(n.shape));
-    const int w = n.type("result").width;
     const FixedType &a = in.types[0], &b = in.types[1];
-    Resources r;
-    r.ff = elems * w;
-    switch (op()) {
+    const FixedType& rt = n.type("result");
+    const MergeOp o = op();
+    const MergeArith ar = merge_arith(o, a, b);
+    const bool sgn = a.is_signed || b.is_signed || o == MergeOp::kSubtract;
+    auto aligned_width = [&](const FixedType& t, int shift) { return t.width + shift + (sgn && !t.is_signed ? 1 : 0); };
+    const int aw = std::max(aligned_width(a, ar.shift_a), aligned_width(b, ar.shift_b));
+    double lut = 0, dsp = 0;
+    int ww = aw + 1;
+    switch (o) {
         case MergeOp::kMultiply: {
-            const bool s = a.is_signed || b.is_signed;
-            const int pw = a.width + b.width + (a.is_signed != b.is_signed ? 1 : 0);
-            const int d = res::mul_dsps(a.width, s, b.width, s, pw);
-            r.dsp = elems * d;
-            r.lut = d > 0 ? elems * w : elems * (a.width * b.width + w);
+            ww = a.width + b.width + (a.is_signed != b.is_signed ? 1 : 0);
+            dsp = res::mul_dsps(a.width + (sgn && !a.is_signed), sgn, b.width + (sgn && !b.is_signed), sgn, ww);
+            if (dsp == 0) lut = 0.5 * a.width * b.width;
             break;
         }
         case MergeOp::kMaximum:
         case MergeOp::kMinimum:
-            r.lut = elems * (std::max(a.width, b.width) / 2 + w);  // carry-chain compare, then the select
+            ww = aw;
+            lut = 2.0 * aw;  // comparator on the carry chain, then the multiplexer
             break;
-        default: r.lut = elems * w;
+        default: {
+            // Sum bits above the result's top bit are dropped by a wrapping cast, and Yosys trims their adder.
+            const res::Sig sum{ww, ar.frac, sgn};
+            lut = res::cast_is_wires(sum, rt) ? std::min(ww, std::max(1, ar.frac - rt.frac() + rt.width)) : ww;
+        }
     }
+    lut += res::cast_luts(res::Sig{ww, ar.frac, sgn}, rt);
+    const double elems = double(shape_size(n.shape));
+    const Timing t = timing(n, in, io);
+    Resources r;
+    r.dsp = dsp * elems;
+    r.lut = lut * elems;
+    r.ff = elems * rt.width;
+    r += res::valid_pipeline(t.latency);
+    const Resources sh = res::shell(t, int(elems) * rt.width);
+    r += sh;
+    res::debug_components(n.name, {{"lut_elem", lut}, {"dsp_elem", dsp}, {"lut_shell", sh.lut}, {"lut", r.lut},
+                                   {"ff", r.ff}});
     return r;
 }
 
