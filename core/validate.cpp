@@ -65,6 +65,9 @@ bool check_param(const ParamSpec& spec, ParamValue& v, std::string& err) {
         case ParamType::kIntList: {
             if (!std::holds_alternative<std::vector<int64_t>>(v)) break;
             const auto& list = std::get<std::vector<int64_t>>(v);
+            // An optional list whose default is empty ("absent": pooling's strides) may stay empty.
+            const auto* dflt = std::get_if<std::vector<int64_t>>(&spec.default_value);
+            if (list.empty() && !spec.required && dflt && dflt->empty()) return true;
             if (list.empty()) {
                 err = "must be a non-empty list of integers";
                 return false;

@@ -53,6 +53,11 @@ class KerasMapper {
     void add_softmax(const KerasLayer& l);
     void add_dropout(const KerasLayer& l);
     void add_flatten(const KerasLayer& l);
+    /// ZeroPadding1D/2D, Cropping1D/2D, UpSampling1D/2D (keras_reformat.cpp).
+    void add_reformat(const KerasLayer& l);
+    /// Max/AveragePooling1D/2D and GlobalMax/AveragePooling1D/2D (keras_pooling.cpp).
+    void add_pooling(const KerasLayer& l);
+    /// Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate (keras_merge.cpp).
     void add_merge(const KerasLayer& l);
 
     friend bool keras_class_supported(const std::string& keras_class);

@@ -224,6 +224,7 @@ RtlDesign generate_rtl(const Graph& g, const std::string& dir) {
         int off = 0;
         for (size_t k = 0; k < in.types.size(); ++k) {
             spec.in_types.push_back(in.types[k]);
+            spec.in_shapes.push_back(in.shapes[k]);
             spec.in_elems.push_back(int(shape_size(in.shapes[k])));
             spec.in_offset.push_back(off);
             off += spec.in_elems.back() * in.types[k].width;

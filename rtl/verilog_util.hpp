@@ -42,6 +42,7 @@ struct RtlCoreSpec {
     std::vector<FixedType> in_types;  ///< precision of each input tensor
     std::vector<int> in_elems;        ///< elements of each input per beat
     std::vector<int> in_offset;       ///< bit offset of each input in in_data
+    std::vector<Shape> in_shapes;     ///< shape of each input tensor (of one pixel for pixel-wise kinds)
     int in_width = 0;                 ///< IN_W
     FixedType out_type;               ///< the node's result type
     int out_elems = 0;

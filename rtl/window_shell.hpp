@@ -37,4 +37,8 @@ std::vector<int64_t> window_needs(const WindowGeometry& g);
 void emit_window_shell(std::ostream& os, const RtlStreamSpec& spec, const WindowGeometry& g,
                        const std::string& core_module, int elem_width, int out_beat_width, const Timing& t);
 
+/// Estimated resources of that shell alone (shift chain, window taps, queue, counters); the kind adds
+/// its window core's estimate. Not calibrated against Yosys.
+Resources window_shell_estimate(const WindowGeometry& g, int elem_width, int out_beat_width, const Timing& t);
+
 }  // namespace nnsim

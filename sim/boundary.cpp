@@ -32,6 +32,10 @@ void Source::run() {
         }
         for (size_t b = 0; b < m_beats;) {
             const uint64_t t = now_cycle(m_period);
+            if (b == 0 && pace > 0 && t < k * pace) {  // a paced stream: one sample every `pace` cycles
+                wait(m_period * double(k * pace - t));
+                continue;
+            }
             const uint64_t next = m_pattern.next_active(t);
             if (next > t) {
                 wait(m_period * double(next - t));

@@ -42,6 +42,7 @@ class Source : public sc_core::sc_module {
     std::vector<uint64_t> accept_cycles;  ///< handshake cycle of the first beat of every sample
     std::vector<uint64_t> beat_cycles;    ///< handshake cycle of every beat
     sc_core::sc_event accepted;           ///< notified when a sample's last beat has been accepted
+    uint64_t pace = 0;                    ///< offer sample k no earlier than cycle k * pace (0: no limit)
     size_t sent() const { return m_sent; }  ///< samples whose every beat has been accepted
     bool drained() const { return m_feed->closed && sent() == m_feed->samples.size(); }
 

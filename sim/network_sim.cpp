@@ -168,6 +168,7 @@ NetworkModel::NetworkModel(const Graph& g, const SimOptions& opt) : m_impl(std::
                                                      opt.input_pattern, m.period, size_t(tensor_beats(g, name)),
                                                      size_t(beat_width(g, name))));
         m.sources.back()->outputs = writes_of[name];
+        m.sources.back()->pace = opt.pace;
     }
     for (size_t k = 0; k < g.outputs.size(); ++k) {
         const std::string& name = g.outputs[k];

@@ -21,6 +21,7 @@ struct SimOptions {
     CyclePattern output_pattern;    ///< cycles in which the sinks are ready
     uint64_t deadlock_cycles = 0;   ///< cycles without any transfer that count as a deadlock (0: automatic)
     std::string vcd;                ///< waveform file to write (empty: none); a .gtkw is written beside it
+    uint64_t pace = 0;              ///< sources offer sample k no earlier than cycle k * pace (0: at once)
     bool stop_when_done = true;     ///< end the run when every fed sample is out (a TLM host stops it itself)
 };
 

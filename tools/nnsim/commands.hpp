@@ -59,6 +59,19 @@ struct SimArgs {
 };
 int cmd_sim(const SimArgs& a);
 
+/// `nnsim fifo`: size every FIFO from the model's occupancy with unbounded FIFOs, confirm, write.
+struct FifoArgs {
+    NetOptions net;
+    int samples = 0;          ///< samples per run (0: enough for the steady state, at least 20)
+    uint64_t seed = 1;        ///< seed of the random samples
+    int margin = 0;           ///< words added to every measured occupancy
+    std::string out;          ///< sized network description to write
+    std::string json;         ///< JSON report
+    bool verify = false;      ///< run `nnsim verify` on the sized design
+    bool analytical = false;  ///< measure and confirm on the beat schedule instead of the SystemC model
+};
+int cmd_fifo(const FifoArgs& a);
+
 int cmd_validate(const NetOptions& opt);
 int cmd_gen(const NetOptions& opt, const std::string& out, bool lint);
 int cmd_timing(const NetOptions& opt, const std::string& json_out, const std::string& part);

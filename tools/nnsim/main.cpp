@@ -115,6 +115,17 @@ extern "C" int sc_main(int argc, char** argv) {
     sim_cmd->add_option("--output", sim_args.output, "predictions to write (hls4ml testbench format)");
     sim_cmd->add_option("--part", sim_args.part, "FPGA part for utilisation (default: the network's part)");
 
+    nnsim::FifoArgs fifo_args;
+    auto* fifo_cmd = app.add_subcommand("fifo", "size every FIFO from simulated occupancy and confirm latency and II");
+    add_net_options(fifo_cmd, fifo_args.net);
+    fifo_cmd->add_option("--samples", fifo_args.samples, "samples per run (default: enough for the steady state, >= 20)");
+    fifo_cmd->add_option("--seed", fifo_args.seed, "seed of the random samples")->capture_default_str();
+    fifo_cmd->add_option("--margin", fifo_args.margin, "words added to every measured occupancy")->capture_default_str();
+    fifo_cmd->add_option("-o,--out", fifo_args.out, "sized network description to write");
+    fifo_cmd->add_option("--json", fifo_args.json, "JSON report to write");
+    fifo_cmd->add_flag("--verify", fifo_args.verify, "check the sized design's Verilog with nnsim verify");
+    fifo_cmd->add_flag("--analytical", fifo_args.analytical, "size on the beat schedule instead of the SystemC model");
+
     nnsim::NetOptions validate_args;
     auto* validate_cmd = app.add_subcommand("validate", "check a network and report every problem");
     add_net_options(validate_cmd, validate_args);
@@ -193,6 +204,7 @@ extern "C" int sc_main(int argc, char** argv) {
         if (*import_cmd) return nnsim::cmd_import(import_args);
         if (*run_cmd) return nnsim::cmd_run(run_args);
         if (*sim_cmd) return nnsim::cmd_sim(sim_args);
+        if (*fifo_cmd) return nnsim::cmd_fifo(fifo_args);
         if (*validate_cmd) return nnsim::cmd_validate(validate_args);
         if (*verify_cmd) return nnsim::cmd_verify(verify_args);
         if (*gen_cmd) return nnsim::cmd_gen(gen_args, gen_out, gen_lint);

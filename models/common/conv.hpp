@@ -1,0 +1,59 @@
+// Convolutions (conv1d, conv2d), valid padding, any stride: hls4ml's Conv1D / Conv2D, whose every
+// output pixel is hls4ml's dense kernel on the flattened window. Shared by models/conv1d and
+// models/conv2d, which only name the kind and its rank.
+//
+// Values: output pixel (oy, ox) = dense(window), n_in = K_h * K_w * C in (row, column, channel) order,
+// n_out = F, with the kernel [K_h, K_w, C, F] read as [K_h * K_w * C, F] (the same row-major data),
+// the bias, the precisions (weight, bias, accum, result), the reuse factor and the strategy of the
+// layer: each product cast to accum_t before it is added, the accumulator starting at the bias
+// (models/dense/dense.cpp). The kind builds that dense node (window_dense) and delegates the window's
+// arithmetic, valid reuse factors, per-window timing, Verilog core and core estimate to the dense kind.
+//
+// Timing (docs/timing.md, "Windows"), RF the reuse factor, Ld = RF + 1 (Latency) or RF + 2 (Resource):
+//   io_stream   (StreamStyle::kRepack, rtl/window_shell.cpp) II = RF per input pixel, L = Ld from
+//               the pixel that completes a window; output pixel j needs window_needs(...)[j] input beats
+//   io_parallel (one beat = the whole tensor, conv_parallel_rtl.cpp) the output pixels go one after
+//               the other through one dense core: II = P * RF, L = P * RF + 1 (Latency) or + 2
+//               (Resource), P = output pixels.
+#pragma once
+
+#include "core/layer_kind.hpp"
+#include "rtl/window_shell.hpp"
+
+namespace nnsim {
+
+class ConvKind : public LayerKind {
+  public:
+    /// `rank`: 1 for conv1d (input [W, C]), 2 for conv2d (input [H, W, C]).
+    explicit ConvKind(int rank) : m_rank(rank) {}
+    std::vector<ParamSpec> params() const override;
+    std::vector<PrecisionVarSpec> precision_vars() const override;
+    std::vector<WeightSpec> weight_specs() const override;
+    StreamStyle stream_style() const override { return StreamStyle::kRepack; }
+    std::vector<int64_t> stream_needs(const Node& node, const NodeInputs& in) const override;
+    void infer(Node& node, const NodeInputs& in, Diagnostics& diag) const override;
+    std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override;
+    int64_t macs(const Node& node, const NodeInputs& in) const override;
+    std::vector<int> valid_reuse_factors(const Node& node, const NodeInputs& in) const override;
+    Timing timing(const Node& node, const NodeInputs& in, IoType io) const override;
+    Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
+    void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
+    void emit_rtl_stream(const Node& node, const RtlStreamSpec& spec, std::ostream& core,
+                         std::ostream& wrap) const override;
+    bool fold_affine(Node& node, const std::vector<double>& scale, const std::vector<double>& shift) const override;
+
+    /// Geometry of a validated node on its input (1D: in_h = k_h = s_h = 1).
+    WindowGeometry geometry(const Node& node, const NodeInputs& in) const;
+    /// The dense node computing one output pixel from its flattened window, and its input ([n_in]).
+    Node window_dense(const Node& node, const NodeInputs& in, NodeInputs& dense_in) const;
+
+  private:
+    int m_rank;
+};
+
+/// Writes the io_parallel whole-tensor core (conv_parallel_rtl.cpp): the output pixels one after the
+/// other through the window's dense core `dense_module`, II = P * RF, latency (P - 1) * RF + Ld.
+void emit_conv_parallel_core(std::ostream& os, const RtlCoreSpec& spec, const WindowGeometry& g,
+                             const std::string& dense_module, const Timing& dense_timing);
+
+}  // namespace nnsim

@@ -1,0 +1,52 @@
+// The RTL gather shell of the reformatting kinds under io_stream (zero padding, cropping, nearest
+// upsampling; models/common/gather.hpp): each output beat is zeros or a copy of one earlier-or-current
+// input beat. Cycle for cycle the repack contract of sim/repack_module.hpp with II 1 and latency 1,
+// without buffering a whole sample:
+//   pend   = output beats released and not yet written (all ready: latency 1)
+//   pop    = pend != 0 & ~out_full                           -> out_wr
+//   accept = ~in0_empty & (pend - pop + released(in_beat)) <= C   -> in0_rd
+//   pend  <= pend - pop + (accept ? released(in_beat) : 0)
+// with C = repack_capacity (the most beats one input beat releases; latency 1 adds none). The
+// released beats are not copied into a queue: their values are read when written, from a ring of the
+// last R input beats that some output beat copies (cast to result_t on the way in; beats no output
+// beat copies, such as cropped ones, are not kept). The head output beat's ROM entry says "zeros" or
+// which ring slot (relative to the ring position of its sample's first kept beat) holds its source.
+// R is the fewest slots for which no kept beat is overwritten while an output beat that copies it can
+// still be written, over every state the accept rule allows (plan_gather): one slot for cropping,
+// the copied beats of at most C consecutive output beats for padding, about one input row for 2D
+// upsampling.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <vector>
+
+#include "core/fixed.hpp"
+#include "core/graph.hpp"
+#include "core/layer_kind.hpp"
+#include "rtl/verilog_util.hpp"
+
+namespace nnsim {
+
+/// The static structure of one gather shell.
+struct GatherPlan {
+    int64_t capacity = 1;           ///< C of the repack contract
+    int64_t ring = 1;               ///< R, ring slots
+    int64_t kept = 0;               ///< input beats per sample that some output beat copies
+    std::vector<int64_t> released;  ///< per input beat: output beats it releases
+    std::vector<bool> keep;         ///< per input beat: copied by some output beat
+    std::vector<int64_t>
+        slot;  ///< per output beat: ring offset of its source from its sample's first kept beat (mod R), -1 zeros
+};
+
+/// The plan for `src` (per output beat: input beat copied, -1 zeros), `needs`, `in_beats` input beats
+/// per sample and timing `t`.
+GatherPlan plan_gather(const std::vector<int64_t>& src, const std::vector<int64_t>& needs, int64_t in_beats,
+                       const Timing& t);
+
+/// Writes module spec.module (the layer wrapper's ports; rtl/repack_shell.hpp) for beats of `chans`
+/// values: in_type on the input, res_type on the output.
+void emit_gather_shell(std::ostream& os, const RtlStreamSpec& spec, const Node& n, const std::vector<int64_t>& src,
+                       int chans, const FixedType& in_type, const FixedType& res_type);
+
+}  // namespace nnsim
