@@ -259,6 +259,12 @@ class Merges(unittest.TestCase):
         r = nets.run("validate", "--net", p, check=False)
         self.assertEqual(r.returncode, 2, r.stderr)
         self.assertIn("axis 0 is the batch axis", r.stderr)
+        model["config"]["layers"][3] = layer("Add", "rows", ["mul", "b", "a"])
+        nets.write_json(p, model)
+        r = nets.run("validate", "--net", p, check=False)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+        self.assertIn("(layer rows): layer 'rows' (Add) takes 2 inputs, got 3", r.stderr)
 
     # --- errors -------------------------------------------------------------------------------
 
