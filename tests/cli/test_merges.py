@@ -197,6 +197,19 @@ class Merges(unittest.TestCase):
             if tag == "deep":
                 self.assertEqual((t["latency"], t["ii"]), (24, 8))  # as the add-only skip network
 
+    def test_sweep_io_checks_stream(self):
+        # A sweep switching to io_stream validates what the io type changes: concatenate on axis 0 of
+        # multi-pixel tensors is a failed point with the validation message, not a deadlock.
+        p = self.write(merge_net("sweep_io", "io_parallel", (6, 4), MIXED))
+        out = self.path("sweep_io")
+        nets.run("--net", p, "--sweep", "io", "--out", out, "--no-plot")
+        with open(os.path.join(out, "results.json")) as f:
+            points = {pt["settings"]["io"]: pt for pt in json.load(f)["points"]}
+        self.assertEqual(points["io_parallel"]["status"], "ok")
+        self.assertNotEqual(points["io_stream"]["status"], "ok")
+        self.assertIn("(layer cat_0): concatenate on axis 0 of multi-pixel io_stream tensors is not supported",
+                      points["io_stream"]["error"])
+
     # --- Verilog ------------------------------------------------------------------------------
 
     def verify(self, path, *args):
