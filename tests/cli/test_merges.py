@@ -2,11 +2,12 @@
 of the flow:
   - `nnsim run` equals the independent numpy reference (ref_merge.py) bit for bit for every kind, at two
     precision sets (inputs of one type into an AP_RND/AP_SAT result; mixed signed/unsigned inputs of
-    different widths into a TRN/WRAP result), under io_parallel and io_stream with multi-pixel tensors
-    ([6,4] and [4,3,5]); the float evaluation within 1e-6 of float64 numpy;
+    different widths into a TRN/WRAP result), under io_parallel ([6,4] and [4,3,5], concatenate on every
+    axis) and io_stream with multi-pixel tensors ([6,4] and [4,3,5]); the float evaluation within 1e-6
+    of float64 numpy;
   - `nnsim sim` equals `nnsim run` and measures the latency and II of `nnsim timing`;
   - `nnsim verify` (Verilog against the model, every word and handshake) with and without back-pressure,
-    all kinds batched into three networks with fan-out (ResNet-style skips under io_stream);
+    all kinds batched into five networks with fan-out (ResNet-style skips under io_stream);
   - Verilator -Wall lint and Yosys synth_xilinx on one design;
   - Keras import of the merge layers (Concatenate's axis counts the batch dimension in Keras);
   - bad merges are one-line errors with exit 2."""
@@ -36,8 +37,8 @@ MIXED = ("fixed<10,3>", "ufixed<8,2>", "fixed<7,2,RND,SAT>", "fixed<9,3>")
 
 def merge_net(name, io_type, shape, types, c_channels=2, skips=False):
     """Inputs a, b of `shape` and c of `shape` with `c_channels` channels; every element-wise merge of
-    (a, b), concatenate(a, b) and concatenate(a, c) on the channels, under io_parallel also on axis 0;
-    with `skips` a ResNet-style block: act = relu(a), skip = maximum(act, a), cat_skip = concat(skip, act)."""
+    (a, b), concatenate(a, b) and concatenate(a, c) on the channels;
+    under io_parallel also concatenate(a, b) on axis 0 and -2; with `skips` a ResNet-style block: act = relu(a), skip = maximum(act, a), cat_skip = concat(skip, act)."""
     ta, tb, tc, tr = types
     c_shape = list(shape[:-1]) + [c_channels]
     net = {"format": "nnsim-network", "name": name, "io_type": io_type,
@@ -49,8 +50,8 @@ def merge_net(name, io_type, shape, types, c_channels=2, skips=False):
                       {"name": "cat_ac", "kind": "concatenate", "inputs": ["a", "c"], "axis": len(shape) - 1,
                        "precision": tr}]
     if io_type == "io_parallel":
-        net["layers"].append({"name": "cat_0", "kind": "concatenate", "inputs": ["a", "b"], "axis": 0,
-                              "precision": tr})
+        net["layers"] += [{"name": "cat_0", "kind": "concatenate", "inputs": ["a", "b"], "axis": 0, "precision": tr},
+                          {"name": "cat_m2", "kind": "concatenate", "inputs": ["a", "b"], "axis": -2, "precision": tr}]
     if skips:
         net["layers"] += [{"name": "act", "kind": "relu", "inputs": ["a"], "precision": ta},
                           {"name": "skip", "kind": "maximum", "inputs": ["act", "a"], "precision": tr},
@@ -72,7 +73,7 @@ def resnet_net(name="resnet_merges", **depths):
     return net
 
 
-NETS = [("par_mixed", "io_parallel", (6, 4), MIXED), ("par_sat", "io_parallel", (6, 4), SAME_RND_SAT),
+NETS = [("par_mixed", "io_parallel", (6, 4), MIXED), ("par_sat", "io_parallel", (4, 3, 5), SAME_RND_SAT),
         ("str_sat", "io_stream", (6, 4), SAME_RND_SAT), ("str_mixed", "io_stream", (4, 3, 5), MIXED)]
 
 
@@ -127,6 +128,8 @@ class Merges(unittest.TestCase):
         if io_type == "io_parallel":
             want["cat_0"] = M.concat_fixed(ar, ta, br, tb, tr, 0, rank)
             want_f["cat_0"] = M.concat_float(a, b, 0, rank)
+            want["cat_m2"] = M.concat_fixed(ar, ta, br, tb, tr, -2, rank)
+            want_f["cat_m2"] = M.concat_float(a, b, -2, rank)
         else:
             act = R.relu_fixed(ar, ta, ta)
             want["skip"] = M.merge_fixed("maximum", act, ta, ar, ta, tr)
@@ -219,7 +222,7 @@ class Merges(unittest.TestCase):
 
     def test_verify_and_lint(self):
         paths = [self.write(merge_net(name + "_rtl", io, shape, types, skips=io == "io_stream"))
-                 for name, io, shape, types in (NETS[0], NETS[2], NETS[3])]
+                 for name, io, shape, types in NETS]
         paths.append(self.write(resnet_net()))
         problems = []
         for stalls in ([], STALLS):
@@ -230,7 +233,7 @@ class Merges(unittest.TestCase):
                     problems.append(f"{os.path.basename(p)} {' '.join(stalls)}: exit {rc}: {out.strip()[-2000:]}")
         self.assertEqual(problems, [], "\n".join(problems))
         d = self.path("gen_str_sat")
-        nets.run("gen", "--net", paths[1], "-o", d)
+        nets.run("gen", "--net", paths[2], "-o", d)  # str_sat
         rc, out = lint(d)
         self.assertEqual((rc, out.strip()), (0, ""), out)
         rc, out = synth(d)
