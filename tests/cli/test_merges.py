@@ -7,7 +7,7 @@ of the flow:
     of float64 numpy;
   - `nnsim sim` equals `nnsim run` and measures the latency and II of `nnsim timing`;
   - `nnsim verify` (Verilog against the model, every word and handshake) with and without back-pressure,
-    all kinds batched into five networks with fan-out (ResNet-style skips under io_stream);
+    all kinds batched into six networks with fan-out (ResNet-style skips under io_stream);
   - Verilator -Wall lint and Yosys synth_xilinx on one design;
   - Keras import of the merge layers (Concatenate's axis counts the batch dimension in Keras);
   - bad merges are one-line errors with exit 2."""
@@ -33,6 +33,7 @@ SAMPLES = 40
 # (input a, input b, input c, result): c has other channels, for concatenate on the channel axis.
 SAME_RND_SAT = ("fixed<12,4>", "fixed<12,4>", "fixed<12,4>", "ap_fixed<8,3,AP_RND,AP_SAT>")
 MIXED = ("fixed<10,3>", "ufixed<8,2>", "fixed<7,2,RND,SAT>", "fixed<9,3>")
+UNSIGNED = ("ufixed<8,3>", "ufixed<6,2>", "ufixed<5,1>", "fixed<10,4,RND,SAT>")  # unsigned compare, signed difference
 
 
 def merge_net(name, io_type, shape, types, c_channels=2, skips=False):
@@ -57,6 +58,11 @@ def merge_net(name, io_type, shape, types, c_channels=2, skips=False):
                           {"name": "skip", "kind": "maximum", "inputs": ["act", "a"], "precision": tr},
                           {"name": "cat_skip", "kind": "concatenate", "inputs": ["skip", "act"], "precision": tr}]
     net["outputs"] = [l["name"] for l in net["layers"] if l["name"] != "act"]
+    if skips and shape[0] * (shape[1] if len(shape) > 2 else 1) < 4:
+        # A skip over one layer holds 4 words at full rate, more than hls4ml's default depth (the
+        # pixels) of a tensor of fewer than 4 pixels (test_short_skip_needs_four_words).
+        net["inputs"][0]["fifo_depth"] = 4
+        net["layers"][-3]["fifo_depth"] = 4
     return net
 
 
@@ -74,7 +80,8 @@ def resnet_net(name="resnet_merges", **depths):
 
 
 NETS = [("par_mixed", "io_parallel", (6, 4), MIXED), ("par_sat", "io_parallel", (4, 3, 5), SAME_RND_SAT),
-        ("str_sat", "io_stream", (6, 4), SAME_RND_SAT), ("str_mixed", "io_stream", (4, 3, 5), MIXED)]
+        ("str_sat", "io_stream", (6, 4), SAME_RND_SAT), ("str_mixed", "io_stream", (4, 3, 5), MIXED),
+        ("str_unsigned", "io_stream", (3, 4), UNSIGNED)]
 
 
 class Merges(unittest.TestCase):
@@ -149,7 +156,7 @@ class Merges(unittest.TestCase):
             self.check_values(name + "_v", io, shape, types)
 
     def test_values_io_stream(self):
-        for name, io, shape, types in NETS[2:]:
+        for name, io, shape, types in NETS[2:]:  # and unsigned inputs
             self.check_values(name + "_v", io, shape, types)
 
     # --- cycles -------------------------------------------------------------------------------
@@ -213,6 +220,21 @@ class Merges(unittest.TestCase):
         self.assertIn("(layer cat_0): concatenate on axis 0 of multi-pixel io_stream tensors is not supported",
                       points["io_stream"]["error"])
 
+    def test_short_skip_needs_four_words(self):
+        # x -> relu -> maximum(relu, x) on a 3-pixel tensor: the direct FIFO must hold 4 words at full
+        # rate; at the default depth 3 the timing model says so and the simulation runs at II 4.
+        net = merge_net("short_skip", "io_stream", (3, 4), UNSIGNED, skips=True)
+        del net["inputs"][0]["fifo_depth"], net["layers"][-3]["fifo_depth"]
+        p = self.write(net)
+        t = nets.timing(p)
+        self.assertFalse(t["fifo_depths_sufficient"])
+        fifos = {f["name"]: f for f in t["fifos"]}
+        self.assertEqual((fifos["fifo_a__skip"]["depth"], fifos["fifo_a__skip"]["needed"]), (3, 4))
+        rep_p = self.path("short_skip_rep.json")
+        nets.run("sim", "--net", p, "--samples", str(SAMPLES), "--seed", "5", "--report", rep_p)
+        with open(rep_p) as f:
+            self.assertEqual(json.load(f)["measured"]["ii"], 4)
+
     # --- Verilog ------------------------------------------------------------------------------
 
     def verify(self, path, *args):
@@ -222,7 +244,7 @@ class Merges(unittest.TestCase):
 
     def test_verify_and_lint(self):
         paths = [self.write(merge_net(name + "_rtl", io, shape, types, skips=io == "io_stream"))
-                 for name, io, shape, types in NETS]
+                 for name, io, shape, types in NETS]  # str_sat is paths[2]
         paths.append(self.write(resnet_net()))
         problems = []
         for stalls in ([], STALLS):
