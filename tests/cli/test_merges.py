@@ -7,12 +7,14 @@ of the flow:
     of float64 numpy;
   - `nnsim sim` equals `nnsim run` and measures the latency and II of `nnsim timing`;
   - `nnsim verify` (Verilog against the model, every word and handshake) with and without back-pressure,
-    all kinds batched into six networks with fan-out (ResNet-style skips under io_stream);
+    all kinds batched into six networks with fan-out, plus ResNet-style skips under io_stream (a dense
+    branch, and a convolutional residual block);
   - Verilator -Wall lint and Yosys synth_xilinx on one design;
   - Keras import of the merge layers (Concatenate's axis counts the batch dimension in Keras);
   - bad merges are one-line errors with exit 2."""
 import json
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -77,6 +79,24 @@ def resnet_net(name="resnet_merges", **depths):
         net["layers"].append(dict(merge, name="m_" + k, kind=k, precision="ap_fixed<10,4,AP_RND,AP_SAT>"))
     net["outputs"] = ["m_" + k for k in M.ELEMENTWISE + ["concatenate"]]
     return net
+
+
+def conv_resblock():
+    """A convolutional residual block under io_stream: x [6,6,3] -> zero_padding2d -> conv2d 3x3 -> relu,
+    add(relu, x), multiply(add, relu), concatenate(multiply, x) on the channels, maximum(cat, cat)."""
+    rng = random.Random(4)
+    return {"format": "nnsim-network", "name": "resblock", "io_type": "io_stream",
+            "inputs": [{"name": "x", "shape": [6, 6, 3]}],
+            "layers": [{"name": "pad", "kind": "zero_padding2d", "inputs": ["x"]},
+                       {"name": "conv", "kind": "conv2d", "filters": 3, "kernel_size": [3, 3], "inputs": ["pad"],
+                        "weights": {"kernel": nets._tensor(rng, [3, 3, 3, 3], -0.5, 0.5),
+                                    "bias": nets._tensor(rng, [3], -0.5, 0.5)}},
+                       {"name": "act", "kind": "relu", "inputs": ["conv"]},
+                       {"name": "res", "kind": "add", "inputs": ["act", "x"]},
+                       {"name": "gate", "kind": "multiply", "inputs": ["res", "act"],
+                        "precision": "ap_fixed<12,4,AP_RND,AP_SAT>"},
+                       {"name": "cat", "kind": "concatenate", "inputs": ["gate", "x"]},
+                       {"name": "mx", "kind": "maximum", "inputs": ["cat", "cat"]}]}
 
 
 NETS = [("par_mixed", "io_parallel", (6, 4), MIXED), ("par_sat", "io_parallel", (4, 3, 5), SAME_RND_SAT),
@@ -189,8 +209,8 @@ class Merges(unittest.TestCase):
         # ResNet-style block under io_stream with multi-pixel tensors: the producer writes the FIFOs of
         # all its consumers together (the stream clone), at hls4ml's default depths and with a deep
         # enough branch FIFO at full rate.
-        for tag, depths in (("default", {}), ("deep", {"branch_depth": 16})):
-            p = self.write(resnet_net("resnet_" + tag, **depths))
+        for tag, depths in (("default", {}), ("deep", {"branch_depth": 16}), ("conv", None)):
+            p = self.write(resnet_net("resnet_" + tag, **depths) if depths is not None else conv_resblock())
             ref = self.path(tag + "_ref.dat")
             nets.run("run", "--net", p, "--random-samples", str(SAMPLES), "--seed", "5", "--output", ref)
             t = nets.timing(p)
@@ -206,6 +226,9 @@ class Merges(unittest.TestCase):
                     self.assertEqual((m["latency_first_sample"], m["ii"]), (t["latency"], t["ii"]), tag)
             if tag == "deep":
                 self.assertEqual((t["latency"], t["ii"]), (24, 8))  # as the add-only skip network
+            if tag == "conv":
+                self.assertTrue(t["fifo_depths_sufficient"])       # hls4ml's default depths suffice
+                self.assertEqual((t["latency"], t["ii"]), (79, 64))  # 8x8 padded pixels per sample
 
     def test_sweep_io_checks_stream(self):
         # A sweep switching to io_stream validates what the io type changes: concatenate on axis 0 of
@@ -246,6 +269,7 @@ class Merges(unittest.TestCase):
         paths = [self.write(merge_net(name + "_rtl", io, shape, types, skips=io == "io_stream"))
                  for name, io, shape, types in NETS]  # str_sat is paths[2]
         paths.append(self.write(resnet_net()))
+        paths.append(self.write(conv_resblock()))
         problems = []
         for stalls in ([], STALLS):
             for p in paths:
