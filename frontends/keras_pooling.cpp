@@ -5,10 +5,8 @@
 #include "frontends/keras_layers.hpp"
 
 namespace nnsim {
-namespace {
-
-/// A Keras size field as `dims` integers (an integer is repeated); false for another form.
-bool sizes(const nlohmann::json& v, int dims, std::vector<int64_t>& out) {
+/// keras_layers.hpp. Shared by the layers whose sizes Keras writes this way.
+bool keras_sizes(const nlohmann::json& v, int dims, std::vector<int64_t>& out) {
     out.clear();
     if (v.is_number_integer()) {
         out.assign(size_t(dims), v.get<int64_t>());
@@ -21,8 +19,6 @@ bool sizes(const nlohmann::json& v, int dims, std::vector<int64_t>& out) {
     }
     return true;
 }
-
-}  // namespace
 
 void KerasMapper::add_pooling(const KerasLayer& l) {
     const std::string& cls = l.class_name;
@@ -43,13 +39,13 @@ void KerasMapper::add_pooling(const KerasLayer& l) {
     std::vector<int64_t> pool, strides;
     std::string padding = "valid";
     if (!global) {
-        if (!cfg.contains("pool_size") || !sizes(cfg["pool_size"], dims, pool)) {
+        if (!cfg.contains("pool_size") || !keras_sizes(cfg["pool_size"], dims, pool)) {
             fail(l, "pool_size must be an integer or " + std::to_string(dims) + " integers, got " +
                         (cfg.contains("pool_size") ? cfg["pool_size"].dump() : std::string("nothing")),
                  "/config/pool_size");
             return;
         }
-        if (cfg.contains("strides") && !cfg["strides"].is_null() && !sizes(cfg["strides"], dims, strides)) {
+        if (cfg.contains("strides") && !cfg["strides"].is_null() && !keras_sizes(cfg["strides"], dims, strides)) {
             fail(l, "strides must be null, an integer or " + std::to_string(dims) + " integers, got " +
                         cfg["strides"].dump(),
                  "/config/strides");

@@ -10,6 +10,8 @@
 #include "models/conv2d/conv2d.hpp"
 #include "models/cropping/cropping.hpp"
 #include "models/dense/dense.hpp"
+#include "models/depthwise_conv1d/depthwise_conv1d.hpp"
+#include "models/depthwise_conv2d/depthwise_conv2d.hpp"
 #include "models/leaky_relu/leaky_relu.hpp"
 #include "models/linear/linear.hpp"
 #include "models/maximum/maximum.hpp"
@@ -41,6 +43,8 @@ void register_all_kinds(Registry& reg) {
     reg.add(std::make_unique<AddKind>());
     reg.add(std::make_unique<Conv1DKind>());
     reg.add(std::make_unique<Conv2DKind>());
+    reg.add(std::make_unique<DepthwiseConv1DKind>());
+    reg.add(std::make_unique<DepthwiseConv2DKind>());
     reg.add(std::make_unique<ZeroPaddingKind>(1));
     reg.add(std::make_unique<ZeroPaddingKind>(2));
     reg.add(std::make_unique<CroppingKind>(1));
