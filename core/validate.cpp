@@ -104,9 +104,14 @@ void check_reuse_factor(const Node& n, const NodeInputs& in, const std::string& 
 }
 
 /// Under io_stream a kind that moves whole tensors (StreamStyle::kTensor) needs single-pixel inputs
-/// and output; element-wise and repacking kinds take any shape (docs/timing.md, "Beats").
+/// and output; element-wise and repacking kinds take any shape (docs/timing.md, "Beats") unless the
+/// kind's check_stream refuses the node's configuration.
 void check_stream_style(const Graph& g, const Node& n, const NodeInputs& in, const std::string& w, Diagnostics& diag) {
-    if (g.io_type != IoType::kStream || n.kind->stream_style() != StreamStyle::kTensor) return;
+    if (g.io_type != IoType::kStream) return;
+    Diagnostics local;
+    n.kind->check_stream(n, in, local);
+    for (const auto& l : local.lines()) diag.error(w, l);
+    if (n.kind->stream_style() != StreamStyle::kTensor) return;
     bool multi = shape_pixels(n.shape) > 1;
     for (const auto& s : in.shapes) multi = multi || shape_pixels(s) > 1;
     if (multi)

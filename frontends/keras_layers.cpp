@@ -66,6 +66,13 @@ const std::vector<std::pair<const char*, KerasMapper::AddFn>>& KerasMapper::tabl
         {"DepthwiseConv2D", &KerasMapper::add_conv},
         {"SeparableConv1D", &KerasMapper::add_conv},
         {"SeparableConv2D", &KerasMapper::add_conv},
+        {"Add", &KerasMapper::add_merge},
+        {"Subtract", &KerasMapper::add_merge},
+        {"Multiply", &KerasMapper::add_merge},
+        {"Average", &KerasMapper::add_merge},
+        {"Maximum", &KerasMapper::add_merge},
+        {"Minimum", &KerasMapper::add_merge},
+        {"Concatenate", &KerasMapper::add_merge},
     };
     return kTable;
 }

@@ -63,6 +63,8 @@ class KerasMapper {
     void add_pooling(const KerasLayer& l);
     /// Conv1D/2D, DepthwiseConv1D/2D, SeparableConv1D/2D (keras_conv.cpp).
     void add_conv(const KerasLayer& l);
+    /// Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate (keras_merge.cpp).
+    void add_merge(const KerasLayer& l);
 
     friend bool keras_class_supported(const std::string& keras_class);
     friend std::string keras_supported_classes();
