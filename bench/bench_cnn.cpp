@@ -6,19 +6,17 @@
 //
 //   bench_cnn [network] [--seconds 1.0]
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <random>
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.hpp"
 #include "core/evaluator.hpp"
 #include "frontends/load.hpp"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using nnsim::Node;
 
 /// One layer of the bare network, on an int32 tensor [h, w, c] (flat tensors: h = w = 1).
@@ -172,33 +170,14 @@ int main(int argc, char** argv) {
     std::vector<int32_t> col(col_size);
 
     // A pool of random inputs (standard normal), quantized once for both paths.
-    const size_t pool = 64, n_in = ev.input_size(0);
-    std::mt19937 rng(42);
-    std::normal_distribution<double> normal(0.0, 1.0);
-    std::vector<std::vector<int64_t>> raw(pool);
-    std::vector<std::vector<int32_t>> raw32(pool);
-    for (size_t s = 0; s < pool; ++s) {
-        std::vector<double> x(n_in);
-        for (auto& v : x) v = normal(rng);
-        ev.set_input(0, x.data());
-        raw[s] = ev.input_raw(0);
-        raw32[s].assign(raw[s].begin(), raw[s].end());
-    }
-    auto measure = [&](auto&& body) {
-        size_t count = 0;
-        const auto t0 = Clock::now();
-        double elapsed = 0;
-        while (elapsed < seconds) {
-            for (size_t s = 0; s < pool; ++s) body(s);
-            count += pool;
-            elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
-        }
-        return double(count) / elapsed;
-    };
+    const size_t pool = 64;
+    const bench::InputPool inputs = bench::make_input_pool(ev, pool);
+    auto measure = [&](auto&& body) { return bench::measure_rate(seconds, pool, body); };
     int64_t sink = 0;
-    const double bare_rate = measure([&](size_t s) { sink += bare_forward(bare, raw32[s].data(), act, col)[0]; });
+    const double bare_rate =
+        measure([&](size_t s) { sink += bare_forward(bare, inputs.raw32[s].data(), act, col)[0]; });
     const double eval_rate = measure([&](size_t s) {
-        ev.set_input_raw(0, raw[s].data());
+        ev.set_input_raw(0, inputs.raw[s].data());
         ev.run(false);
         sink += ev.node_raw(ev.output_nodes()[0])[0];
     });

@@ -3,20 +3,18 @@
 // Prints inferences/s, MAC/s and the ratio evaluator / bare loop (target: at least 0.5).
 //
 //   bench_evaluator [model.json|description] [--precision fixed<16,6>] [--seconds 1.0]
-#include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <random>
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.hpp"
 #include "core/evaluator.hpp"
 #include "core/overrides.hpp"
 #include "frontends/load.hpp"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 
 /// The same network as plain int32 layers: y = relu(W x + b), computed with no quantization at all.
 struct BareLayer {
@@ -78,44 +76,22 @@ int main(int argc, char** argv) {
     std::vector<std::vector<int32_t>> act;
     for (const auto& L : bare) act.emplace_back(size_t(L.n_out), 0);
 
-    // A pool of random inputs (standard normal), pre-quantized for both paths.
+    // A pool of random inputs (standard normal), quantized once for both paths.
     const size_t pool = 1024;
-    const size_t n_in = ev.input_size(0);
-    std::mt19937 rng(42);
-    std::normal_distribution<double> normal(0.0, 1.0);
-    std::vector<std::vector<int64_t>> raw_inputs(pool);
-    std::vector<std::vector<int32_t>> raw32(pool);
-    for (size_t s = 0; s < pool; ++s) {
-        std::vector<double> x(n_in);
-        for (auto& v : x) v = normal(rng);
-        ev.set_input(0, x.data());
-        raw_inputs[s] = ev.input_raw(0);
-        raw32[s].assign(raw_inputs[s].begin(), raw_inputs[s].end());
-    }
-
-    auto measure = [&](auto&& body) {
-        size_t count = 0;
-        const auto t0 = Clock::now();
-        double elapsed = 0;
-        while (elapsed < seconds) {
-            for (size_t s = 0; s < pool; ++s) body(s);
-            count += pool;
-            elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
-        }
-        return double(count) / elapsed;
-    };
+    const bench::InputPool inputs = bench::make_input_pool(ev, pool);
+    auto measure = [&](auto&& body) { return bench::measure_rate(seconds, pool, body); };
     int64_t sink = 0;
     const double bare_rate = measure([&](size_t s) {
-        bare_forward(bare, raw32[s].data(), act);
+        bare_forward(bare, inputs.raw32[s].data(), act);
         sink += act.back()[0];
     });
     const double eval_rate = measure([&](size_t s) {
-        ev.set_input_raw(0, raw_inputs[s].data());
+        ev.set_input_raw(0, inputs.raw[s].data());
         ev.run(false);
         sink += ev.node_raw(ev.output_nodes()[0])[0];
     });
     const double counted_rate = measure([&](size_t s) {
-        ev.set_input_raw(0, raw_inputs[s].data());
+        ev.set_input_raw(0, inputs.raw[s].data());
         ev.run(true);
         sink += ev.node_raw(ev.output_nodes()[0])[0];
     });

@@ -176,6 +176,12 @@ class LayerKind {
     /// (core/timing_model.hpp repack_needs). Only called when the input or the output has several
     /// beats; every other case is one beat in, one beat out.
     virtual std::vector<int64_t> stream_needs(const Node& node, const NodeInputs& in) const;
+    /// Under io_stream only, after infer: report configurations of a validated node that the kind's
+    /// stream style cannot stream (concatenate on a non-channel axis of multi-pixel tensors) to `diag`
+    /// as in infer. Default: none.
+    virtual void check_stream(const Node& node, const NodeInputs& in, Diagnostics& diag) const {
+        (void)node, (void)in, (void)diag;
+    }
 
     /// Check the node against its inputs (parameters already type-checked and defaulted, precisions
     /// filled in), report problems to `diag` prefixed with node.where, and set node.shape.

@@ -300,14 +300,14 @@ class Reader {
                 else if (v.is_number_integer()) n.params[it.key()] = v.get<int64_t>();
                 else if (v.is_number()) n.params[it.key()] = v.get<double>();
                 else if (v.is_string()) n.params[it.key()] = v.get<std::string>();
-                else if (v.is_array() && !v.empty() &&
+                else if (v.is_array() &&  // an empty list: validation accepts it only where the default is one
                          std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_number_integer(); })) {
                     std::vector<int64_t> list;
                     for (const auto& e : v) list.push_back(e.get<int64_t>());
                     n.params[it.key()] = list;
                 } else
                     error(ptr + "/" + it.key(),
-                          "expected a boolean, number, string or non-empty list of integers (layer " + n.name + ")");
+                          "expected a boolean, number, string or list of integers (layer " + n.name + ")");
             }
             previous = n.name;
             g.nodes.push_back(std::move(n));

@@ -69,8 +69,13 @@ std::string settings_key(const std::vector<Setting>& s);
 std::vector<int> sweep_reuse_factors(const Graph& g, const Node& n);
 /// Layers whose reuse factor matters (more than one valid value).
 std::vector<const Node*> reusable_layers(const Graph& g);
-/// The global reuse factors: valid for every reusable layer (intersection).
+/// The global reuse factors: those valid for every reusable layer (the intersection) when there are
+/// at least two; otherwise (CNNs) the powers of two up to the largest valid reuse factor of any layer.
+/// A global value sets every reusable layer to closest_reuse_factor(value, its valid list).
 std::vector<int> global_reuse_factors(const Graph& g);
+/// The largest of `valid` (ascending) not above `rf`, or the smallest when all are above (hls4ml
+/// likewise moves an invalid reuse factor to a valid one).
+int closest_reuse_factor(int rf, const std::vector<int>& valid);
 /// The precisions of `--sweep precision`: fixed<W,I> for W in 6..20 step 2 and I in 3..8, I < W.
 std::vector<std::string> default_precisions();
 

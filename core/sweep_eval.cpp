@@ -355,8 +355,9 @@ PointResult PointEvaluator::evaluate(uint64_t index) {
         apply_point(g, *m->ctx.base, m->grid.settings(size_t(index)), &m->valid, false);
         // Validation: shapes, parameters and weights are the base's; what a point changes is checked by
         // apply_point (reuse factors) and here (strategy), and precisions by a full validation once per
-        // distinct set of precisions.
-        const std::vector<int> pkey = precision_key(g);
+        // distinct set of precisions and io type (what a kind can stream depends on it: check_stream).
+        std::vector<int> pkey = precision_key(g);
+        pkey.push_back(int(g.io_type));
         if (!m->validated.count(pkey)) {
             validate_or_throw(g);
             m->validated[pkey] = true;

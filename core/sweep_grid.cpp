@@ -195,7 +195,21 @@ std::vector<int> global_reuse_factors(const Graph& g) {
         }
         first = false;
     }
-    return first ? std::vector<int>{1} : common;
+    if (first) return {1};
+    if (common.size() > 1) return common;
+    // The layers' lists barely meet (CNNs: a convolution's reuse factors divide K x K x C x F, a batch
+    // norm's its channels): powers of two up to the largest valid reuse factor, which each layer reads
+    // as its closest valid reuse factor not above it (closest_reuse_factor).
+    int most = 1;
+    for (const Node* n : reusable_layers(g)) most = std::max(most, sweep_reuse_factors(g, *n).back());
+    std::vector<int> pow2;
+    for (int64_t r = 1; r <= most; r *= 2) pow2.push_back(int(r));
+    return pow2;
+}
+
+int closest_reuse_factor(int rf, const std::vector<int>& valid) {
+    auto it = std::upper_bound(valid.begin(), valid.end(), rf);
+    return it == valid.begin() ? valid.front() : *(it - 1);
 }
 
 std::vector<std::string> default_precisions() {
@@ -371,7 +385,7 @@ void apply_point(Graph& g, const Graph& base, const std::vector<Setting>& settin
                 g.default_reuse_factor = rf;
                 for (auto& n : g.nodes) {
                     const std::vector<int>& v = valid_of(n);
-                    if (v.size() > 1) set_reuse(n, rf, v);
+                    if (v.size() > 1) n.reuse_factor = closest_reuse_factor(rf, v);
                 }
             }
         } else if (base_name == "fifo") {

@@ -65,6 +65,9 @@ bool check_param(const ParamSpec& spec, ParamValue& v, std::string& err) {
         case ParamType::kIntList: {
             if (!std::holds_alternative<std::vector<int64_t>>(v)) break;
             const auto& list = std::get<std::vector<int64_t>>(v);
+            // An optional list whose default is empty ("absent": pooling's strides) may stay empty.
+            const auto* dflt = std::get_if<std::vector<int64_t>>(&spec.default_value);
+            if (list.empty() && !spec.required && dflt && dflt->empty()) return true;
             if (list.empty()) {
                 err = "must be a non-empty list of integers";
                 return false;
@@ -101,9 +104,14 @@ void check_reuse_factor(const Node& n, const NodeInputs& in, const std::string& 
 }
 
 /// Under io_stream a kind that moves whole tensors (StreamStyle::kTensor) needs single-pixel inputs
-/// and output; element-wise and repacking kinds take any shape (docs/timing.md, "Beats").
+/// and output; element-wise and repacking kinds take any shape (docs/timing.md, "Beats") unless the
+/// kind's check_stream refuses the node's configuration.
 void check_stream_style(const Graph& g, const Node& n, const NodeInputs& in, const std::string& w, Diagnostics& diag) {
-    if (g.io_type != IoType::kStream || n.kind->stream_style() != StreamStyle::kTensor) return;
+    if (g.io_type != IoType::kStream) return;
+    Diagnostics local;
+    n.kind->check_stream(n, in, local);
+    for (const auto& l : local.lines()) diag.error(w, l);
+    if (n.kind->stream_style() != StreamStyle::kTensor) return;
     bool multi = shape_pixels(n.shape) > 1;
     for (const auto& s : in.shapes) multi = multi || shape_pixels(s) > 1;
     if (multi)

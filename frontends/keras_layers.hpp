@@ -28,6 +28,10 @@ struct KerasLayer {
     std::string where;                       ///< JSON pointer of the layer (with any prefix), for messages
 };
 
+/// A Keras size field (kernel_size, strides, pool_size) as `dims` integers: an integer is repeated,
+/// a list must have `dims` integer entries. Returns false for any other form.
+bool keras_sizes(const nlohmann::json& v, int dims, std::vector<int64_t>& out);
+
 /// Whether the importer maps Keras class `keras_class`.
 bool keras_class_supported(const std::string& keras_class);
 
@@ -55,6 +59,12 @@ class KerasMapper {
     void add_flatten(const KerasLayer& l);
     /// ZeroPadding1D/2D, Cropping1D/2D, UpSampling1D/2D (keras_reformat.cpp).
     void add_reformat(const KerasLayer& l);
+    /// Max/AveragePooling1D/2D and GlobalMax/AveragePooling1D/2D (keras_pooling.cpp).
+    void add_pooling(const KerasLayer& l);
+    /// Conv1D/2D, DepthwiseConv1D/2D, SeparableConv1D/2D (keras_conv.cpp).
+    void add_conv(const KerasLayer& l);
+    /// Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate (keras_merge.cpp).
+    void add_merge(const KerasLayer& l);
 
     friend bool keras_class_supported(const std::string& keras_class);
     friend std::string keras_supported_classes();

@@ -91,14 +91,20 @@ Node as_dense(const Node& n) {
 
 }  // namespace
 
-std::vector<ParamSpec> ConvKind::params() const {
-    const std::vector<int64_t> ones(size_t(m_rank), 1);
-    const std::string dims = m_rank == 1 ? "[k]" : "[k_h, k_w]";
-    return {{"filters", ParamType::kInt, int64_t(0), true, "number of output channels (Keras filters)", {}, 1, 1 << 20},
-            {"kernel_size", ParamType::kIntList, std::vector<int64_t>{}, true,
+std::vector<ParamSpec> window_params(int rank) {
+    const std::vector<int64_t> ones(size_t(rank), 1);
+    const std::string dims = rank == 1 ? "[k]" : "[k_h, k_w]";
+    return {{"kernel_size", ParamType::kIntList, std::vector<int64_t>{}, true,
              "window size " + dims + " in pixels (valid padding: pad with a zero_padding layer before)", {}, 1, 1 << 20},
-            {"strides", ParamType::kIntList, ones, false, "stride " + std::string(m_rank == 1 ? "[s]" : "[s_h, s_w]") +
+            {"strides", ParamType::kIntList, ones, false, "stride " + std::string(rank == 1 ? "[s]" : "[s_h, s_w]") +
              " in pixels between windows", {}, 1, 1 << 20}};
+}
+
+std::vector<ParamSpec> ConvKind::params() const {
+    std::vector<ParamSpec> p = {
+        {"filters", ParamType::kInt, int64_t(0), true, "number of output channels (Keras filters)", {}, 1, 1 << 20}};
+    for (ParamSpec& w : window_params(m_rank)) p.push_back(std::move(w));
+    return p;
 }
 
 std::vector<PrecisionVarSpec> ConvKind::precision_vars() const { return dense_kind().precision_vars(); }
@@ -109,8 +115,7 @@ std::vector<WeightSpec> ConvKind::weight_specs() const {
             {"bias", "biases, shape [filters]; zero when absent", false}};
 }
 
-WindowGeometry ConvKind::geometry(const Node& n, const NodeInputs& in) const {
-    const Shape& s = in.shapes[0];
+WindowGeometry window_geometry(const Node& n, const Shape& s, int rank) {
     const auto& k = n.get_int_list("kernel_size");
     const auto& st = n.get_int_list("strides");
     WindowGeometry g;
@@ -118,10 +123,38 @@ WindowGeometry ConvKind::geometry(const Node& n, const NodeInputs& in) const {
     g.in_w = s[s.size() - 2];
     g.k_w = int(k.back());
     g.s_w = int(st.back());
-    if (m_rank == 2) g.in_h = s[0], g.k_h = int(k[0]), g.s_h = int(st[0]);
+    if (rank == 2) g.in_h = s[0], g.k_h = int(k[0]), g.s_h = int(st[0]);
     g.out_h = (g.in_h - g.k_h) / g.s_h + 1;
     g.out_w = (g.in_w - g.k_w) / g.s_w + 1;
     return g;
+}
+
+bool check_window(const Node& n, const Shape& s, int rank, const char* kind, Diagnostics& diag) {
+    const std::string expect = rank == 1 ? "[W, C]" : "[H, W, C]";
+    if (int(s.size()) != rank + 1) {
+        diag.error("", std::string(kind) + " expects an input of shape " + expect + ", got " + shape_to_string(s));
+        return false;
+    }
+    const auto& k = n.get_int_list("kernel_size");
+    const auto& st = n.get_int_list("strides");
+    if (int(k.size()) != rank || int(st.size()) != rank) {
+        diag.error("", "kernel_size and strides must have " + std::to_string(rank) + " entr" +
+                           (rank == 1 ? "y" : "ies") + ", got kernel_size " +
+                           shape_to_string(Shape(k.begin(), k.end())) + " and strides " +
+                           shape_to_string(Shape(st.begin(), st.end())));
+        return false;
+    }
+    for (int a = 0; a < rank; ++a)
+        if (k[size_t(a)] > s[size_t(a)]) {
+            diag.error("", "kernel_size " + shape_to_string(Shape(k.begin(), k.end())) + " is larger than input " +
+                               shape_to_string(s) + " (valid padding; add a zero_padding layer before)");
+            return false;
+        }
+    return true;
+}
+
+WindowGeometry ConvKind::geometry(const Node& n, const NodeInputs& in) const {
+    return window_geometry(n, in.shapes[0], m_rank);
 }
 
 std::vector<int64_t> ConvKind::stream_needs(const Node& n, const NodeInputs& in) const {
@@ -130,26 +163,8 @@ std::vector<int64_t> ConvKind::stream_needs(const Node& n, const NodeInputs& in)
 
 void ConvKind::infer(Node& n, const NodeInputs& in, Diagnostics& diag) const {
     const Shape& s = in.shapes[0];
-    const std::string expect = m_rank == 1 ? "[W, C]" : "[H, W, C]";
-    if (int(s.size()) != m_rank + 1) {
-        diag.error("", std::string(name()) + " expects an input of shape " + expect + ", got " + shape_to_string(s));
-        return;
-    }
+    if (!check_window(n, s, m_rank, name(), diag)) return;
     const auto& k = n.get_int_list("kernel_size");
-    const auto& st = n.get_int_list("strides");
-    if (int(k.size()) != m_rank || int(st.size()) != m_rank) {
-        diag.error("", "kernel_size and strides must have " + std::to_string(m_rank) + " entr" +
-                           (m_rank == 1 ? "y" : "ies") + ", got kernel_size " +
-                           shape_to_string(Shape(k.begin(), k.end())) + " and strides " +
-                           shape_to_string(Shape(st.begin(), st.end())));
-        return;
-    }
-    for (int a = 0; a < m_rank; ++a)
-        if (k[size_t(a)] > s[size_t(a)]) {
-            diag.error("", "kernel_size " + shape_to_string(Shape(k.begin(), k.end())) + " is larger than input " +
-                               shape_to_string(s) + " (valid padding; add a zero_padding layer before)");
-            return;
-        }
     const int f = int(n.get_int("filters"));
     Shape want(k.begin(), k.end());
     want.push_back(s.back());
@@ -216,9 +231,14 @@ Resources ConvKind::estimate(const Node& n, const NodeInputs& in, IoType io) con
     const Timing dt = dense_kind().timing(d, din, io);
     const bool streams = io == IoType::kStream && (shape_pixels(in.shapes[0]) > 1 || shape_pixels(n.shape) > 1);
     if (streams) return r += window_shell_estimate(g, ew, f * rw, dt);
+    return r += conv_parallel_estimate(g, ew, f * rw);
+}
+
+Resources conv_parallel_estimate(const WindowGeometry& g, int ew, int out_pixel_bits) {
+    Resources r;
     const int p = g.out_h * g.out_w;
     const int n_in = g.k_h * g.k_w * g.chans;
-    r.ff += double(shape_size(in.shapes[0])) * ew + double(p - 1) * f * rw + 2.0 * bits_for(uint64_t(p)) + 8;
+    r.ff += double(g.in_h) * g.in_w * g.chans * ew + double(p - 1) * out_pixel_bits + 2.0 * bits_for(uint64_t(p)) + 8;
     // Window multiplexer: a (P-1)-input multiplexer from x_reg and the 2-way choice of in_data per
     // window bit; the factor 2 fits Yosys on 6x6x2 / 5x5x2 / 4x4x2 inputs, 3x3 kernel, RF 2 (-10..-20 %).
     if (p > 1) r.lut += double(n_in) * ew * (1.0 + 2.0 * res::mux_luts(p - 1, 1));

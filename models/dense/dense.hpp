@@ -2,8 +2,32 @@
 #pragma once
 
 #include "core/layer_kind.hpp"
+#include "rtl/verilog_util.hpp"
 
 namespace nnsim {
+
+/// The products of a multiply-accumulate core y_j = b_j + sum over its products of x_i * w, in
+/// output-major order: the dense kind's n_in * n_out products, or a sparse subset of them (the
+/// depthwise convolutions' per-channel window). dense_rtl.cpp writes its Verilog, dense_resources.cpp
+/// estimates it; the arithmetic is the dense kind's (each product cast to accum_t, accumulator from
+/// the bias, in list order per output).
+struct MacPlan {
+    int n_in = 0, n_out = 0;
+    std::vector<int> in_idx;      ///< per product p: the input element it reads
+    std::vector<int> out_idx;     ///< per product p: its output, non-decreasing in p
+    std::vector<int64_t> weight;  ///< per product p: the quantized weight (weight_t raw)
+    std::vector<int64_t> first;   ///< n_out + 1 entries: output j's products are [first[j], first[j+1])
+    int64_t total() const { return int64_t(in_idx.size()); }
+};
+
+/// The dense kind's full product list for `n_in` inputs (kernel [n_in, n_out]).
+MacPlan dense_plan(const Node& node, int n_in);
+/// Writes the MAC core of `plan` (module spec.module, timing II = RF, latency RF + 1 / RF + 2) with the
+/// precisions, bias ([n_out], optional), reuse factor and strategy of `node`.
+void emit_mac_core(const Node& node, const MacPlan& plan, const RtlCoreSpec& spec, const std::string& comment,
+                   std::ostream& os);
+/// Estimated resources of that core with its timing shell, for input type `xt` and timing `t`.
+Resources estimate_mac_core(const Node& node, const MacPlan& plan, const FixedType& xt, const Timing& t);
 
 class DenseKind : public LayerKind {
   public:

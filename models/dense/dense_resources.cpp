@@ -1,7 +1,7 @@
 // Resource estimate of the dense kind (dense_rtl.cpp's core plus the timing shell).
 //
-// The core takes the n_in * n_out products in output-major order p = j * n_in + i, in RF groups of
-// M = ceil(n_in * n_out / RF); multiplier m computes product k * M + m in cycle k. Per multiplier:
+// The core takes its product list (MacPlan: the dense kind's n_in * n_out products in output-major
+// order p = j * n_in + i, or another kind's sparse list), in RF groups of M = ceil(products / RF); multiplier m computes product k * M + m in cycle k. Per multiplier:
 //   RF 1   the weight is a constant: 0 -> nothing, +-2^s -> a shift, otherwise a constant product;
 //   RF > 1 the weight is a multiplexer (Latency; a ROM from RF 8 on, as Yosys's proc_rom builds it) or
 //          a registered ROM word (Resource) over the weights of its k = 0..RF-1 products (0 for the
@@ -48,15 +48,18 @@ int popcount64(uint64_t u) {
 }  // namespace
 
 Resources DenseKind::estimate(const Node& n, const NodeInputs& in, IoType io) const {
-    const FixedType& xt = in.types[0];
+    return estimate_mac_core(n, dense_plan(n, int(shape_size(in.shapes[0]))), in.types[0], timing(n, in, io));
+}
+
+Resources estimate_mac_core(const Node& n, const MacPlan& plan, const FixedType& xt, const Timing& t) {
     const FixedType& wt = n.type("weight");
     const FixedType& at = n.type("accum");
     const FixedType& rt = n.type("result");
-    const int n_in = int(shape_size(in.shapes[0]));
-    const int n_out = int(n.get_int("n_out"));
+    const int n_in = plan.n_in;
+    const int n_out = plan.n_out;
     const int rf = n.reuse_factor;
     const bool resource = n.strategy == Strategy::kResource;
-    const int64_t total = int64_t(n_in) * n_out;
+    const int64_t total = plan.total();
     const int m_count = int((total + rf - 1) / rf);
     const int kw = bits_for_n(uint64_t(rf > 1 ? rf - 1 : 1));
     const bool psigned = xt.is_signed || wt.is_signed;
@@ -65,13 +68,10 @@ Resources DenseKind::estimate(const Node& n, const NodeInputs& in, IoType io) co
     const res::Sig acc_sig = res::sig_of(at);
     const bool acc_wraps = at.overflow == OverflowMode::kWrap && at.sat_bits == 0;
     const res::Coefficients& c = res::coefficients();
-    const Timing t = timing(n, in, io);
 
     // Quantized weights, as the RTL writes them.
-    const WeightTensor& kernel = n.weights.at("kernel");
-    std::vector<int64_t> w(kernel.data.size());
-    for (size_t i = 0; i < w.size(); ++i) w[i] = res::quantize(kernel.data[i], wt);
-    auto weight = [&](int64_t p) { return w[size_t((p % n_in) * n_out + p / n_in)]; };
+    auto weight = [&](int64_t p) { return plan.weight[size_t(p)]; };
+    auto input = [&](int64_t p) { return plan.in_idx[size_t(p)]; };
     auto w_nonzero = [&](int64_t p) { return weight(p) != 0; };
 
     // Operand widths as Yosys reduces them: x sign- or zero-extended into a signed product keeps one
@@ -131,7 +131,7 @@ Resources DenseKind::estimate(const Node& n, const NodeInputs& in, IoType io) co
             const int b_width = res::const_width(cv >> tz, psigned);
             const int y = std::min(y_used - tz, a_width + b_width);
             const int d = res::mul_dsps(a_width, psigned, b_width, psigned, y);
-            const int i = int(m % n_in);
+            const int i = input(m);
             if (d > 0) {
                 mul_dsp[size_t(m)] = 1;
                 mul_x[size_t(m)] = i;
@@ -148,7 +148,7 @@ Resources DenseKind::estimate(const Node& n, const NodeInputs& in, IoType io) co
             const int64_t p = int64_t(k) * m_count + m;
             if (p < total) {
                 vals.push_back(weight(p));
-                seq.push_back(int(p % n_in));
+                seq.push_back(input(p));
             } else {
                 vals.push_back(0);
                 seq.push_back(-1);
@@ -244,7 +244,7 @@ Resources DenseKind::estimate(const Node& n, const NodeInputs& in, IoType io) co
         if (rom) ff_wreg = ncols;
     }
 
-    // Accumulation: output j's products p in [j * n_in, (j + 1) * n_in) fall into the groups k of
+    // Accumulation: output j's products p in [first[j], first[j + 1]) fall into the groups k of
     // their multipliers m = p - k * M; a group's list of multipliers is a range of m without the
     // constant-zero ones (with RF 1, without the zero weights).
     double lut_sum = 0, lut_cast = 0, lut_accmux = 0;
@@ -281,9 +281,9 @@ Resources DenseKind::estimate(const Node& n, const NodeInputs& in, IoType io) co
         std::vector<std::set<int>> out_slots(static_cast<size_t>(n_out));
         std::vector<int> active(static_cast<size_t>(m_count), 0);
         for (int k = 0; k < rf && int64_t(k) * m_count < total; ++k) {
-            const int64_t lo = int64_t(k) * m_count, hi = std::min(total, lo + m_count), j0 = lo / n_in;
+            const int64_t lo = int64_t(k) * m_count, hi = std::min(total, lo + m_count), j0 = plan.out_idx[size_t(lo)];
             for (int64_t p = lo; p < hi; ++p) {
-                const int m = int(p - lo), j = int(p / n_in), t = int(j - j0);
+                const int m = int(p - lo), j = plan.out_idx[size_t(p)], t = int(j - j0);
                 if (size_t(t) >= member_groups.size()) member_groups.resize(size_t(t) + 1, std::vector<int>(size_t(m_count), 0));
                 ++member_groups[size_t(t)][size_t(m)];
                 ++active[size_t(m)];
@@ -307,7 +307,7 @@ Resources DenseKind::estimate(const Node& n, const NodeInputs& in, IoType io) co
     }
     for (int j = 0; j < n_out && !(rf > 1 && acc_wraps); ++j) {
         groups_j.clear();
-        const int64_t p0 = int64_t(j) * n_in, p1 = p0 + n_in;
+        const int64_t p0 = plan.first[size_t(j)], p1 = plan.first[size_t(j) + 1];
         for (int64_t k = p0 / m_count; k * m_count < p1; ++k) {
             const int lo = int(std::max(p0, k * m_count) - k * m_count);
             const int hi = int(std::min(p1, (k + 1) * m_count) - k * m_count);
@@ -347,7 +347,7 @@ Resources DenseKind::estimate(const Node& n, const NodeInputs& in, IoType io) co
     for (int64_t p = 0; p < total; ++p) {
         const int m = int(p % m_count);
         if (mul_zero[size_t(m)] || (rf == 1 && weight(p) == 0)) continue;
-        const int i = int(p % n_in);
+        const int i = input(p);
         x_used[size_t(i)] = 1;
         // The register stays unless this use is a DSP reading it directly.
         if (!(mul_dsp[size_t(m)] && mul_x[size_t(m)] == i)) x_reg_needed[size_t(i)] = 1;

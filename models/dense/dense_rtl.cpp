@@ -1,8 +1,10 @@
 // Verilog core of the dense kind: the datapath behind the timing II = RF, latency RF + 1 (Latency) or
 // RF + 2 (Resource), bit-exact with DenseOp.
 //
-// The n_in * n_out products are taken in output-major order p = j * n_in + i and split into RF groups
-// of M = ceil(n_in * n_out / RF) consecutive products; group k is computed in the k-th cycle after the
+// The core runs on a product list (MacPlan, dense.hpp): the dense kind's is every x_i * W_ij in
+// output-major order p = j * n_in + i; other kinds (the depthwise convolutions) pass a sparse list in
+// the same output-major order. The products are split into RF groups of M = ceil(products / RF)
+// consecutive products; group k is computed in the k-th cycle after the
 // input register by M multipliers (with RF = 1 every product has its own constant multiplier and zero
 // weights disappear). Each product is cast to accum_t and added to acc_j in input order with a cast
 // after every addition, so saturating accumulators behave as in the evaluator; a wrapping accumulator
@@ -13,6 +15,7 @@
 #include <map>
 #include <sstream>
 
+#include "core/resources.hpp"
 #include "models/dense/dense.hpp"
 #include "rtl/verilog_cast.hpp"
 #include "rtl/verilog_util.hpp"
@@ -22,22 +25,24 @@ namespace nnsim {
 namespace {
 
 /// RF > 1 with a wrapping accumulator. Group k's products k*M .. k*M+M-1 belong to the outputs
-/// j0(k) = k*M / n_in onwards; product p is in slot t = p / n_in - j0(k). One sum per slot adds the
+/// j0(k) = out(k*M) onwards; product p is in slot t = out(p) - j0(k). One sum per slot adds the
 /// products of its multipliers (a multiplier that changes slot with k is masked by k), and acc_j adds
 /// the sum of its slot in each of its group cycles. Addition modulo 2^W makes the order of the terms
 /// irrelevant, so this is bit-exact with the in-order accumulation while the adder trees are shared
 /// by all outputs (hls4ml's Resource loop accumulating into acc[out_index]).
-void emit_slot_sums(std::ostream& body, int64_t total, int n_in, int n_out, int rf, int m_count,
+void emit_slot_sums(std::ostream& body, const MacPlan& plan, int rf, int m_count,
                     const std::vector<std::string>& casted, int aw, const std::string& k_sig, int kw,
                     std::vector<std::string>& next) {
+    const int64_t total = plan.total();
+    const int n_out = plan.n_out;
     std::vector<std::map<int, std::vector<int>>> members;              // slot -> multiplier -> groups
     std::vector<std::vector<std::pair<int, int>>> uses(static_cast<size_t>(n_out));  // output -> (group, slot)
     std::vector<int> active(static_cast<size_t>(m_count), 0);                      // groups in which m has a product
     for (int k = 0; k < rf && int64_t(k) * m_count < total; ++k) {
         const int64_t lo = int64_t(k) * m_count, hi = std::min(total, lo + m_count);
-        const int64_t j0 = lo / n_in;
+        const int64_t j0 = plan.out_idx[size_t(lo)];
         for (int64_t p = lo; p < hi; ++p) {
-            const int m = int(p - lo), j = int(p / n_in), t = int(j - j0);
+            const int m = int(p - lo), j = plan.out_idx[size_t(p)], t = int(j - j0);
             if (size_t(t) >= members.size()) members.resize(size_t(t) + 1);
             members[size_t(t)][m].push_back(k);
             ++active[size_t(m)];
@@ -81,16 +86,49 @@ void emit_slot_sums(std::ostream& body, int64_t total, int n_in, int n_out, int 
 
 }  // namespace
 
+MacPlan dense_plan(const Node& n, int n_in) {
+    const int n_out = int(n.get_int("n_out"));
+    const FixedType& wt = n.type("weight");
+    const std::vector<double>& k = n.weights.at("kernel").data;
+    MacPlan plan;
+    plan.n_in = n_in, plan.n_out = n_out;
+    const size_t total = size_t(n_in) * size_t(n_out);
+    plan.in_idx.resize(total), plan.out_idx.resize(total), plan.weight.resize(total);
+    plan.first.resize(size_t(n_out) + 1);
+    for (int j = 0; j < n_out; ++j) {
+        plan.first[size_t(j)] = int64_t(j) * n_in;
+        for (int i = 0; i < n_in; ++i) {
+            const size_t p = size_t(j) * size_t(n_in) + size_t(i);
+            plan.in_idx[p] = i, plan.out_idx[p] = j;
+            plan.weight[p] = res::quantize(k[size_t(i) * size_t(n_out) + size_t(j)], wt);
+        }
+    }
+    plan.first[size_t(n_out)] = int64_t(total);
+    return plan;
+}
+
 void DenseKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ostream& os) const {
+    const MacPlan plan = dense_plan(n, spec.in_elems[0]);
+    const int m_count = int((plan.total() + n.reuse_factor - 1) / n.reuse_factor);
+    emit_mac_core(n, plan, spec,
+                  "Dense " + n.name + ": " + std::to_string(plan.n_in) + " -> " + std::to_string(plan.n_out) + ", " +
+                      strategy_name(n.strategy) + ", RF " + std::to_string(n.reuse_factor) + ", " +
+                      std::to_string(m_count) + " multipliers; weight " + n.type("weight").to_string() + ", accum " +
+                      n.type("accum").to_string() + ", result " + spec.out_type.to_string() + ".",
+                  os);
+}
+
+void emit_mac_core(const Node& n, const MacPlan& plan, const RtlCoreSpec& spec, const std::string& comment,
+                   std::ostream& os) {
     const FixedType& xt = spec.in_types[0];
     const FixedType& wt = n.type("weight");
     const FixedType& bt = n.type("bias");
     const FixedType& at = n.type("accum");
     const FixedType& rt = spec.out_type;
-    const int n_in = spec.in_elems[0], n_out = spec.out_elems;
+    const int n_out = plan.n_out;
     const int rf = n.reuse_factor;
     const bool resource = n.strategy == Strategy::kResource;
-    const int64_t total = int64_t(n_in) * n_out;
+    const int64_t total = plan.total();
     const int m_count = int((total + rf - 1) / rf);
     const int kw = bits_for(uint64_t(rf > 1 ? rf - 1 : 1));
     const int pw = xt.width + wt.width + (xt.is_signed != wt.is_signed ? 1 : 0);  // product width
@@ -99,23 +137,17 @@ void DenseKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ostre
     const SignalType acc_t = signal_type(at);
     const bool acc_wraps = at.overflow == OverflowMode::kWrap && at.sat_bits == 0;
 
-    // Quantized weights [i][j] and biases already in accum_t (the accumulator's start value).
-    const WeightTensor& kernel = n.weights.at("kernel");
-    std::vector<int64_t> w(kernel.data.size());
-    for (size_t i = 0; i < w.size(); ++i) w[i] = cast_double(kernel.data[i], wt);
+    // Biases already in accum_t (the accumulator's start value).
     std::vector<int64_t> b_acc(size_t(n_out), 0);
     auto bit = n.weights.find("bias");
     for (int j = 0; j < n_out; ++j) {
         const double bv = bit != n.weights.end() ? bit->second.data[size_t(j)] : 0.0;
         b_acc[size_t(j)] = cast(cast_double(bv, bt), bt.frac(), at);
     }
-    auto weight = [&](int64_t p) { return w[size_t((p % n_in) * n_out + p / n_in)]; };
+    auto weight = [&](int64_t p) { return plan.weight[size_t(p)]; };
+    auto input = [&](int64_t p) { return plan.in_idx[size_t(p)]; };
 
-    emit_core_header(os, spec,
-                     "Dense " + n.name + ": " + std::to_string(n_in) + " -> " + std::to_string(n_out) + ", " +
-                         strategy_name(n.strategy) + ", RF " + std::to_string(rf) + ", " + std::to_string(m_count) +
-                         " multipliers; weight " + wt.to_string() + ", accum " + at.to_string() + ", result " +
-                         rt.to_string() + ".");
+    emit_core_header(os, spec, comment);
     // Control: the group counter k runs 0..RF-1 in the cycles after an accept (one cycle later for
     // Resource, whose MAC stage follows the ROM read).
     os << "    reg [" << spec.in_width - 1 << ":0] x_reg;\n    reg busy;\n    reg [" << kw - 1 << ":0] k;\n"
@@ -162,7 +194,7 @@ void DenseKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ostre
                 zero[size_t(m)] = true;
                 continue;
             }
-            xop = elem(mac_x, int(p % n_in), xt.width);
+            xop = elem(mac_x, input(p), xt.width);
             wop = vconst(pw, weight(p));
             body << "    wire [" << xt.width - 1 << ":0] " << id << "_x = " << xop << ";\n";
         } else {
@@ -171,7 +203,7 @@ void DenseKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ostre
             for (int k = 0; k < rf; ++k) {
                 const int64_t p = int64_t(k) * m_count + m;
                 body << "            " << vconst(kw, k) << ": " << id << "_x = "
-                     << (p < total ? elem(mac_x, int(p % n_in), xt.width) : vconst(xt.width, 0)) << ";\n";
+                     << (p < total ? elem(mac_x, input(p), xt.width) : vconst(xt.width, 0)) << ";\n";
             }
             body << "            default: " << id << "_x = " << vconst(xt.width, 0) << ";\n        endcase\n    end\n";
             if (resource) {
@@ -200,7 +232,7 @@ void DenseKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ostre
     // For each output j, the groups (k) that touch it and the multipliers, in input order.
     std::vector<std::map<int, std::vector<int>>> terms(static_cast<size_t>(n_out));
     for (int64_t p = 0; p < total; ++p) {
-        const int j = int(p / n_in), k = int(p / m_count), m = int(p % m_count);
+        const int j = plan.out_idx[size_t(p)], k = int(p / m_count), m = int(p % m_count);
         terms[size_t(j)][k].push_back(m);
     }
     int uniq = 0;
@@ -217,7 +249,7 @@ void DenseKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ostre
     };
     std::vector<std::string> next(static_cast<size_t>(n_out));
     if (acc_wraps && rf > 1) {
-        emit_slot_sums(body, total, n_in, n_out, rf, m_count, casted, aw, mac_k, kw, next);
+        emit_slot_sums(body, plan, rf, m_count, casted, aw, mac_k, kw, next);
     } else {
         for (int j = 0; j < n_out; ++j) {
             const std::string cur = "acc_cur" + std::to_string(j);

@@ -198,10 +198,10 @@ TEST(FrontendLoad, DetectsFilesByContent) {
 
 // Unsupported Keras classes name the layer and its class; GarNet in a full-model HDF5 file as well.
 TEST(FrontendErrors, UnsupportedLayerClass) {
-    const std::string conv = user_error_of([] { load_network(external("keras/KERAS_conv2d_model.json")); });
+    const std::string qconv = user_error_of([] { load_network(external("keras/qkeras_mnist_cnn.json")); });
     EXPECT_TRUE(
-        contains(conv, "layer 'conv2d_1' (Conv2D) is not supported yet; supported: InputLayer, Dense"));
-    EXPECT_TRUE(contains(conv, "KERAS_conv2d_model.json: /config/0"));
+        contains(qconv, "layer 'q_conv2d_1' (QConv2D) is not supported yet; supported: InputLayer, Dense"));
+    EXPECT_TRUE(contains(qconv, "qkeras_mnist_cnn.json: /config/layers/4"));
     const std::string garnet =
         user_error_of([] { load_network(external("keras/garnet_1layer_weights.h5")); });
     EXPECT_TRUE(contains(garnet, "layer 'gar_1' (GarNet) is not supported yet"));
