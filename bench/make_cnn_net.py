@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Writes an SVHN-sized streaming CNN description for the speed benchmarks (bench/run_cnn_bench.sh):
-input 32x32x3; three blocks of conv2d 3x3 + batchnorm + relu + a 2x2 stride-2 downsampling stage,
-with 16, 16, 24 filters; flatten; dense 42, 64, 10; softmax; io_stream. Until the pooling kinds are
-on main, the downsampling stage is a 2x2 stride-2 conv2d (same stream shape and beat pattern as
-max pooling 2x2); `--pool max` writes pooling2d layers instead once that kind exists.
+"""Writes a heavier variant of the SVHN-sized streaming CNN for the speed benchmarks
+(bench/run_cnn_bench.sh NET): input 32x32x3; three blocks of conv2d 3x3 + batchnorm + relu + a 2x2
+stride-2 downsampling stage, with 16, 16, 24 filters; flatten; dense 42, 64, 10; softmax; io_stream;
+every layer at reuse factor 1 (configs/svhn_cnn.json is the reference, its reuse factors balanced for
+an II of 1,024). The downsampling stage is a 2x2 stride-2 conv2d by default (`--pool conv`, the same
+stream shape as pooling but with a multiplier array in every stage), or max pooling (`--pool max`).
 Weights are pseudo-random on a 2^-8 grid (speed only depends on shapes).
     python3 bench/make_cnn_net.py [out.json] [--small] [--pool conv|max]"""
 import json
@@ -39,7 +40,7 @@ def main():
         layers.append({"name": f"relu{b}", "kind": "relu"})
         h -= 2
         if pool == "max":
-            layers.append({"name": f"pool{b}", "kind": "pooling2d", "pool_type": "max", "pool_size": [2, 2]})
+            layers.append({"name": f"pool{b}", "kind": "pooling2d", "op": "max", "pool_size": [2, 2]})
         else:
             layers.append({"name": f"pool{b}", "kind": "conv2d", "filters": f, "kernel_size": [2, 2],
                            "strides": [2, 2], "weights": {"kernel": tensor(rng, [2, 2, f, f]), "bias": tensor(rng, [f])}})
