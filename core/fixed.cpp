@@ -111,19 +111,9 @@ std::string FixedType::to_string() const {
     return s.str();
 }
 
-int64_t cast(__int128 raw, int frac, const FixedType& t, CastEvent* event) {
+int64_t cast_general(__int128 raw, int frac, const FixedType& t, CastEvent* event) {
     if (event) *event = CastEvent::kNone;
     const int f = t.frac();
-    // Fast path for the most frequent cast (truncation to fewer or as many fraction bits, everything
-    // within int64, the value in range): the general path below gives the same result, q = raw >> s.
-    if (t.round == RoundMode::kTrn && frac >= f && frac - f < 63 && t.width < 63 && raw >= INT64_MIN &&
-        raw <= INT64_MAX) {
-        const int64_t q = int64_t(raw) >> (frac - f);
-        const int64_t lo = t.is_signed ? -(int64_t(1) << (t.width - 1)) : 0;
-        const int64_t hi = t.is_signed ? (int64_t(1) << (t.width - 1)) - 1 : (int64_t(1) << t.width) - 1;
-        const bool sym_min = t.overflow == OverflowMode::kSatSym && t.is_signed && q == lo;
-        if (q >= lo && q <= hi && !sym_min) return q;
-    }
     const i128 lo = t.raw_min();
     const i128 hi = t.is_signed ? i128(t.raw_max()) : ((i128(1) << t.width) - 1);
     i128 q;            // the quantized value in units of 2^-f, or its low 128 bits when `huge`

@@ -91,8 +91,15 @@ class DenseOp : public LayerOp {
         m_round_const = (m_acc.round == RoundMode::kRnd && m_shift > 0) ? (int64_t(1) << (m_shift - 1)) : 0;
         m_acc64.assign(size_t(m_n_out), 0);
         if (m_in.width + m_w.width <= 62) m_fast64 = true;
-        // 32-bit lanes when the product and the rounding constant fit and the accumulator is <= 32 bits.
-        if (m_in.width + m_w.width <= 30 && m_acc.width <= 32) {
+        // 32-bit lanes when every product plus the rounding constant fits in int32 (then the int32
+        // arithmetic is the int64 arithmetic) and the accumulator is <= 32 bits. The largest product
+        // magnitude is max|x| * max|w| (2^(W-1) for a signed type, 2^W - 1 for an unsigned one).
+        const auto max_abs = [](const FixedType& t) {
+            return t.is_signed ? (int64_t(1) << (t.width - 1)) : (int64_t(1) << t.width) - 1;
+        };
+        const bool fits32 = m_in.width + m_w.width <= 34 &&
+                            max_abs(m_in) * max_abs(m_w) + m_round_const <= int64_t(INT32_MAX);
+        if (fits32 && m_acc.width <= 32) {
             m_fast32 = true;
             m_w32.assign(m_w_raw.begin(), m_w_raw.end());
             m_acc32.assign(size_t(m_n_out), 0);
