@@ -111,8 +111,7 @@ void KerasImporter::read_layer(const json& layer, const std::string& ptr) {
     }
     if (!keras_class_supported(l.class_name))
         m_diag.error(loc(ptr) + " (layer " + l.name + ")",
-                     "layer '" + l.name + "' (" + l.class_name +
-                         ") is not supported yet; supported: " + keras_supported_classes());
+                     keras_unsupported_message(l.name, l.class_name));
     if (!m_sequential) read_inbound(layer, l, m_diag, loc(ptr));
     m_layers.push_back(std::move(l));
 }

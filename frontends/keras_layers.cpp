@@ -6,6 +6,8 @@
 // kept as the float values stored in the file.
 #include "frontends/keras_layers.hpp"
 
+#include <cctype>
+
 #include "core/registry.hpp"
 #include "frontends/keras.hpp"
 #include "frontends/keras_weights.hpp"
@@ -90,11 +92,19 @@ std::string keras_supported_classes() {
     return all;
 }
 
+std::string keras_unsupported_message(const std::string& layer, const std::string& keras_class) {
+    const std::string head = "layer '" + layer + "' (" + keras_class + ") is not supported yet";
+    const bool qkeras = keras_class.size() > 1 && keras_class[0] == 'Q' && std::isupper(keras_class[1]);
+    if (qkeras)
+        return head + ": QKeras quantized layers come in a later release (importing them as float layers "
+                      "would drop their quantizers); supported: " + keras_supported_classes();
+    return head + "; supported: " + keras_supported_classes();
+}
+
 void KerasMapper::add(const KerasLayer& l) {
     for (const auto& entry : table())
         if (l.class_name == entry.first) return (this->*entry.second)(l);
-    fail(l, "layer '" + l.name + "' (" + l.class_name +
-                ") is not supported yet; supported: " + keras_supported_classes());
+    fail(l, keras_unsupported_message(l.name, l.class_name));
 }
 
 std::string KerasMapper::tensor_of(const std::string& keras_name) const {

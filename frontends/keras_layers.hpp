@@ -35,6 +35,11 @@ bool keras_sizes(const nlohmann::json& v, int dims, std::vector<int64_t>& out);
 /// Whether the importer maps Keras class `keras_class`.
 bool keras_class_supported(const std::string& keras_class);
 
+/// The message for a layer of a class the importer does not map. QKeras layers (QDense, QConv2D,
+/// QActivation, ...) say that quantized layers come later: their quantizers change the numbers, so
+/// they are not imported as float layers.
+std::string keras_unsupported_message(const std::string& layer, const std::string& keras_class);
+
 class KerasMapper {
   public:
     /// Nodes and inputs go into `g`; problems are reported to `diag` (prefixed with `file`).
