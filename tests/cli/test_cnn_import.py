@@ -1,8 +1,9 @@
 """Keras CNN import: the exact layer structure of the Keras CNNs of ../shared, QKeras models refused with
 the layers named, Conv groups refused, hls4ml configs applied to the CNN kinds (LayerType Conv2D,
 LayerName entries, separable layers' depthwise_/pointwise_ keys, padding following its input's type),
-and batchnorm on an [H, W, C] image per channel (bit-exact against numpy, float within 1e-6, io_stream
-simulation equal to the evaluator, Verilog verified under io_parallel and io_stream).
+configs/make_examples.py writing the committed examples, and batchnorm on an [H, W, C] image per
+channel (bit-exact against numpy, float within 1e-6, io_stream simulation equal to the evaluator,
+Verilog verified under io_parallel and io_stream).
 
 End-to-end runs of the imported models and of configs/*.json are in test_cnn_models.py."""
 import json
@@ -205,6 +206,20 @@ class CnnImport(unittest.TestCase):
                     for var, t in want.items():
                         self.assertEqual(got[var], f"fixed<{t}>", (part, var))
                 nets.run("timing", "--net", out)
+
+    # --- configs/ -----------------------------------------------------------------------------------
+
+    def test_examples_regenerate_identically(self):
+        src = os.path.join(os.environ.get("NNSIM_SOURCE_DIR", "."), "configs")
+        work = self.path("configs")
+        os.makedirs(work, exist_ok=True)
+        shutil.copy(os.path.join(src, "make_examples.py"), work)
+        import subprocess
+        subprocess.run([sys.executable, os.path.join(work, "make_examples.py")], check=True, capture_output=True,
+                       cwd=work)
+        for name in ("svhn_cnn", "resnet_block", "concat_block"):
+            with open(os.path.join(src, name + ".json")) as f, open(os.path.join(work, name + ".json")) as g:
+                self.assertEqual(f.read(), g.read(), name + ": configs/make_examples.py no longer writes it")
 
     # --- batchnorm on images -----------------------------------------------------------------------
 
