@@ -48,6 +48,7 @@ const std::vector<std::pair<const char*, KerasMapper::AddFn>>& KerasMapper::tabl
         {"Softmax", &KerasMapper::add_softmax},
         {"Dropout", &KerasMapper::add_dropout},
         {"Flatten", &KerasMapper::add_flatten},
+        {"Reshape", &KerasMapper::add_reshape},
         {"ZeroPadding1D", &KerasMapper::add_reformat},
         {"ZeroPadding2D", &KerasMapper::add_reformat},
         {"Cropping1D", &KerasMapper::add_reformat},
@@ -347,6 +348,28 @@ void KerasMapper::add_flatten(const KerasLayer& l) {
     Node& n = add_node(l, "reshape", l.name, input, "");
     n.params["target_shape"] = std::vector<int64_t>{size};
     m_shape[l.name] = Shape{int(size)};
+}
+
+void KerasMapper::add_reshape(const KerasLayer& l) {
+    const std::string input = input_of(l);
+    if (input.empty()) return;
+    auto t = l.config->find("target_shape");
+    std::vector<int64_t> target;
+    if (t != l.config->end() && t->is_array())
+        for (const auto& e : *t)
+            if (e.is_number_integer()) target.push_back(e.get<int64_t>());
+    if (target.empty() || t->size() != target.size()) {
+        fail(l, "target_shape must be a list of integers (without the batch dimension)", "/config/target_shape");
+        return;
+    }
+    Node& n = add_node(l, "reshape", l.name, input, "");
+    n.params["target_shape"] = target;  // validation checks the sizes and infers a -1
+    auto s = m_shape.find(input);
+    int64_t known = 1;
+    for (int64_t d : target) known *= d > 0 ? d : 1;
+    Shape out;
+    for (int64_t d : target) out.push_back(int(d > 0 ? d : (s == m_shape.end() ? 1 : shape_size(s->second) / known)));
+    m_shape[l.name] = out;
 }
 
 }  // namespace nnsim

@@ -62,6 +62,8 @@ class KerasMapper {
     void add_softmax(const KerasLayer& l);
     void add_dropout(const KerasLayer& l);
     void add_flatten(const KerasLayer& l);
+    /// Keras Reshape: the reshape kind with the same target shape (channels last).
+    void add_reshape(const KerasLayer& l);
     /// ZeroPadding1D/2D, Cropping1D/2D, UpSampling1D/2D (keras_reformat.cpp).
     void add_reformat(const KerasLayer& l);
     /// Max/AveragePooling1D/2D and GlobalMax/AveragePooling1D/2D (keras_pooling.cpp).

@@ -95,6 +95,44 @@ class CnnModels(unittest.TestCase):
             self.assertEqual(rc, 0, out[-3000:])
             self.assertIn("identical", out)
 
+    def test_keras_conv2d_model_verifies_and_synthesizes(self):
+        net = os.path.join(KERAS, "KERAS_conv2d_model.json")
+        rc, out = verify(net, "--io-type", "io_stream", *STALLS)
+        self.assertEqual(rc, 0, out[-3000:])
+        js = self.path("conv2d_model_synth.json")
+        nets.run("synth", "--net", net, "--io-type", "io_stream", "--reuse-factor", "8", "--out",
+                 self.path("conv2d_model_synth"), "--json", js)
+        with open(js) as f:
+            total = json.load(f)["total"]
+        self.assertEqual(total["estimate"]["dsp"], total["yosys"]["dsp"])  # DSPs are exact
+        self.assertGreater(total["yosys"]["lut"], 0)
+
+    def test_keras_reshape_of_images(self):
+        """Keras Reshape [24] -> [4, 3, 2] feeding a Conv2D computes what the hand-written network does."""
+        import h5py
+        import numpy as np
+        k = np.random.default_rng(8).normal(0, 0.5, (2, 2, 2, 2))
+        model = {"class_name": "Sequential", "config": {"name": "kreshape", "layers": [
+            {"class_name": "InputLayer", "config": {"name": "x", "batch_input_shape": [None, 24]}},
+            {"class_name": "Reshape", "config": {"name": "img", "target_shape": [4, 3, 2]}},
+            {"class_name": "Conv2D", "config": {"name": "conv", "filters": 2, "kernel_size": [2, 2], "padding": "valid",
+                                                "use_bias": False, "activation": "linear"}}]}}
+        path = nets.write_json(self.path("kreshape.json"), model)
+        with h5py.File(self.path("kreshape_weights.h5"), "w") as f:
+            f.create_group("conv").create_group("conv").create_dataset("kernel:0", data=k.astype(np.float32))
+            f["conv"].attrs["weight_names"] = [b"conv/kernel:0"]
+        hand = {"format": "nnsim-network", "name": "hand", "inputs": [{"name": "x", "shape": [24]}], "layers": [
+            {"name": "img", "kind": "reshape", "target_shape": [4, 3, 2]},
+            {"name": "conv", "kind": "conv2d", "filters": 2, "kernel_size": [2, 2], "weights": {"kernel": {
+                "shape": [2, 2, 2, 2], "data": [float(v) for v in k.astype(np.float32).astype(float).ravel()]}}}]}
+        outs = []
+        for net in (path, nets.write_json(self.path("hand_reshape.json"), hand)):
+            out = self.path("reshape_out.dat")
+            nets.run("run", "--net", net, "--random-samples", "8", "--seed", "6", "--output", out)
+            with open(out) as f:
+                outs.append(f.read())
+        self.assertEqual(outs[0], outs[1])
+
     def keras_separable(self, data_format="channels_last", **conv_extra):
         """A Keras model x[6,6,2] -> SeparableConv2D(3 filters, 3x3, same, multiplier 1, relu), with
         weights in an HDF5 file laid out as Keras writes them."""
