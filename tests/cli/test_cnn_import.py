@@ -1,9 +1,10 @@
 """Keras CNN import: the exact layer structure of the Keras CNNs of ../shared, QKeras models refused with
-the layers named, Conv groups refused, hls4ml configs applied to the CNN kinds (LayerType Conv2D,
-LayerName entries, separable layers' depthwise_/pointwise_ keys, padding following its input's type),
-configs/make_examples.py writing the committed examples, and batchnorm on an [H, W, C] image per
-channel (bit-exact against numpy, float within 1e-6, io_stream simulation equal to the evaluator,
-Verilog verified under io_parallel and io_stream).
+the layers named, Conv groups, channels_first, 'causal' padding and dilation refused with one line,
+hls4ml configs applied to the CNN kinds (LayerType Conv2D, LayerName entries, separable layers'
+depthwise_/pointwise_ keys, padding following its input's type), configs/make_examples.py writing the
+committed examples, and batchnorm on an [H, W, C] image per channel (bit-exact against numpy, float
+within 1e-6, io_stream simulation equal to the evaluator, Verilog verified under io_parallel and
+io_stream).
 
 End-to-end runs of the imported models and of configs/*.json are in test_cnn_models.py."""
 import json
@@ -135,14 +136,20 @@ class CnnImport(unittest.TestCase):
             f["cv"].attrs["weight_names"] = [b"cv/kernel:0", b"cv/bias:0"]
         return path
 
-    def test_conv_groups_refused(self):
-        nets.run("timing", "--net", self.keras_conv(groups=1))  # groups 1 is fine
-        r = nets.run("timing", "--net", self.keras_conv(groups=2), check=False)
-        self.assertEqual(r.returncode, 2, r.stderr)
-        self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
-        self.assertIn("layer cv", r.stderr)
-        self.assertIn("/config/groups", r.stderr)
-        self.assertIn("groups 2 is not supported (only 1)", r.stderr)
+    def test_conv_errors(self):
+        nets.run("timing", "--net", self.keras_conv(groups=1, dilation_rate=[1, 1]))  # the defaults are fine
+        for cls, extra, field, fragment in (
+                ("Conv2D", {"groups": 2}, "/config/groups", "groups 2 is not supported (only 1)"),
+                ("Conv2D", {"data_format": "channels_first"}, "/config/data_format", "only channels_last"),
+                ("Conv2D", {"padding": "causal"}, "/config/padding", "'valid' or 'same', got 'causal'"),
+                ("DepthwiseConv2D", {"dilation_rate": [1, 2]}, "/config/dilation_rate", "(only 1)")):
+            with self.subTest(cls=cls, field=field):
+                r = nets.run("timing", "--net", self.keras_conv(cls, **extra), check=False)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+                self.assertIn("layer cv", r.stderr)
+                self.assertIn(field, r.stderr)
+                self.assertIn(fragment, r.stderr)
 
     # --- hls4ml configs ----------------------------------------------------------------------------
 
