@@ -6,6 +6,8 @@
 // kept as the float values stored in the file.
 #include "frontends/keras_layers.hpp"
 
+#include <cctype>
+
 #include "core/registry.hpp"
 #include "frontends/keras.hpp"
 #include "frontends/keras_weights.hpp"
@@ -84,6 +86,13 @@ bool keras_class_supported(const std::string& keras_class) {
     return false;
 }
 
+std::string keras_unsupported(const std::string& name, const std::string& keras_class) {
+    const bool qkeras = keras_class.size() > 1 && keras_class[0] == 'Q' && std::isupper(keras_class[1]);
+    return "layer '" + name + "' (" + keras_class + ") is not supported yet; supported: " + keras_supported_classes() +
+           (qkeras ? " (QKeras quantizers come later; --ignore-quantizers reads the layer structure with float weights)"
+                   : "");
+}
+
 std::string keras_supported_classes() {
     std::string all;
     for (const auto& entry : KerasMapper::table())
@@ -94,8 +103,7 @@ std::string keras_supported_classes() {
 void KerasMapper::add(const KerasLayer& l) {
     for (const auto& entry : table())
         if (l.class_name == entry.first) return (this->*entry.second)(l);
-    fail(l, "layer '" + l.name + "' (" + l.class_name +
-                ") is not supported yet; supported: " + keras_supported_classes());
+    fail(l, keras_unsupported(l.name, l.class_name));
 }
 
 std::string KerasMapper::tensor_of(const std::string& keras_name) const {

@@ -32,6 +32,9 @@ struct KerasLayer {
 /// a list must have `dims` integer entries. Returns false for any other form.
 bool keras_sizes(const nlohmann::json& v, int dims, std::vector<int64_t>& out);
 
+/// The one-line message for a layer of an unmapped class (with a hint for QKeras classes).
+std::string keras_unsupported(const std::string& name, const std::string& keras_class);
+
 /// Whether the importer maps Keras class `keras_class`.
 bool keras_class_supported(const std::string& keras_class);
 
