@@ -86,6 +86,13 @@ bool keras_class_supported(const std::string& keras_class) {
     return false;
 }
 
+std::string keras_unsupported(const std::string& name, const std::string& keras_class) {
+    const bool qkeras = keras_class.size() > 1 && keras_class[0] == 'Q' && std::isupper(keras_class[1]);
+    return "layer '" + name + "' (" + keras_class + ") is not supported yet; supported: " + keras_supported_classes() +
+           (qkeras ? " (QKeras quantizers come later; --ignore-quantizers reads the layer structure with float weights)"
+                   : "");
+}
+
 std::string keras_supported_classes() {
     std::string all;
     for (const auto& entry : KerasMapper::table())
@@ -93,19 +100,10 @@ std::string keras_supported_classes() {
     return all;
 }
 
-std::string keras_unsupported_message(const std::string& layer, const std::string& keras_class) {
-    const std::string head = "layer '" + layer + "' (" + keras_class + ") is not supported yet";
-    const bool qkeras = keras_class.size() > 1 && keras_class[0] == 'Q' && std::isupper(keras_class[1]);
-    if (qkeras)
-        return head + ": QKeras quantized layers come in a later release (importing them as float layers "
-                      "would drop their quantizers); supported: " + keras_supported_classes();
-    return head + "; supported: " + keras_supported_classes();
-}
-
 void KerasMapper::add(const KerasLayer& l) {
     for (const auto& entry : table())
         if (l.class_name == entry.first) return (this->*entry.second)(l);
-    fail(l, keras_unsupported_message(l.name, l.class_name));
+    fail(l, keras_unsupported(l.name, l.class_name));
 }
 
 std::string KerasMapper::tensor_of(const std::string& keras_name) const {

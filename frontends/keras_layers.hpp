@@ -32,13 +32,11 @@ struct KerasLayer {
 /// a list must have `dims` integer entries. Returns false for any other form.
 bool keras_sizes(const nlohmann::json& v, int dims, std::vector<int64_t>& out);
 
+/// The one-line message for a layer of an unmapped class (with a hint for QKeras classes).
+std::string keras_unsupported(const std::string& name, const std::string& keras_class);
+
 /// Whether the importer maps Keras class `keras_class`.
 bool keras_class_supported(const std::string& keras_class);
-
-/// The message for a layer of a class the importer does not map. QKeras layers (QDense, QConv2D,
-/// QActivation, ...) say that quantized layers come later: their quantizers change the numbers, so
-/// they are not imported as float layers.
-std::string keras_unsupported_message(const std::string& layer, const std::string& keras_class);
 
 class KerasMapper {
   public:

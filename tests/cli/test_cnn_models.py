@@ -6,6 +6,8 @@ descriptions in configs/ (svhn_cnn, resnet_block, concat_block).
     with their argmax agreement against the float model reported, simulate under io_stream to the
     evaluator's outputs at the timing model's latency and II, and the jet tagger's Verilog verifies
     against the model under random back-pressure;
+  - qkeras_mnist_cnn's layer structure imports with float weights under --ignore-quantizers (and
+    without it, the QKeras layers are refused with a line that names the option);
   - SeparableConv2D imports as a depthwise layer and a 1x1 convolution that compute what the same
     layers written by hand compute; channels_first, dilation and 'causal' padding are refused;
   - svhn_cnn simulates at the timing model's latency and II, and the first convolution alone has the
@@ -87,6 +89,21 @@ class CnnModels(unittest.TestCase):
                 r = nets.run("run", "--net", desc, "--random-samples", "50")
                 self.assertRegex(r.stdout, r"argmax agreement \d+\.\d+%")
                 self.sim_equals_run(desc, model, "--io-type", "io_stream")
+
+    def test_qkeras_cnn_structure_with_float_weights(self):
+        net = os.path.join(KERAS, "qkeras_mnist_cnn.json")
+        r = nets.run("timing", "--net", net, check=False)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("(QConv2D) is not supported yet", r.stderr)
+        self.assertIn("--ignore-quantizers", r.stderr)
+        desc = self.path("qkeras_mnist_cnn.json")
+        r = nets.run("import", "--net", net, "--ignore-quantizers", "-o", desc)
+        self.assertIn("quantizers are ignored", r.stderr)
+        with open(desc) as f:
+            kinds = [l["kind"] for l in json.load(f)["layers"]]
+        self.assertEqual(kinds.count("conv2d"), 2)
+        self.assertEqual(kinds.count("pooling2d"), 2)
+        self.sim_equals_run(desc, "qkeras_mnist_cnn", "--io-type", "io_stream")
 
     def test_jet_tagger_verifies_under_back_pressure(self):
         net = os.path.join(KERAS, "jetTagger_Conv2D_Small.json")
