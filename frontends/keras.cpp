@@ -111,8 +111,7 @@ void KerasImporter::read_layer(const json& layer, const std::string& ptr) {
     }
     if (!keras_class_supported(l.class_name))
         m_diag.error(loc(ptr) + " (layer " + l.name + ")",
-                     "layer '" + l.name + "' (" + l.class_name +
-                         ") is not supported yet; supported: " + keras_supported_classes());
+                     keras_unsupported(l.name, l.class_name));
     if (!m_sequential) read_inbound(layer, l, m_diag, loc(ptr));
     m_layers.push_back(std::move(l));
 }
@@ -233,8 +232,9 @@ Graph import_keras_model(const json& model, const std::string& source_file, cons
     return importer.build(weights, name);
 }
 
-Graph import_keras_json(const std::string& json_path, const std::string& weights_path) {
-    const json model = parse_json_text(read_text_file(json_path), json_path);
+Graph import_keras_json(const std::string& json_path, const std::string& weights_path, bool float_qkeras) {
+    json model = parse_json_text(read_text_file(json_path), json_path);
+    if (float_qkeras) model = qkeras_as_float(model, json_path);
     if (!looks_like_keras_model(model))
         throw UserError(json_path +
                         ": not a Keras model JSON (expected an object with \"class_name\" and \"config\")");
@@ -245,14 +245,15 @@ Graph import_keras_json(const std::string& json_path, const std::string& weights
     return importer.build(weights, fs::path(json_path).stem().string());
 }
 
-Graph import_keras_h5(const std::string& h5_path, const std::string& weights_path) {
+Graph import_keras_h5(const std::string& h5_path, const std::string& weights_path, bool float_qkeras) {
     const KerasWeightFile file(h5_path);
     const std::string config = file.model_config();
     if (config.empty())
         throw UserError(h5_path +
                         ": no model_config attribute: this is a weights-only file (model.save_weights); "
                         "load the model JSON and give this file as its weights");
-    const json model = parse_json_text(config, h5_path + " (attribute model_config)");
+    json model = parse_json_text(config, h5_path + " (attribute model_config)");
+    if (float_qkeras) model = qkeras_as_float(model, h5_path);
     const std::string name = fs::path(h5_path).stem().string();
     if (weights_path.empty() || weights_path == h5_path) {
         if (!looks_like_keras_model(model))

@@ -28,10 +28,11 @@ namespace nnsim {
 
 /// Import a model JSON and its weights. An empty `weights_path` means the file beside the JSON:
 /// "<stem>_weights.h5", then "<stem>.h5" (UserError naming both if neither exists).
-Graph import_keras_json(const std::string& json_path, const std::string& weights_path);
+/// With `float_qkeras`, QKeras layers are read as their float equivalents (qkeras_as_float).
+Graph import_keras_json(const std::string& json_path, const std::string& weights_path, bool float_qkeras = false);
 
 /// Import a full-model HDF5 file. A non-empty `weights_path` reads the weights from that file instead.
-Graph import_keras_h5(const std::string& h5_path, const std::string& weights_path = "");
+Graph import_keras_h5(const std::string& h5_path, const std::string& weights_path = "", bool float_qkeras = false);
 
 /// Import an already parsed model JSON. `source_file` names the file in messages and becomes
 /// Graph::source_file; `where_prefix` is put before JSON pointers (e.g. "model_config" for the attribute
@@ -40,6 +41,10 @@ Graph import_keras_h5(const std::string& h5_path, const std::string& weights_pat
 Graph import_keras_model(const nlohmann::json& model, const std::string& source_file,
                          const std::string& where_prefix, const std::string& name,
                          const std::string& weights_path);
+
+/// The model with its QKeras layers renamed to their float Keras classes and QActivation quantizers
+/// to their float activations (frontends/keras_float_qkeras.cpp); warns how many layers changed.
+nlohmann::json qkeras_as_float(const nlohmann::json& model, const std::string& source_file);
 
 /// Whether a parsed JSON document looks like a Keras model (an object with class_name and config).
 bool looks_like_keras_model(const nlohmann::json& j);

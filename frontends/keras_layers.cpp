@@ -6,6 +6,8 @@
 // kept as the float values stored in the file.
 #include "frontends/keras_layers.hpp"
 
+#include <cctype>
+
 #include "core/registry.hpp"
 #include "frontends/keras.hpp"
 #include "frontends/keras_weights.hpp"
@@ -46,6 +48,7 @@ const std::vector<std::pair<const char*, KerasMapper::AddFn>>& KerasMapper::tabl
         {"Softmax", &KerasMapper::add_softmax},
         {"Dropout", &KerasMapper::add_dropout},
         {"Flatten", &KerasMapper::add_flatten},
+        {"Reshape", &KerasMapper::add_reshape},
         {"ZeroPadding1D", &KerasMapper::add_reformat},
         {"ZeroPadding2D", &KerasMapper::add_reformat},
         {"Cropping1D", &KerasMapper::add_reformat},
@@ -83,6 +86,13 @@ bool keras_class_supported(const std::string& keras_class) {
     return false;
 }
 
+std::string keras_unsupported(const std::string& name, const std::string& keras_class) {
+    const bool qkeras = keras_class.size() > 1 && keras_class[0] == 'Q' && std::isupper(keras_class[1]);
+    return "layer '" + name + "' (" + keras_class + ") is not supported yet; supported: " + keras_supported_classes() +
+           (qkeras ? " (QKeras quantizers come later; --ignore-quantizers reads the layer structure with float weights)"
+                   : "");
+}
+
 std::string keras_supported_classes() {
     std::string all;
     for (const auto& entry : KerasMapper::table())
@@ -93,8 +103,7 @@ std::string keras_supported_classes() {
 void KerasMapper::add(const KerasLayer& l) {
     for (const auto& entry : table())
         if (l.class_name == entry.first) return (this->*entry.second)(l);
-    fail(l, "layer '" + l.name + "' (" + l.class_name +
-                ") is not supported yet; supported: " + keras_supported_classes());
+    fail(l, keras_unsupported(l.name, l.class_name));
 }
 
 std::string KerasMapper::tensor_of(const std::string& keras_name) const {
@@ -337,6 +346,28 @@ void KerasMapper::add_flatten(const KerasLayer& l) {
     Node& n = add_node(l, "reshape", l.name, input, "");
     n.params["target_shape"] = std::vector<int64_t>{size};
     m_shape[l.name] = Shape{int(size)};
+}
+
+void KerasMapper::add_reshape(const KerasLayer& l) {
+    const std::string input = input_of(l);
+    if (input.empty()) return;
+    auto t = l.config->find("target_shape");
+    std::vector<int64_t> target;
+    if (t != l.config->end() && t->is_array())
+        for (const auto& e : *t)
+            if (e.is_number_integer()) target.push_back(e.get<int64_t>());
+    if (target.empty() || t->size() != target.size()) {
+        fail(l, "target_shape must be a list of integers (without the batch dimension)", "/config/target_shape");
+        return;
+    }
+    Node& n = add_node(l, "reshape", l.name, input, "");
+    n.params["target_shape"] = target;  // validation checks the sizes and infers a -1
+    auto s = m_shape.find(input);
+    int64_t known = 1;
+    for (int64_t d : target) known *= d > 0 ? d : 1;
+    Shape out;
+    for (int64_t d : target) out.push_back(int(d > 0 ? d : (s == m_shape.end() ? 1 : shape_size(s->second) / known)));
+    m_shape[l.name] = out;
 }
 
 }  // namespace nnsim

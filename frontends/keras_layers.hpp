@@ -32,6 +32,9 @@ struct KerasLayer {
 /// a list must have `dims` integer entries. Returns false for any other form.
 bool keras_sizes(const nlohmann::json& v, int dims, std::vector<int64_t>& out);
 
+/// The one-line message for a layer of an unmapped class (with a hint for QKeras classes).
+std::string keras_unsupported(const std::string& name, const std::string& keras_class);
+
 /// Whether the importer maps Keras class `keras_class`.
 bool keras_class_supported(const std::string& keras_class);
 
@@ -57,6 +60,8 @@ class KerasMapper {
     void add_softmax(const KerasLayer& l);
     void add_dropout(const KerasLayer& l);
     void add_flatten(const KerasLayer& l);
+    /// Keras Reshape: the reshape kind with the same target shape (channels last).
+    void add_reshape(const KerasLayer& l);
     /// ZeroPadding1D/2D, Cropping1D/2D, UpSampling1D/2D (keras_reformat.cpp).
     void add_reformat(const KerasLayer& l);
     /// Max/AveragePooling1D/2D and GlobalMax/AveragePooling1D/2D (keras_pooling.cpp).

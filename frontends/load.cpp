@@ -50,9 +50,9 @@ Graph load_from_config(const Hls4mlConfig& cfg, const LoadOptions& opt) {
         throw UserError(cfg.path + ": KerasH5: " + cfg.keras_h5 + " not found");
     Graph g;
     if (!cfg.keras_json.empty())
-        g = import_keras_json(cfg.keras_json, !opt.weights.empty() ? opt.weights : cfg.keras_h5);
+        g = import_keras_json(cfg.keras_json, !opt.weights.empty() ? opt.weights : cfg.keras_h5, opt.ignore_quantizers);
     else if (!cfg.keras_h5.empty())
-        g = import_keras_h5(cfg.keras_h5, opt.weights);
+        g = import_keras_h5(cfg.keras_h5, opt.weights, opt.ignore_quantizers);
     else
         throw UserError(cfg.path +
                         ": names no Keras model (expected KerasJson with KerasH5, or a full-model KerasH5)");
@@ -74,7 +74,7 @@ Graph load_json(const json& j, const std::string& path, const LoadOptions& opt) 
             spdlog::warn("{}: an nnsim description names its own weights; {} ignored", path, opt.weights);
         return read_network_file(path);
     }
-    if (looks_like_keras_model(j)) return finish_keras(import_keras_json(path, opt.weights), opt);
+    if (looks_like_keras_model(j)) return finish_keras(import_keras_json(path, opt.weights, opt.ignore_quantizers), opt);
     if (looks_like_hls4ml_config(j)) return load_from_config(parse_hls4ml_config(j, path), opt);
     throw UserError(unrecognized(path, "JSON without the keys of any of them"));
 }
@@ -85,7 +85,7 @@ Graph load_network(const std::string& path, const LoadOptions& opt) {
     std::error_code ec;
     if (!fs::exists(path, ec)) throw UserError(path + ": file not found");
     if (fs::is_directory(path, ec)) throw UserError(path + ": is a directory, expected a network file");
-    if (has_hdf5_signature(path)) return finish_keras(import_keras_h5(path, opt.weights), opt);
+    if (has_hdf5_signature(path)) return finish_keras(import_keras_h5(path, opt.weights, opt.ignore_quantizers), opt);
     if (has_zip_signature(path))
         throw UserError(path +
                         ": a zip archive (a Keras 3 .keras file?): Keras 3 models are not supported yet; "

@@ -17,6 +17,7 @@ namespace nnsim {
 struct LoadOptions {
     std::string weights;  ///< Keras weights HDF5; empty: the file beside the model JSON (or KerasH5)
     std::string config;   ///< hls4ml config (YAML or JSON) to apply to a Keras model; empty: none
+    bool ignore_quantizers = false;  ///< read QKeras layers as float layers (frontends/keras.hpp qkeras_as_float)
 };
 
 /// Load and validate a network. Every problem is a UserError naming the file and what was expected;

@@ -6,6 +6,8 @@ descriptions in configs/ (svhn_cnn, resnet_block, concat_block).
     with their argmax agreement against the float model reported, simulate under io_stream to the
     evaluator's outputs at the timing model's latency and II, and the jet tagger's Verilog verifies
     against the model under random back-pressure;
+  - qkeras_mnist_cnn's layer structure imports with float weights under --ignore-quantizers (and
+    without it, the QKeras layers are refused with a line that names the option);
   - SeparableConv2D imports as a depthwise layer and a 1x1 convolution that compute what the same
     layers written by hand compute; channels_first, dilation and 'causal' padding are refused;
   - svhn_cnn simulates at the timing model's latency and II, and the first convolution alone has the
@@ -88,12 +90,65 @@ class CnnModels(unittest.TestCase):
                 self.assertRegex(r.stdout, r"argmax agreement \d+\.\d+%")
                 self.sim_equals_run(desc, model, "--io-type", "io_stream")
 
+    def test_qkeras_cnn_structure_with_float_weights(self):
+        net = os.path.join(KERAS, "qkeras_mnist_cnn.json")
+        r = nets.run("timing", "--net", net, check=False)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("(QConv2D) is not supported yet", r.stderr)
+        self.assertIn("--ignore-quantizers", r.stderr)
+        desc = self.path("qkeras_mnist_cnn.json")
+        r = nets.run("import", "--net", net, "--ignore-quantizers", "-o", desc)
+        self.assertIn("quantizers are ignored", r.stderr)
+        with open(desc) as f:
+            kinds = [l["kind"] for l in json.load(f)["layers"]]
+        self.assertEqual(kinds.count("conv2d"), 2)
+        self.assertEqual(kinds.count("pooling2d"), 2)
+        self.sim_equals_run(desc, "qkeras_mnist_cnn", "--io-type", "io_stream")
+
     def test_jet_tagger_verifies_under_back_pressure(self):
         net = os.path.join(KERAS, "jetTagger_Conv2D_Small.json")
         for extra in ([], STALLS):
             rc, out = verify(net, "--io-type", "io_stream", "--reuse-factor", "3", *extra)
             self.assertEqual(rc, 0, out[-3000:])
             self.assertIn("identical", out)
+
+    def test_keras_conv2d_model_verifies_and_synthesizes(self):
+        net = os.path.join(KERAS, "KERAS_conv2d_model.json")
+        rc, out = verify(net, "--io-type", "io_stream", *STALLS)
+        self.assertEqual(rc, 0, out[-3000:])
+        js = self.path("conv2d_model_synth.json")
+        nets.run("synth", "--net", net, "--io-type", "io_stream", "--reuse-factor", "8", "--out",
+                 self.path("conv2d_model_synth"), "--json", js)
+        with open(js) as f:
+            total = json.load(f)["total"]
+        self.assertEqual(total["estimate"]["dsp"], total["yosys"]["dsp"])  # DSPs are exact
+        self.assertGreater(total["yosys"]["lut"], 0)
+
+    def test_keras_reshape_of_images(self):
+        """Keras Reshape [24] -> [4, 3, 2] feeding a Conv2D computes what the hand-written network does."""
+        import h5py
+        import numpy as np
+        k = np.random.default_rng(8).normal(0, 0.5, (2, 2, 2, 2))
+        model = {"class_name": "Sequential", "config": {"name": "kreshape", "layers": [
+            {"class_name": "InputLayer", "config": {"name": "x", "batch_input_shape": [None, 24]}},
+            {"class_name": "Reshape", "config": {"name": "img", "target_shape": [4, 3, 2]}},
+            {"class_name": "Conv2D", "config": {"name": "conv", "filters": 2, "kernel_size": [2, 2], "padding": "valid",
+                                                "use_bias": False, "activation": "linear"}}]}}
+        path = nets.write_json(self.path("kreshape.json"), model)
+        with h5py.File(self.path("kreshape_weights.h5"), "w") as f:
+            f.create_group("conv").create_group("conv").create_dataset("kernel:0", data=k.astype(np.float32))
+            f["conv"].attrs["weight_names"] = [b"conv/kernel:0"]
+        hand = {"format": "nnsim-network", "name": "hand", "inputs": [{"name": "x", "shape": [24]}], "layers": [
+            {"name": "img", "kind": "reshape", "target_shape": [4, 3, 2]},
+            {"name": "conv", "kind": "conv2d", "filters": 2, "kernel_size": [2, 2], "weights": {"kernel": {
+                "shape": [2, 2, 2, 2], "data": [float(v) for v in k.astype(np.float32).astype(float).ravel()]}}}]}
+        outs = []
+        for net in (path, nets.write_json(self.path("hand_reshape.json"), hand)):
+            out = self.path("reshape_out.dat")
+            nets.run("run", "--net", net, "--random-samples", "8", "--seed", "6", "--output", out)
+            with open(out) as f:
+                outs.append(f.read())
+        self.assertEqual(outs[0], outs[1])
 
     def keras_separable(self, data_format="channels_last", **conv_extra):
         """A Keras model x[6,6,2] -> SeparableConv2D(3 filters, 3x3, same, multiplier 1, relu), with

@@ -17,6 +17,7 @@ Graph load_for_command(const NetOptions& opt) {
     LoadOptions lo;
     lo.weights = opt.weights;
     lo.config = opt.config;
+    lo.ignore_quantizers = opt.ignore_quantizers;
     Graph g = load_network(opt.net, lo);
     apply_overrides(g, opt.overrides);
     return g;

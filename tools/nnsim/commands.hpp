@@ -17,6 +17,7 @@ struct NetOptions {
     std::string net;      ///< nnsim description, Keras JSON or H5, or hls4ml config
     std::string weights;  ///< Keras weights file (default: <stem>_weights.h5 beside the JSON)
     std::string config;   ///< hls4ml config applied to a Keras model
+    bool ignore_quantizers = false;  ///< QKeras layers read as float layers
     Overrides overrides;  ///< --precision, --reuse-factor, --strategy, --io-type, --fuse-batchnorm
 };
 

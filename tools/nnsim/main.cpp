@@ -22,6 +22,8 @@ void add_net_options(CLI::App* cmd, nnsim::NetOptions& o, bool required = true) 
     if (required) net->required();
     cmd->add_option("--weights", o.weights, "Keras weights HDF5 (default: <model>_weights.h5 beside the JSON)");
     cmd->add_option("--config", o.config, "hls4ml config (YAML or JSON) to apply to a Keras model");
+    cmd->add_flag("--ignore-quantizers", o.ignore_quantizers,
+                  "read QKeras layers as float Keras layers (structure only; quantizers ignored)");
     cmd->add_option("--precision", o.overrides.precision, "model precision for every variable, e.g. fixed<8,3>");
     cmd->add_option("--reuse-factor", o.overrides.reuse_factor, "ReuseFactor of every layer");
     cmd->add_option("--strategy", o.overrides.strategy, "Latency or Resource for every layer");
