@@ -66,7 +66,7 @@ int cmd_help_kind(const std::string& kind) {
     const Registry& reg = Registry::instance();
     if (kind.empty()) {
         std::printf("layer kinds (nnsim help <kind> for details):\n");
-        for (const auto& k : reg.kinds()) std::printf("  %-14s %s\n", k->name(), k->summary());
+        for (const auto& k : reg.kinds()) std::printf("  %-17s %s\n", k->name(), k->summary());
         return 0;
     }
     const LayerKind* k = reg.find(kind);

@@ -122,18 +122,18 @@ int cmd_sim(const SimArgs& a) {
         std::printf("  II: %.3g cycles (model %lld, set by %s), throughput %.4g inferences/s\n", double(m["ii"]),
                     (long long)model.ii, model.bottleneck.c_str(), double(m["throughput_per_s"]));
     }
-    std::printf("  %-24s %-12s %4s %4s %9s %10s %10s %10s %s\n", "layer", "kind", "II", "lat", "samples", "busy",
+    std::printf("  %-24s %-16s %4s %4s %9s %10s %10s %10s %s\n", "layer", "kind", "II", "lat", "samples", "busy",
                 "stall_in", "stall_out", resource_columns_header().c_str());
     for (size_t i = 0; i < r.layers.size(); ++i) {
         const auto& l = r.layers[i];
-        std::printf("  %-24s %-12s %4d %4d %9llu %10llu %10llu %10llu %s\n", l.name.c_str(), l.kind.c_str(),
+        std::printf("  %-24s %-16s %4d %4d %9llu %10llu %10llu %10llu %s\n", l.name.c_str(), l.kind.c_str(),
                     l.timing.ii, l.timing.latency, (unsigned long long)l.accepted, (unsigned long long)l.busy_cycles,
                     (unsigned long long)l.stall_in_cycles, (unsigned long long)l.stall_out_cycles,
                     resource_columns(res.layers[i]).c_str());
     }
-    std::printf("  %-24s %-12s %4s %4s %9s %10s %10s %10s %s\n", "fifos", "", "", "", "", "", "", "",
+    std::printf("  %-24s %-16s %4s %4s %9s %10s %10s %10s %s\n", "fifos", "", "", "", "", "", "", "",
                 resource_columns(res.fifos).c_str());
-    std::printf("  %-24s %-12s %4s %4s %9s %10s %10s %10s %s\n", "total (estimate)", "", "", "", "", "", "", "",
+    std::printf("  %-24s %-16s %4s %4s %9s %10s %10s %10s %s\n", "total (estimate)", "", "", "", "", "", "", "",
                 resource_columns(res.total).c_str());
     if (part) std::printf("  utilisation of %s\n", utilisation_line(utilisation(res.total, *part)).c_str());
     else if (!part_note.empty()) std::printf("  %s\n", part_note.c_str());

@@ -34,7 +34,7 @@ int cmd_timing(const NetOptions& opt, const std::string& json_out, const std::st
     std::printf("%s (%s, %.3g ns): latency %lld cycles, II %lld cycles (set by %s), %.4g inferences/s\n",
                 g.name.c_str(), io_type_name(g.io_type), g.clock_period_ns, (long long)nt.latency, (long long)nt.ii,
                 nt.bottleneck.c_str(), nt.throughput(g.clock_period_ns));
-    std::printf("  %-24s %-12s %-8s %5s %5s %5s %6s %6s %8s %8s %6s  %s\n", "layer", "kind", "strategy", "RF", "II",
+    std::printf("  %-24s %-16s %-8s %5s %5s %5s %6s %6s %8s %8s %6s  %s\n", "layer", "kind", "strategy", "RF", "II",
                 "lat", "fifo", "DSP", "LUT", "FF", "BRAM18", "valid reuse factors");
     for (size_t i = 0; i < g.nodes.size(); ++i) {
         const Node& n = g.nodes[i];
@@ -48,7 +48,7 @@ int cmd_timing(const NetOptions& opt, const std::string& json_out, const std::st
             vs += (vs.empty() ? "" : " ") + std::to_string(valid[k]);
         }
         const Resources& r = nr.layers[i];
-        std::printf("  %-24s %-12s %-8s %5d %5d %5d %6d %6.0f %8.0f %8.0f %6.0f  %s\n", n.name.c_str(), n.kind->name(),
+        std::printf("  %-24s %-16s %-8s %5d %5d %5d %6d %6.0f %8.0f %8.0f %6.0f  %s\n", n.name.c_str(), n.kind->name(),
                     strategy_name(n.strategy), n.reuse_factor, nt.layers[i].ii, nt.layers[i].latency,
                     fifo_depth(g, n.name), r.dsp, r.lut, r.ff, r.bram18, vs.c_str());
         j["layers"].push_back({{"name", n.name}, {"kind", n.kind->name()}, {"strategy", strategy_name(n.strategy)},
@@ -56,9 +56,9 @@ int cmd_timing(const NetOptions& opt, const std::string& json_out, const std::st
                                {"latency", nt.layers[i].latency}, {"fifo_depth", fifo_depth(g, n.name)},
                                {"valid_reuse_factors", valid}, {"resources", resources_json(r)}});
     }
-    std::printf("  %-24s %-12s %-8s %5s %5s %5s %6s %6.0f %8.0f %8.0f %6.0f\n", "fifos", "", "", "", "", "", "",
+    std::printf("  %-24s %-16s %-8s %5s %5s %5s %6s %6.0f %8.0f %8.0f %6.0f\n", "fifos", "", "", "", "", "", "",
                 nr.fifos.dsp, nr.fifos.lut, nr.fifos.ff, nr.fifos.bram18);
-    std::printf("  %-24s %-12s %-8s %5s %5s %5s %6s %6.0f %8.0f %8.0f %6.0f\n", "total (estimate)", "", "", "", "", "",
+    std::printf("  %-24s %-16s %-8s %5s %5s %5s %6s %6.0f %8.0f %8.0f %6.0f\n", "total (estimate)", "", "", "", "", "",
                 "", nr.total.dsp, nr.total.lut, nr.total.ff, nr.total.bram18);
     j["resources"] = {{"fifos", resources_json(nr.fifos)}, {"total", resources_json(nr.total)}};
     // FIFOs shallower than the words they hold when samples enter at the II: the model's figures then
