@@ -28,8 +28,9 @@ struct BareLayer {
     std::vector<int32_t> wt, b;       ///< conv/dense: [k, f] row-major; scale: per-channel scale, shift
 };
 
+/// An integer-list parameter, or `dflt` when absent or empty (pooling's strides: the pool size).
 std::vector<int> int_list(const Node& n, const char* key, std::vector<int> dflt) {
-    if (!n.has_param(key)) return dflt;
+    if (!n.has_param(key) || n.get_int_list(key).empty()) return dflt;
     const auto& v = n.get_int_list(key);
     return std::vector<int>(v.begin(), v.end());
 }

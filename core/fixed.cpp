@@ -111,7 +111,7 @@ std::string FixedType::to_string() const {
     return s.str();
 }
 
-int64_t cast(__int128 raw, int frac, const FixedType& t, CastEvent* event) {
+int64_t cast_general(__int128 raw, int frac, const FixedType& t, CastEvent* event) {
     if (event) *event = CastEvent::kNone;
     const int f = t.frac();
     const i128 lo = t.raw_min();

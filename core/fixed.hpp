@@ -63,7 +63,25 @@ struct FixedType {
 
 /// Convert the exact value `raw * 2^-frac` to type `t`: quantize with t.round, then handle overflow with
 /// t.overflow. `event`, if given, receives whether the value wrapped or saturated.
-int64_t cast(__int128 raw, int frac, const FixedType& t, CastEvent* event = nullptr);
+int64_t cast_general(__int128 raw, int frac, const FixedType& t, CastEvent* event = nullptr);
+
+/// cast_general, with its most frequent case inline (every element-wise layer casts each value):
+/// truncation to fewer or as many fraction bits, everything within int64, the value in range, where
+/// the result is raw >> (frac - t.frac()).
+inline int64_t cast(__int128 raw, int frac, const FixedType& t, CastEvent* event = nullptr) {
+    const int s = frac - (t.width - t.integer);
+    if (t.round == RoundMode::kTrn && s >= 0 && s < 63 && t.width < 63 && raw >= INT64_MIN && raw <= INT64_MAX) {
+        const int64_t q = int64_t(raw) >> s;
+        const int64_t lo = t.is_signed ? -(int64_t(1) << (t.width - 1)) : 0;
+        const int64_t hi = t.is_signed ? (int64_t(1) << (t.width - 1)) - 1 : (int64_t(1) << t.width) - 1;
+        const bool sym_min = t.overflow == OverflowMode::kSatSym && t.is_signed && q == lo;
+        if (q >= lo && q <= hi && !sym_min) {
+            if (event) *event = CastEvent::kNone;
+            return q;
+        }
+    }
+    return cast_general(raw, frac, t, event);
+}
 
 /// Convert a double (taken as the exact binary value it holds) to type `t`. NaN becomes 0; infinities
 /// overflow like any out-of-range value.

@@ -4,8 +4,18 @@
 // Precedence is hls4ml's HLSConfig.get_precision: <layer>_<var>, <layer>_default, <LayerType>_<var>,
 // <LayerType>_default, model <var>, model default. Only variables the node's kind declares are looked up;
 // a variable with a fixed default (table_t and the softmax tables) is only taken from LayerName or
-// LayerType entries that name it, never from a `default` or the model. Graph inputs are looked up as
-// layers of class InputLayer with the one variable `result`.
+// LayerType entries that name it, never from a `default` or the model. A variable that follows the input
+// (the result of zero padding, cropping, upsampling and reshape; hls4ml gives those layers their input's
+// type) is likewise only taken from an entry that names it. Graph inputs are looked up as layers of class
+// InputLayer with the one variable `result`.
+//
+// Separable convolutions: the importer splits a SeparableConv<d>D "<s>" as hls4ml does, into
+// "<s>_depthwise" and "<s>_pointwise". As in hls4ml (SeperableToDepthwiseAndConv), each part gets a
+// LayerName config derived from the separable layer's (its LayerType SeparableConv<d>D entry updated
+// key by key with its LayerName <s> entry): depthwise / depthwise_accum / depthwise_result become the
+// depthwise part's weight / accum / result, pointwise / pointwise_accum / pointwise_result the
+// pointwise part's; the other part's keys are dropped; everything else (bias, result, default,
+// ReuseFactor, Strategy, ...) goes to both. The derived entry replaces a LayerName entry of the part.
 //
 // `auto` dense accumulator (hls4ml infer_precision.py, _infer_common_precision with n_ops = n_in):
 //   W = W_w + W_in + ceil(log2 n_in), I = I_w + I_in + ceil(log2 n_in), signed = s_w | s_in;
@@ -15,6 +25,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "core/diag.hpp"
 #include "core/registry.hpp"
@@ -63,6 +74,33 @@ std::optional<T> resolve_setting(const LayerLevels& lv, std::optional<T> ConfigL
     return std::nullopt;
 }
 
+/// The LayerName config hls4ml derives for part `mine` ("depthwise" or "pointwise") of a separable
+/// layer from its LayerType entry `type` and LayerName entry `name` (either may be null).
+ConfigLevel separable_part(const ConfigLevel* type, const ConfigLevel* name, const std::string& mine,
+                           const std::string& other) {
+    ConfigLevel r;
+    r.key_path = name != nullptr ? name->key_path : type->key_path;
+    // Shallow update, as a Python dict: a LayerName Precision replaces the LayerType one as a whole.
+    for (const ConfigLevel* level : {type, name}) {
+        if (level == nullptr) continue;
+        if (!level->precision.empty()) r.precision = level->precision;
+        if (level->reuse_factor) r.reuse_factor = level->reuse_factor;
+        if (level->strategy) r.strategy = level->strategy;
+        if (level->table_size) r.table_size = level->table_size;
+        if (level->implementation) r.implementation = level->implementation;
+    }
+    std::map<std::string, ConfigPrecision> out;
+    for (const auto& [var, p] : r.precision)
+        if (var != mine && var.rfind(mine + "_", 0) != 0 && var != other && var.rfind(other + "_", 0) != 0)
+            out[var] = p;
+    for (const char* v : {"", "_accum", "_result"}) {
+        auto it = r.precision.find(mine + v);
+        if (it != r.precision.end()) out[*v ? std::string(v + 1) : std::string("weight")] = it->second;
+    }
+    r.precision = std::move(out);
+    return r;
+}
+
 int ceil_log2(int64_t n) {
     int k = 0;
     while ((int64_t(1) << k) < n) ++k;
@@ -80,8 +118,11 @@ class ConfigApplier {
         if (m_reported.insert(key_path + message).second) m_diag.error(m_cfg.path + ": " + key_path, message);
     }
     LayerLevels levels_of(const std::string& name, const std::string& cls) const {
-        return {find_level(m_cfg.layer_name, name), find_level(m_cfg.layer_type, cls), &m_cfg.model};
+        const ConfigLevel* derived = find_level(m_derived, name);
+        return {derived != nullptr ? derived : find_level(m_cfg.layer_name, name),
+                find_level(m_cfg.layer_type, cls), &m_cfg.model};
     }
+    void derive_separable();
     void apply_inputs();
     void apply_node(size_t index);
     void infer_auto_accum(Node& n);
@@ -92,7 +133,42 @@ class ConfigApplier {
     Diagnostics m_diag;                ///< problems found
     std::set<std::string> m_reported;  ///< problems already reported (a model-level one hits every layer)
     std::vector<size_t> m_auto_accum;  ///< nodes whose accumulator is `auto`
+    std::map<std::string, ConfigLevel> m_derived;  ///< LayerName configs of separable parts, by part name
+    std::set<std::string> m_separable_names;       ///< separable layers split into two parts
+    std::set<std::string> m_separable_classes;     ///< their hls4ml classes (SeparableConv2D, ...)
 };
+
+void ConfigApplier::derive_separable() {
+    std::set<std::string> names;
+    for (const auto& n : m_graph.nodes) names.insert(n.name);
+    const std::string suffix = "_depthwise";
+    for (const auto& dw : m_graph.nodes) {
+        const std::string kind = dw.kind->name();
+        if (kind.rfind("depthwise_conv", 0) != 0 || dw.name.size() <= suffix.size() ||
+            dw.name.compare(dw.name.size() - suffix.size(), suffix.size(), suffix) != 0)
+            continue;
+        const std::string stem = dw.name.substr(0, dw.name.size() - suffix.size());
+        const std::string dims = kind.substr(kind.size() - 2);  // "1d" or "2d"
+        const std::string pw_name = stem + "_pointwise";
+        auto pw = std::find_if(m_graph.nodes.begin(), m_graph.nodes.end(), [&](const Node& n) {
+            return n.name == pw_name && n.kind->name() == "conv" + dims && n.inputs == std::vector<std::string>{dw.name};
+        });
+        if (pw == m_graph.nodes.end() || names.count(stem)) continue;
+        const std::string cls = "SeparableConv" + dims.substr(0, 1) + "D";
+        const ConfigLevel* type = find_level(m_cfg.layer_type, cls);
+        const ConfigLevel* name = find_level(m_cfg.layer_name, stem);
+        m_separable_names.insert(stem);
+        m_separable_classes.insert(cls);
+        if (type == nullptr && name == nullptr) continue;
+        for (const auto& [part, mine, other] : {std::tuple{dw.name, "depthwise", "pointwise"},
+                                                std::tuple{pw_name, "pointwise", "depthwise"}}) {
+            if (const ConfigLevel* own = find_level(m_cfg.layer_name, part))
+                spdlog::warn("{}: {}: replaced by the config derived from separable layer '{}' (as hls4ml does)",
+                             m_cfg.path, own->key_path, stem);
+            m_derived[part] = separable_part(type, name, mine, other);
+        }
+    }
+}
 
 void ConfigApplier::run() {
     m_graph.io_type = m_cfg.io_type;
@@ -108,6 +184,7 @@ void ConfigApplier::run() {
     }
     m_graph.default_reuse_factor = m_cfg.model.reuse_factor.value_or(1);
     m_graph.default_strategy = m_cfg.model.strategy.value_or(Strategy::kLatency);
+    derive_separable();
     apply_inputs();
     for (size_t i = 0; i < m_graph.nodes.size(); ++i) apply_node(i);
     m_diag.throw_if_errors();
@@ -135,7 +212,7 @@ void ConfigApplier::apply_node(size_t index) {
     const LayerLevels lv = levels_of(n.name, n.kind->hls4ml_class());
     const bool is_dense = n.kind == Registry::instance().find("dense");
     for (const auto& var : n.kind->precision_vars()) {
-        const ConfigPrecision* p = resolve_precision(lv, var.name, !var.fixed_default.empty());
+        const ConfigPrecision* p = resolve_precision(lv, var.name, !var.fixed_default.empty() || var.follows_input);
         if (p == nullptr) {
             if (var.fixed_default.empty() && !var.follows_input) n.precision[var.name] = m_graph.default_precision;
             continue;  // a fixed or input-following default is filled in by validation
@@ -228,6 +305,8 @@ void ConfigApplier::warn_unused() const {
     std::set<std::string> names, classes;
     for (const auto& in : m_graph.inputs) names.insert(in.name), classes.insert("InputLayer");
     for (const auto& n : m_graph.nodes) names.insert(n.name), classes.insert(n.kind->hls4ml_class());
+    names.insert(m_separable_names.begin(), m_separable_names.end());
+    classes.insert(m_separable_classes.begin(), m_separable_classes.end());
     for (const auto& [name, level] : m_cfg.layer_name)
         if (!names.count(name))
             spdlog::warn("{}: {}: no layer or input named '{}' in the model; ignored", m_cfg.path,

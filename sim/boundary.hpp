@@ -2,6 +2,8 @@
 // pattern, and sinks that accept results under an output ready pattern (sim/patterns.hpp). The same
 // patterns drive the RTL testbench, so handshake cycles can be compared one for one.
 //
+// Source and sink are SC_METHODs, called once per cycle they act in (see sim/layer_module.hpp).
+//
 // Samples reach the source through a SampleFeed: preloaded for `nnsim sim`, or pushed one by one by
 // the TLM-2.0 target (sim/tlm_target.hpp).
 #pragma once
@@ -39,6 +41,7 @@ class Source : public sc_core::sc_module {
     Source(const sc_core::sc_module_name& name, SampleFeed* feed, const CyclePattern& pattern,
            const sc_core::sc_time& period, size_t beats = 1, size_t width = 0);
     std::vector<Channel*> outputs;        ///< channels of the input's consumers
+    NextCycle* next_cycle = nullptr;      ///< shared next-cycle event (null: a timeout of one period)
     std::vector<uint64_t> accept_cycles;  ///< handshake cycle of the first beat of every sample
     std::vector<uint64_t> beat_cycles;    ///< handshake cycle of every beat
     sc_core::sc_event accepted;           ///< notified when a sample's last beat has been accepted
@@ -48,11 +51,16 @@ class Source : public sc_core::sc_module {
 
   private:
     void run();
+    void sleep_one_cycle() { next_cycle ? next_trigger(next_cycle->arm()) : next_trigger(m_period); }
     SampleFeed* m_feed;
     CyclePattern m_pattern;
     sc_core::sc_time m_period;
     size_t m_beats, m_width;  ///< beats per sample and values per beat
-    size_t m_sent = 0;        ///< see sent()
+    size_t m_sent = 0;        ///< see sent(); also the index of the sample being sent
+    size_t m_beat = 0;        ///< index of the next beat of that sample
+    bool m_started = false;   ///< the first call (after the channels were bound) has run
+    bool m_wait_push = false; ///< sleeping until a sample is pushed
+    sc_core::sc_event_or_list m_freed;  ///< read events of the outputs
 };
 
 /// Reads the beats of one network output in cycles active in the ready pattern, one per cycle, and
@@ -63,6 +71,7 @@ class Sink : public sc_core::sc_module {
     Sink(const sc_core::sc_module_name& name, size_t width, const CyclePattern& pattern,
          const sc_core::sc_time& period, size_t beats = 1);
     Channel* input = nullptr;
+    NextCycle* next_cycle = nullptr;           ///< shared next-cycle event (null: a timeout of one period)
     std::vector<uint64_t> accept_cycles;       ///< handshake cycle of the last beat of every result
     std::vector<uint64_t> beat_cycles;         ///< handshake cycle of every beat
     std::vector<std::vector<int64_t>> values;  ///< raw result values per sample (complete results only)
@@ -71,6 +80,7 @@ class Sink : public sc_core::sc_module {
 
   private:
     void run();
+    void sleep_one_cycle() { next_cycle ? next_trigger(next_cycle->arm()) : next_trigger(m_period); }
     size_t m_width;                  ///< values per beat
     size_t m_beats;                  ///< beats per result
     std::vector<int64_t> m_partial;  ///< the result being assembled

@@ -7,6 +7,13 @@
 // word written in cycle t is readable from cycle t+1, and a slot freed by a read in cycle t can be
 // written from cycle t+1. The generated RTL FIFO uses the same rule, so both agree by construction.
 // Depth 1 therefore passes one word every 2 cycles; depth 2 passes one per cycle.
+//
+// The two one-cycle-delayed events cost a timed notification each (a priority-queue insertion in the
+// SystemC kernel), so a transfer notifies them only when a process has armed them (watch_written,
+// watch_read) before it sleeps on them. A process that arms an event after the transfer of the same
+// cycle learns it from the return value and wakes in the next cycle by itself: either way it wakes in
+// exactly the cycle the event would have woken it, so skipping unwatched notifications changes no
+// cycle.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +35,41 @@ inline std::ostream& operator<<(std::ostream& os, const Token& t) {
     return os << "sample " << t.sample << " beat " << t.beat;
 }
 
+/// "Wake me at the start of the next cycle", shared by every module of the model: one timed
+/// notification per cycle in the kernel's queue instead of one timeout per module per cycle. Waking
+/// on it is waking on a timeout of one period (the notification made in cycle t fires at the start of
+/// t + 1, where timeouts fire too), so it changes no cycle.
+class NextCycle {
+  public:
+    explicit NextCycle(const sc_core::sc_time& period) : m_period(period) {}
+    /// The event to sleep on; arm() must be called in the same cycle.
+    const sc_core::sc_event& arm() {
+        m_event.notify(m_period);  // a second notify for the same time is ignored by the kernel
+        return m_event;
+    }
+
+  private:
+    sc_core::sc_time m_period;
+    sc_core::sc_event m_event;
+};
+
+/// sc_fifo whose update phase only commits the cycle's reads and writes. sc_fifo's own update also
+/// notifies its data_read/data_written events one delta later, which costs an extra delta cycle in
+/// every cycle with a transfer; nothing in the model waits on those events (modules sleep on the
+/// Channel's one-cycle-delayed events), so they are left out. The flags and counts that the modules
+/// read (num_available, num_free) are exactly sc_fifo's.
+class TokenFifo : public sc_core::sc_fifo<Token> {
+  public:
+    TokenFifo(const char* name, int depth) : sc_core::sc_fifo<Token>(name, depth) {}
+
+  protected:
+    void update() override {
+        m_num_readable = m_size - m_free;
+        m_num_read = 0;
+        m_num_written = 0;
+    }
+};
+
 class Channel {
   public:
     /// `period` is the clock period; `name` is used in reports, waveforms and the RTL.
@@ -46,7 +88,7 @@ class Channel {
         m_fifo.nb_read(t);
         ++m_reads;
         m_last_read = sc_core::sc_time_stamp();
-        m_read_next.notify(m_period);
+        if (m_read_watched) m_read_watched = false, m_read_next.notify(m_period);
         return t;
     }
     /// Write in the current cycle (requires can_write()).
@@ -58,12 +100,26 @@ class Channel {
         ++m_writes;
         m_last_write = sc_core::sc_time_stamp();
         m_last_token = t;
-        m_written_next.notify(m_period);
+        if (m_written_watched) m_written_watched = false, m_written_next.notify(m_period);
     }
     /// Notified one cycle after a write: the cycle the word becomes readable.
     const sc_core::sc_event& written_event() const { return m_written_next; }
     /// Notified one cycle after a read: the cycle the freed slot becomes writable.
     const sc_core::sc_event& read_event() const { return m_read_next; }
+    /// Call in the cycle a process goes to sleep on written_event(): true if a word was already written
+    /// in this cycle (the process must then wake in the next cycle by itself, the event will not be
+    /// notified), else the next write notifies the event.
+    bool watch_written() {
+        if (m_last_write == sc_core::sc_time_stamp()) return true;
+        m_written_watched = true;
+        return false;
+    }
+    /// The same for read_event().
+    bool watch_read() {
+        if (m_last_read == sc_core::sc_time_stamp()) return true;
+        m_read_watched = true;
+        return false;
+    }
 
     uint64_t writes() const { return m_writes; }
     uint64_t reads() const { return m_reads; }
@@ -76,11 +132,12 @@ class Channel {
 
   private:
     std::string m_name;
-    sc_core::sc_fifo<Token> m_fifo;  ///< storage with registered flags
+    TokenFifo m_fifo;                 ///< storage with registered flags
     int m_depth;
     sc_core::sc_time m_period;        ///< clock period: delay of the two events
     sc_core::sc_event m_written_next; ///< see written_event()
     sc_core::sc_event m_read_next;    ///< see read_event()
+    bool m_written_watched = false, m_read_watched = false;  ///< a process sleeps on the event
     uint64_t m_writes = 0, m_reads = 0;
     int m_max_occupancy = 0;
     sc_core::sc_time m_last_write = sc_core::sc_max_time(), m_last_read = sc_core::sc_max_time();

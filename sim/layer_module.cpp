@@ -41,13 +41,24 @@ void LayerShell::collect_events() {
 
 void LayerShell::sleep(uint64_t t, uint64_t wake, bool on_inputs, bool on_outputs) {
     if (wake == t) wake = t + 1;
+    if (!on_inputs && !on_outputs && wake == UINT64_MAX) on_inputs = true;  // only new input can help
+    // A channel event fires one cycle after a transfer, so never before t + 1: when the timed wake-up
+    // is t + 1 the events cannot wake the module sooner and are left unarmed.
+    if (wake != t + 1) {
+        if (on_inputs)
+            for (Channel* c : inputs)
+                if (c->watch_written()) wake = t + 1;
+        if (on_outputs)
+            for (Channel* c : outputs)
+                if (c->watch_read()) wake = t + 1;
+    }
+    if (wake == t + 1) return next_cycle ? next_trigger(next_cycle->arm()) : next_trigger(m_period);
     const bool timed = wake != UINT64_MAX;
     const sc_core::sc_time delay = timed ? m_period * double(wake - t) : sc_core::SC_ZERO_TIME;
-    if (on_inputs && on_outputs) timed ? wait(delay, m_all_events) : wait(m_all_events);
-    else if (on_inputs) timed ? wait(delay, m_in_events) : wait(m_in_events);
-    else if (on_outputs) timed ? wait(delay, m_out_events) : wait(m_out_events);
-    else if (timed) wait(delay);
-    else wait(m_in_events);
+    if (on_inputs && on_outputs) timed ? next_trigger(delay, m_all_events) : next_trigger(m_all_events);
+    else if (on_inputs) timed ? next_trigger(delay, m_in_events) : next_trigger(m_in_events);
+    else if (on_outputs) timed ? next_trigger(delay, m_out_events) : next_trigger(m_out_events);
+    else next_trigger(delay);
 }
 
 std::string LayerShell::waiting_on() const {
@@ -68,13 +79,16 @@ LayerModule::LayerModule(const sc_core::sc_module_name& name, const Node& node, 
     m_capacity = size_t((timing.latency + timing.ii - 1) / timing.ii);
     // A result slot is busy while pending (<= P) and while queued in any output FIFO.
     m_ring.assign(m_capacity + output_slots + 2, std::vector<int64_t>(beat_width, 0));
-    SC_THREAD(run);
+    SC_METHOD(run);
 }
 
 void LayerModule::run() {
-    collect_events();
-    std::vector<const int64_t*> args(inputs.size());
-    while (true) {
+    if (!m_started) {
+        collect_events();
+        m_args.resize(inputs.size());
+        m_started = true;
+    }
+    {
         const uint64_t t = cycle();
         account(m_last_cycle, t, !m_pending.empty());
         m_last_cycle = t;
@@ -89,12 +103,12 @@ void LayerModule::run() {
                     const Token in = inputs[k]->read();
                     NNSIM_ASSERT(k == 0 || (in.sample == tok.sample && in.beat == tok.beat),
                                  "layer " + m_node.name + ": inputs out of step");
-                    args[k] = in.data;
+                    m_args[k] = in.data;
                     tok = in;
                 }
                 int64_t* slot = m_ring[m_ring_next].data();
                 m_ring_next = (m_ring_next + 1) % m_ring.size();
-                m_op->eval(args.data(), slot, false);
+                m_op->eval(m_args.data(), slot, false);
                 m_pending.push_back(Pending{t + uint64_t(m_timing.latency), tok.sample, tok.beat, slot});
                 m_next_accept = t + uint64_t(m_timing.ii);
                 if (tok.beat + 1 == m_beats) ++m_stats.accepted;

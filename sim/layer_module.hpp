@@ -16,7 +16,10 @@
 //
 // The module sleeps between the cycles where something can change: until the head result is ready,
 // until the next II slot, or until a channel event (notified one cycle after the transfer). It never
-// polls idle cycles, which keeps large reuse factors cheap to simulate.
+// polls idle cycles, which keeps large reuse factors cheap to simulate. Each shell is an SC_METHOD
+// (one call per cycle it acts in, re-armed with next_trigger): a method call costs far less than
+// switching to and from a thread's stack, which matters under io_stream where every pixel of every
+// layer is a wake-up.
 #pragma once
 
 #include <deque>
@@ -47,6 +50,7 @@ class LayerShell : public sc_core::sc_module {
         : sc_module(name), m_node(node), m_timing(timing), m_period(period) {}
     std::vector<Channel*> inputs;   ///< one per node input, bound by the top builder
     std::vector<Channel*> outputs;  ///< one per consumer (fan-out writes all at once)
+    NextCycle* next_cycle = nullptr;///< shared next-cycle event (null: a timeout of one period)
 
     const Node& node() const { return m_node; }
     const Timing& timing() const { return m_timing; }
@@ -76,7 +80,7 @@ class LayerShell : public sc_core::sc_module {
     bool inputs_hold_data() const;
     /// The event lists sleep() waits on; call once, after the channels are bound, before sleeping.
     void collect_events();
-    /// The last step of every cycle t: sleep until cycle `wake` (UINT64_MAX: no timed wake-up, t: the
+    /// The last step of every cycle t (it sets the method's next trigger): sleep until cycle `wake` (UINT64_MAX: no timed wake-up, t: the
     /// next cycle) or, if sooner, a write to an input (`on_inputs`) or a read from an output
     /// (`on_outputs`). With neither and no wake-up only new input can change anything.
     void sleep(uint64_t t, uint64_t wake, bool on_inputs, bool on_outputs);
@@ -90,6 +94,7 @@ class LayerShell : public sc_core::sc_module {
     LayerStats m_stats;
     uint64_t m_last_cycle = 0;  ///< last cycle accounted in the stats
     bool m_waiting_input = false, m_waiting_output = false;  ///< for waiting_on()
+    bool m_started = false;     ///< the first call (after the channels were bound) has run
 };
 
 /// The shell of kinds that take one beat from every input and give one beat out (StreamStyle kTensor
@@ -112,6 +117,7 @@ class LayerModule : public LayerShell {
     std::vector<std::vector<int64_t>> m_ring;  ///< result storage, reused round-robin
     size_t m_ring_next = 0;
     uint64_t m_next_accept = 0;          ///< earliest cycle of the next accept (II)
+    std::vector<const int64_t*> m_args;  ///< the op's arguments: the beat read from every input
 };
 
 }  // namespace nnsim

@@ -106,6 +106,7 @@ struct NetworkModel::Impl {
     sc_core::sc_time period;
     NetworkTiming timing;
     uint64_t interval = 0;
+    std::unique_ptr<NextCycle> next_cycle;  ///< shared by every module
     std::vector<std::unique_ptr<Channel>> channels;
     std::vector<std::unique_ptr<LayerShell>> layers;
     std::vector<std::unique_ptr<Node>> pixel_nodes;  ///< per-pixel copies of nodes (compile_for_beats)
@@ -123,6 +124,7 @@ NetworkModel::NetworkModel(const Graph& g, const SimOptions& opt) : m_impl(std::
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     m.period = sc_core::sc_time(g.clock_period_ns, sc_core::SC_NS);
     m.timing = analyze_timing(g);
+    m.next_cycle = std::make_unique<NextCycle>(m.period);
 
     // Channels: one per (producer, consumer) edge, plus one per network output for its sink.
     std::map<std::string, std::vector<Channel*>> writes_of;  // tensor -> channels it writes
@@ -160,6 +162,7 @@ NetworkModel::NetworkModel(const Graph& g, const SimOptions& opt) : m_impl(std::
         }
         m.layers.back()->inputs = reads_of[n.name];
         m.layers.back()->outputs = writes_of[n.name];
+        m.layers.back()->next_cycle = m.next_cycle.get();
     }
     for (size_t k = 0; k < g.inputs.size(); ++k) {
         const std::string& name = g.inputs[k].name;
@@ -169,12 +172,14 @@ NetworkModel::NetworkModel(const Graph& g, const SimOptions& opt) : m_impl(std::
                                                      size_t(beat_width(g, name))));
         m.sources.back()->outputs = writes_of[name];
         m.sources.back()->pace = opt.pace;
+        m.sources.back()->next_cycle = m.next_cycle.get();
     }
     for (size_t k = 0; k < g.outputs.size(); ++k) {
         const std::string& name = g.outputs[k];
         m.sinks.push_back(std::make_unique<Sink>(("sink_" + name).c_str(), size_t(beat_width(g, name)),
                                                  opt.output_pattern, m.period, size_t(tensor_beats(g, name))));
         m.sinks.back()->input = out_channels[k];
+        m.sinks.back()->next_cycle = m.next_cycle.get();
     }
     m.interval = opt.deadlock_cycles;
     if (m.interval == 0) {

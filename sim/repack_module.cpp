@@ -24,7 +24,7 @@ RepackModule::RepackModule(const sc_core::sc_module_name& name, const Node& node
     m_capacity = size_t(repack_capacity(needs, timing));
     m_out_buf.assign(needs.size() * out_width, 0);
     m_ring.assign(m_capacity + output_slots + 2, std::vector<int64_t>(out_width, 0));
-    SC_THREAD(run);
+    SC_METHOD(run);
 }
 
 void RepackModule::accept(uint64_t t) {
@@ -51,11 +51,14 @@ void RepackModule::accept(uint64_t t) {
 }
 
 void RepackModule::run() {
-    for (size_t k = 0; k < inputs.size(); ++k) m_in_buf.emplace_back(m_in_beats * m_in_width, 0);
-    for (const auto& b : m_in_buf) m_args.push_back(b.data());
-    collect_events();
+    if (!m_started) {
+        for (size_t k = 0; k < inputs.size(); ++k) m_in_buf.emplace_back(m_in_beats * m_in_width, 0);
+        for (const auto& b : m_in_buf) m_args.push_back(b.data());
+        collect_events();
+        m_started = true;
+    }
     const uint32_t last_beat = uint32_t(m_out_buf.size() / m_out_width - 1);
-    while (true) {
+    {
         const uint64_t t = cycle();
         account(m_last_cycle, t, !m_pending.empty());
         m_last_cycle = t;

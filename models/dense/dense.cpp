@@ -18,6 +18,32 @@
 namespace nnsim {
 namespace {
 
+// The multiply-accumulate loop of the fast path: acc[j] += (x[i] * w[i][j] + rc) >> s, modulo 2^bits of
+// U. Built three times on x86-64 with GCC >= 11 (AVX-512, AVX2 and the baseline) and picked at load time
+// by the CPU: the loop is the same integer arithmetic either way, only its vectorization differs. It
+// is the inner loop of dense and of every convolution window (models/common/conv.cpp).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 11
+#define NNSIM_MAC_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#else
+#define NNSIM_MAC_CLONES
+#endif
+template <typename T, typename U>
+inline void mac_rows_impl(const int64_t* x, const T* w, U* acc, int n_in, int n_out, T rc, int s) {
+    for (int i = 0; i < n_in; ++i) {
+        const T xi = T(x[i]);
+        const T* wr = w + size_t(i) * size_t(n_out);
+        for (int j = 0; j < n_out; ++j) acc[j] += U(T(xi * wr[j] + rc) >> s);
+    }
+}
+NNSIM_MAC_CLONES void mac_rows(const int64_t* x, const int64_t* w, uint64_t* acc, int n_in, int n_out, int64_t rc,
+                               int s) {
+    mac_rows_impl(x, w, acc, n_in, n_out, rc, s);
+}
+NNSIM_MAC_CLONES void mac_rows(const int64_t* x, const int32_t* w, uint32_t* acc, int n_in, int n_out, int32_t rc,
+                               int s) {
+    mac_rows_impl(x, w, acc, n_in, n_out, rc, s);
+}
+
 /// Bit-exact Dense evaluation, compiled from a node.
 class DenseOp : public LayerOp {
   public:
@@ -39,6 +65,7 @@ class DenseOp : public LayerOp {
         m_c_product = add_counter("product");
         m_c_accum = add_counter("accum");
         m_c_result = add_counter("result");
+        m_res_is_acc = m_res == m_acc;
         plan_fast_path();
     }
 
@@ -64,8 +91,15 @@ class DenseOp : public LayerOp {
         m_round_const = (m_acc.round == RoundMode::kRnd && m_shift > 0) ? (int64_t(1) << (m_shift - 1)) : 0;
         m_acc64.assign(size_t(m_n_out), 0);
         if (m_in.width + m_w.width <= 62) m_fast64 = true;
-        // 32-bit lanes when the product and the rounding constant fit and the accumulator is <= 32 bits.
-        if (m_in.width + m_w.width <= 30 && m_acc.width <= 32) {
+        // 32-bit lanes when every product plus the rounding constant fits in int32 (then the int32
+        // arithmetic is the int64 arithmetic) and the accumulator is <= 32 bits. The largest product
+        // magnitude is max|x| * max|w| (2^(W-1) for a signed type, 2^W - 1 for an unsigned one).
+        const auto max_abs = [](const FixedType& t) {
+            return t.is_signed ? (int64_t(1) << (t.width - 1)) : (int64_t(1) << t.width) - 1;
+        };
+        const bool fits32 = m_in.width + m_w.width <= 34 &&
+                            max_abs(m_in) * max_abs(m_w) + m_round_const <= int64_t(INT32_MAX);
+        if (fits32 && m_acc.width <= 32) {
             m_fast32 = true;
             m_w32.assign(m_w_raw.begin(), m_w_raw.end());
             m_acc32.assign(size_t(m_n_out), 0);
@@ -76,13 +110,7 @@ class DenseOp : public LayerOp {
     template <typename T, typename U>
     void eval_fast(const int64_t* x, int64_t* out, const T* w, U* acc) {
         for (int j = 0; j < m_n_out; ++j) acc[j] = U(m_b_acc[size_t(j)]);
-        const T rc = T(m_round_const);
-        const int s = m_shift;
-        for (int i = 0; i < m_n_in; ++i) {
-            const T xi = T(x[i]);
-            const T* wr = w + size_t(i) * size_t(m_n_out);
-            for (int j = 0; j < m_n_out; ++j) acc[j] += U(T(xi * wr[j] + rc) >> s);
-        }
+        mac_rows(x, w, acc, m_n_in, m_n_out, T(m_round_const), m_shift);
         const int wa = m_acc.width;
         for (int j = 0; j < m_n_out; ++j) {
             // Sign- or zero-extend the low W_acc bits: the accumulator's wrapped value.
@@ -91,7 +119,7 @@ class DenseOp : public LayerOp {
             if (wa >= 64) a = int64_t(u);
             else if (m_acc.is_signed) a = int64_t(u << (64 - wa)) >> (64 - wa);
             else a = int64_t(u & ((uint64_t(1) << wa) - 1));
-            out[j] = (m_res == m_acc) ? a : cast(a, m_acc.frac(), m_res);
+            out[j] = m_res_is_acc ? a : cast(a, m_acc.frac(), m_res);
         }
     }
 
@@ -118,6 +146,7 @@ class DenseOp : public LayerOp {
     std::vector<uint32_t> m_acc32;             ///< accumulators of the 32-bit fast path
     std::vector<uint64_t> m_acc64;             ///< accumulators of the 64-bit fast path
     bool m_fast32 = false, m_fast64 = false;   ///< which deferred-wrap path applies
+    bool m_res_is_acc = false;                 ///< result_t == accum_t: no final cast
     int m_shift = 0;                           ///< fractional bits dropped when a product becomes accum_t
     int64_t m_round_const = 0;                 ///< 2^(shift-1) under RND, else 0
     size_t m_c_product = 0, m_c_accum = 0, m_c_result = 0;  ///< overflow counter indices
