@@ -18,7 +18,7 @@ namespace nnsim {
 
 void KerasMapper::add_conv(const KerasLayer& l) {
     const std::string& cls = l.class_name;
-    const int dims = cls.find("2D") != std::string::npos ? 2 : 1;
+    const int dims = keras_image_dims(cls);
     const bool depthwise = cls.rfind("Depthwise", 0) == 0, separable = cls.rfind("Separable", 0) == 0;
     const std::string input = input_of(l);
     if (input.empty()) return;
@@ -27,10 +27,7 @@ void KerasMapper::add_conv(const KerasLayer& l) {
     auto is_ones = [](const std::vector<int64_t>& v) {
         return std::all_of(v.begin(), v.end(), [](int64_t x) { return x == 1; });
     };
-    if (cfg.contains("data_format") && cfg["data_format"].is_string() && cfg["data_format"] != "channels_last") {
-        fail(l, "only channels_last data is supported, got " + cfg["data_format"].dump(), "/config/data_format");
-        return;
-    }
+    if (!check_channels_last(l)) return;
     std::vector<int64_t> kernel, strides(size_t(dims), 1), dilation;
     if (!cfg.contains("kernel_size") || !keras_sizes(cfg["kernel_size"], dims, kernel)) {
         fail(l, "kernel_size must be an integer or " + dims_text + " integers", "/config/kernel_size");

@@ -175,6 +175,15 @@ bool KerasMapper::bool_field(const KerasLayer& l, const char* key, bool fallback
     return true;
 }
 
+bool KerasMapper::check_channels_last(const KerasLayer& l) {
+    const nlohmann::json& cfg = *l.config;
+    if (cfg.contains("data_format") && cfg["data_format"].is_string() && cfg["data_format"] != "channels_last") {
+        fail(l, "only channels_last data is supported, got " + cfg["data_format"].dump(), "/config/data_format");
+        return false;
+    }
+    return true;
+}
+
 bool KerasMapper::check_last_axis(const KerasLayer& l, const std::string& input) {
     auto it = l.config->find("axis");
     if (it == l.config->end() || it->is_null()) return true;

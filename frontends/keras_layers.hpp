@@ -32,6 +32,11 @@ struct KerasLayer {
 /// a list must have `dims` integer entries. Returns false for any other form.
 bool keras_sizes(const nlohmann::json& v, int dims, std::vector<int64_t>& out);
 
+/// The number of image axes of a Keras 1D/2D layer class (Conv2D: 2, MaxPooling1D: 1).
+inline int keras_image_dims(const std::string& keras_class) {
+    return keras_class.find("2D") != std::string::npos ? 2 : 1;
+}
+
 /// The one-line message for a layer of an unmapped class (with a hint for QKeras classes).
 std::string keras_unsupported(const std::string& name, const std::string& keras_class);
 
@@ -90,6 +95,8 @@ class KerasMapper {
                              const std::string& field);
     /// Check that an `axis` config field names the last axis of `input`.
     bool check_last_axis(const KerasLayer& l, const std::string& input);
+    /// Check that an image layer's data_format, if given, is channels_last (reported otherwise).
+    bool check_channels_last(const KerasLayer& l);
     /// Read and attach weight `var` of layer `l` to node `n`.
     void attach_weight(const KerasLayer& l, Node& n, const std::string& var);
 

@@ -22,16 +22,13 @@ bool keras_sizes(const nlohmann::json& v, int dims, std::vector<int64_t>& out) {
 
 void KerasMapper::add_pooling(const KerasLayer& l) {
     const std::string& cls = l.class_name;
-    const int dims = cls.find("2D") != std::string::npos ? 2 : 1;
+    const int dims = keras_image_dims(cls);
     const bool global = cls.rfind("Global", 0) == 0;
     const bool max = cls.find("Max") != std::string::npos;
     const std::string input = input_of(l);
     if (input.empty()) return;
     const nlohmann::json& cfg = *l.config;
-    if (cfg.contains("data_format") && cfg["data_format"].is_string() && cfg["data_format"] != "channels_last") {
-        fail(l, "only channels_last data is supported, got " + cfg["data_format"].dump(), "/config/data_format");
-        return;
-    }
+    if (!check_channels_last(l)) return;
     if (global && cfg.contains("keepdims") && cfg["keepdims"].is_boolean() && cfg["keepdims"].get<bool>()) {
         fail(l, "keepdims true is not supported (the output is [C])", "/config/keepdims");
         return;

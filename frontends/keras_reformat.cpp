@@ -41,7 +41,7 @@ bool flat_amounts(const nlohmann::json& v, int dims, bool pairs, std::vector<int
 
 void KerasMapper::add_reformat(const KerasLayer& l) {
     const std::string& cls = l.class_name;
-    const int dims = cls.find("2D") != std::string::npos ? 2 : 1;
+    const int dims = keras_image_dims(cls);
     const char* kind = nullptr;
     const char* field = nullptr;
     if (cls.rfind("ZeroPadding", 0) == 0)
@@ -54,10 +54,7 @@ void KerasMapper::add_reformat(const KerasLayer& l) {
     const std::string input = input_of(l);
     if (input.empty()) return;
     const nlohmann::json& cfg = *l.config;
-    if (cfg.contains("data_format") && cfg["data_format"].is_string() && cfg["data_format"] != "channels_last") {
-        fail(l, "only channels_last data is supported, got " + cfg["data_format"].dump(), "/config/data_format");
-        return;
-    }
+    if (!check_channels_last(l)) return;
     if (cfg.contains("interpolation") && cfg["interpolation"].is_string() && cfg["interpolation"] != "nearest") {
         fail(l, "only nearest interpolation is supported, got " + cfg["interpolation"].dump(), "/config/interpolation");
         return;

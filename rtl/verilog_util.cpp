@@ -69,4 +69,12 @@ void emit_core_header(std::ostream& os, const RtlCoreSpec& s, const std::string&
     os << "    end\n    assign out_valid = vld[" << l - 1 << "];\n";
 }
 
+void emit_result_register(std::ostream& os, int out_width, int width, const std::vector<std::string>& y,
+                          const std::string& enable) {
+    os << "    reg [" << out_width - 1 << ":0] res;\n    assign out_data = res;\n"
+       << "    always @(posedge clk) begin\n        if (" << enable << ") begin\n";
+    for (size_t i = 0; i < y.size(); ++i) os << "            " << elem("res", int(i), width) << " <= " << y[i] << ";\n";
+    os << "        end\n    end\nendmodule\n";
+}
+
 }  // namespace nnsim

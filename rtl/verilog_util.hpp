@@ -65,4 +65,9 @@ struct RtlStreamSpec {
 /// timing.latency stages with out_valid = vld[latency-1].
 void emit_core_header(std::ostream& os, const RtlCoreSpec& spec, const std::string& comment);
 
+/// Writes a core's result register and its end: `reg [out_width-1:0] res`, out_data = res, element i of
+/// res (`width` bits) loaded with y[i] in the cycles `enable` is high, then `endmodule`.
+void emit_result_register(std::ostream& os, int out_width, int width, const std::vector<std::string>& y,
+                          const std::string& enable = "in_valid");
+
 }  // namespace nnsim

@@ -210,9 +210,11 @@ std::vector<int> ConvKind::valid_reuse_factors(const Node& n, const NodeInputs& 
 Timing ConvKind::timing(const Node& n, const NodeInputs& in, IoType io) const {
     NodeInputs din;
     const Node d = window_dense(n, in, din);
-    const Timing t = dense_kind().timing(d, din, io);
+    return window_kind_timing(geometry(n, in), dense_kind().timing(d, din, io), io);
+}
+
+Timing window_kind_timing(const WindowGeometry& g, const Timing& t, IoType io) {
     if (io == IoType::kStream) return t;  // per input beat (a single-beat tensor has one output pixel)
-    const WindowGeometry g = geometry(n, in);
     const int p = g.out_h * g.out_w;
     return {p * t.ii, (p - 1) * t.ii + t.latency};
 }
@@ -228,10 +230,14 @@ Resources ConvKind::estimate(const Node& n, const NodeInputs& in, IoType io) con
     Resources r = dense_kind().estimate(d, din, IoType::kParallel);
     const WindowGeometry g = geometry(n, in);
     const int ew = in.types[0].width, rw = n.type("result").width, f = int(n.get_int("filters"));
-    const Timing dt = dense_kind().timing(d, din, io);
-    const bool streams = io == IoType::kStream && (shape_pixels(in.shapes[0]) > 1 || shape_pixels(n.shape) > 1);
-    if (streams) return r += window_shell_estimate(g, ew, f * rw, dt);
-    return r += conv_parallel_estimate(g, ew, f * rw);
+    return r += window_io_estimate(g, in.shapes[0], n.shape, io, ew, f * rw, dense_kind().timing(d, din, io));
+}
+
+Resources window_io_estimate(const WindowGeometry& g, const Shape& in_shape, const Shape& out_shape, IoType io,
+                             int ew, int out_pixel_bits, const Timing& core) {
+    const bool streams = io == IoType::kStream && (shape_pixels(in_shape) > 1 || shape_pixels(out_shape) > 1);
+    if (streams) return window_shell_estimate(g, ew, out_pixel_bits, core);
+    return conv_parallel_estimate(g, ew, out_pixel_bits);
 }
 
 Resources conv_parallel_estimate(const WindowGeometry& g, int ew, int out_pixel_bits) {
@@ -291,7 +297,10 @@ void ConvKind::emit_rtl_stream(const Node& n, const RtlStreamSpec& spec, std::os
 }
 
 bool ConvKind::fold_affine(Node& n, const std::vector<double>& scale, const std::vector<double>& shift) const {
-    Node d = as_dense(n);
+    return fold_kernel_affine(n, as_dense(n), scale, shift);
+}
+
+bool fold_kernel_affine(Node& n, Node d, const std::vector<double>& scale, const std::vector<double>& shift) {
     if (!dense_kind().fold_affine(d, scale, shift)) return false;
     const Shape kshape = n.weights.at("kernel").shape;
     n.weights = d.weights;

@@ -64,6 +64,18 @@ bool check_window(const Node& node, const Shape& s, int rank, const char* kind, 
 /// at LUT +21 %, FF +3 % / +1 %, DSP exact against Yosys (xc7).
 Resources conv_parallel_estimate(const WindowGeometry& g, int elem_width, int out_pixel_bits);
 
+/// Timing of a window kind from its window core's timing `t`: under io_stream `t` itself (per input
+/// beat), under io_parallel the P output pixels one after the other, II = P * t.ii and
+/// L = (P - 1) * t.ii + t.latency.
+Timing window_kind_timing(const WindowGeometry& g, const Timing& t, IoType io);
+/// The logic of a window kind around its window core (timing `core`): the window shell under io_stream
+/// (unless input and output are single pixels), conv_parallel_estimate otherwise.
+Resources window_io_estimate(const WindowGeometry& g, const Shape& in_shape, const Shape& out_shape, IoType io,
+                             int elem_width, int out_pixel_bits, const Timing& core);
+/// Batch-norm folding of a window kind through `dense`, the dense node of its weights ([n_in, n_out],
+/// the kernel's data in the same order): folds it, then gives `n` its weights with the kernel's shape.
+bool fold_kernel_affine(Node& n, Node dense, const std::vector<double>& scale, const std::vector<double>& shift);
+
 /// Writes the io_parallel whole-tensor core (conv_parallel_rtl.cpp): the output pixels one after the
 /// other through the window's dense core `dense_module`, II = P * RF, latency (P - 1) * RF + Ld.
 void emit_conv_parallel_core(std::ostream& os, const RtlCoreSpec& spec, const WindowGeometry& g,

@@ -209,11 +209,7 @@ std::vector<int> DepthwiseKind::valid_reuse_factors(const Node& n, const NodeInp
 }
 
 Timing DepthwiseKind::timing(const Node& n, const NodeInputs& in, IoType io) const {
-    const Timing t = core_timing(n, in);
-    if (io == IoType::kStream) return t;  // per input beat (a single-beat tensor has one output pixel)
-    const WindowGeometry g = window_geometry(n, in.shapes[0], m_rank);
-    const int p = g.out_h * g.out_w;
-    return {p * t.ii, (p - 1) * t.ii + t.latency};
+    return window_kind_timing(window_geometry(n, in.shapes[0], m_rank), core_timing(n, in), io);
 }
 
 MacPlan DepthwiseKind::window_plan(const Node& n, const WindowGeometry& g) const {
@@ -244,9 +240,7 @@ Resources DepthwiseKind::estimate(const Node& n, const NodeInputs& in, IoType io
     const Timing dt = core_timing(n, in);
     Resources r = estimate_mac_core(n, window_plan(n, g), in.types[0], dt);
     const int ew = in.types[0].width, out_bits = int(n.shape.back()) * n.type("result").width;
-    const bool streams = io == IoType::kStream && (shape_pixels(in.shapes[0]) > 1 || shape_pixels(n.shape) > 1);
-    if (streams) return r += window_shell_estimate(g, ew, out_bits, dt);
-    return r += conv_parallel_estimate(g, ew, out_bits);
+    return r += window_io_estimate(g, in.shapes[0], n.shape, io, ew, out_bits, dt);
 }
 
 RtlCoreSpec DepthwiseKind::window_spec(const Node& n, const WindowGeometry& g, const std::string& module,
@@ -297,12 +291,7 @@ std::string DepthwiseKind::comment(const Node& n, const MacPlan& plan) const {
 }
 
 bool DepthwiseKind::fold_affine(Node& n, const std::vector<double>& scale, const std::vector<double>& shift) const {
-    Node d = as_dense(n);
-    if (!dense_kind().fold_affine(d, scale, shift)) return false;
-    const Shape kshape = n.weights.at("kernel").shape;
-    n.weights = d.weights;
-    n.weights.at("kernel").shape = kshape;
-    return true;
+    return fold_kernel_affine(n, as_dense(n), scale, shift);
 }
 
 }  // namespace nnsim

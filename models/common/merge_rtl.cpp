@@ -92,11 +92,7 @@ void ElementwiseMergeKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec,
         y.push_back(emit_cast(body, v, SignalType{ww, ar.frac, is_signed}, res, id + "_c"));
     }
     os << body.str();
-    os << "    reg [" << spec.out_width - 1 << ":0] res;\n    assign out_data = res;\n"
-       << "    always @(posedge clk) begin\n        if (in_valid) begin\n";
-    for (int i = 0; i < spec.out_elems; ++i)
-        os << "            " << elem("res", i, res.width) << " <= " << y[size_t(i)] << ";\n";
-    os << "        end\n    end\nendmodule\n";
+    emit_result_register(os, spec.out_width, res.width, y);
 }
 
 }  // namespace nnsim

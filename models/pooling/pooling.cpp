@@ -35,10 +35,13 @@ std::string list_to_string(const std::vector<int64_t>& v) {
 
 }  // namespace
 
-// ---------------------------------------------------------------------------------- windowed pooling
+PoolingKindBase::PoolingKindBase(int dims, const std::string& prefix)
+    : m_dims(dims), m_name(prefix + "pooling" + std::to_string(dims) + "d"),
+      m_class(std::string(prefix.empty() ? "" : "Global") + "Pooling" + std::to_string(dims) + "D") {}
 
-PoolingKind::PoolingKind(int dims)
-    : m_dims(dims), m_name("pooling" + std::to_string(dims) + "d"), m_class("Pooling" + std::to_string(dims) + "D") {}
+std::vector<PrecisionVarSpec> PoolingKindBase::precision_vars() const { return pool_precision_vars(); }
+
+// ---------------------------------------------------------------------------------- windowed pooling
 
 const char* PoolingKind::summary() const {
     return m_dims == 1 ? "max or average over sliding windows of a [W, C] input (MaxPooling1D, AveragePooling1D)"
@@ -59,8 +62,6 @@ std::vector<ParamSpec> PoolingKind::params() const {
              "the pad, average divides by the pixels inside the input)",
              {"valid", "same"}}};
 }
-
-std::vector<PrecisionVarSpec> PoolingKind::precision_vars() const { return pool_precision_vars(); }
 
 void PoolingKind::infer(Node& n, const NodeInputs& in, Diagnostics& diag) const {
     if (!check_rank(n, in, m_dims, diag)) return;
@@ -106,10 +107,6 @@ Timing PoolingKind::timing(const Node& n, const NodeInputs& in, IoType io) const
 
 // ---------------------------------------------------------------------------------- global pooling
 
-GlobalPoolingKind::GlobalPoolingKind(int dims)
-    : m_dims(dims), m_name("global_pooling" + std::to_string(dims) + "d"),
-      m_class("GlobalPooling" + std::to_string(dims) + "D") {}
-
 const char* GlobalPoolingKind::summary() const {
     return m_dims == 1 ? "max or average over all pixels of a [W, C] input, per channel: [C] (GlobalMax/AveragePooling1D)"
                        : "max or average over all pixels of an [H, W, C] input, per channel: [C] "
@@ -117,8 +114,6 @@ const char* GlobalPoolingKind::summary() const {
 }
 
 std::vector<ParamSpec> GlobalPoolingKind::params() const { return {op_param()}; }
-
-std::vector<PrecisionVarSpec> GlobalPoolingKind::precision_vars() const { return pool_precision_vars(); }
 
 void GlobalPoolingKind::infer(Node& n, const NodeInputs& in, Diagnostics& diag) const {
     if (!check_rank(n, in, m_dims, diag)) return;

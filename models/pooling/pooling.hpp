@@ -49,40 +49,28 @@
 
 namespace nnsim {
 
-/// pooling1d (dims 1) and pooling2d (dims 2).
-class PoolingKind : public LayerKind {
+/// What the windowed and global pooling kinds share: name and hls4ml class built from the number of
+/// image axes, the result/accum precision variables, StreamStyle::kRepack.
+class PoolingKindBase : public LayerKind {
   public:
-    explicit PoolingKind(int dims);
     const char* name() const override { return m_name.c_str(); }
-    const char* summary() const override;
     const char* hls4ml_class() const override { return m_class.c_str(); }
-    std::vector<ParamSpec> params() const override;
     std::vector<PrecisionVarSpec> precision_vars() const override;
     StreamStyle stream_style() const override { return StreamStyle::kRepack; }
-    std::vector<int64_t> stream_needs(const Node& node, const NodeInputs& in) const override;
-    void infer(Node& node, const NodeInputs& in, Diagnostics& diag) const override;
-    std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override;
-    Timing timing(const Node& node, const NodeInputs& in, IoType io) const override;
-    Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
-    void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
-    void emit_rtl_stream(const Node& node, const RtlStreamSpec& spec, std::ostream& core,
-                         std::ostream& wrap) const override;
 
-  private:
+  protected:
+    /// `prefix` "" or "global_" ("pooling1d", "global_pooling2d"; classes "Pooling1D", "GlobalPooling2D").
+    PoolingKindBase(int dims, const std::string& prefix);
     int m_dims;
     std::string m_name, m_class;
 };
 
-/// global_pooling1d (dims 1) and global_pooling2d (dims 2).
-class GlobalPoolingKind : public LayerKind {
+/// pooling1d (dims 1) and pooling2d (dims 2).
+class PoolingKind : public PoolingKindBase {
   public:
-    explicit GlobalPoolingKind(int dims);
-    const char* name() const override { return m_name.c_str(); }
+    explicit PoolingKind(int dims) : PoolingKindBase(dims, "") {}
     const char* summary() const override;
-    const char* hls4ml_class() const override { return m_class.c_str(); }
     std::vector<ParamSpec> params() const override;
-    std::vector<PrecisionVarSpec> precision_vars() const override;
-    StreamStyle stream_style() const override { return StreamStyle::kRepack; }
     std::vector<int64_t> stream_needs(const Node& node, const NodeInputs& in) const override;
     void infer(Node& node, const NodeInputs& in, Diagnostics& diag) const override;
     std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override;
@@ -91,10 +79,22 @@ class GlobalPoolingKind : public LayerKind {
     void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
     void emit_rtl_stream(const Node& node, const RtlStreamSpec& spec, std::ostream& core,
                          std::ostream& wrap) const override;
+};
 
-  private:
-    int m_dims;
-    std::string m_name, m_class;
+/// global_pooling1d (dims 1) and global_pooling2d (dims 2).
+class GlobalPoolingKind : public PoolingKindBase {
+  public:
+    explicit GlobalPoolingKind(int dims) : PoolingKindBase(dims, "global_") {}
+    const char* summary() const override;
+    std::vector<ParamSpec> params() const override;
+    std::vector<int64_t> stream_needs(const Node& node, const NodeInputs& in) const override;
+    void infer(Node& node, const NodeInputs& in, Diagnostics& diag) const override;
+    std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override;
+    Timing timing(const Node& node, const NodeInputs& in, IoType io) const override;
+    Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
+    void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
+    void emit_rtl_stream(const Node& node, const RtlStreamSpec& spec, std::ostream& core,
+                         std::ostream& wrap) const override;
 };
 
 }  // namespace nnsim

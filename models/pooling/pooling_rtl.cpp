@@ -93,12 +93,7 @@ void emit_pool_core(std::ostream& os, const RtlCoreSpec& spec, const PoolGeometr
         }
     }
     os << s1.str() << s2.str();
-    os << "    reg [" << spec.out_width - 1 << ":0] res;\n    assign out_data = res;\n"
-       << "    always @(posedge clk) begin\n        if (" << (spec.timing.latency == 1 ? "in_valid" : "vld[0]")
-       << ") begin\n";
-    for (size_t i = 0; i < y.size(); ++i)
-        os << "            " << elem("res", int(i), res.width) << " <= " << y[i] << ";\n";
-    os << "        end\n    end\nendmodule\n";
+    emit_result_register(os, spec.out_width, res.width, y, spec.timing.latency == 1 ? "in_valid" : "vld[0]");
 }
 
 // ---------------------------------------------------------------------------------- the kinds

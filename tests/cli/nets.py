@@ -3,7 +3,12 @@ KERAS_3layer jet tagger imported from ../shared. Shared by the simulation and (l
 import json
 import os
 import random
+import shutil
 import subprocess
+import tempfile
+import unittest
+
+import numpy as np
 
 NNSIM = os.environ.get("NNSIM", "nnsim")
 SHARED = os.environ.get("NNSIM_SHARED_DIR", "../shared")
@@ -90,3 +95,59 @@ def skip_net(seed=3, input_depth=None, branch_depth=None, io_type="io_stream"):
                        dense_layer(rng, "fc", 32, 32, inputs=["flatten"]),
                        {"name": "unflatten", "kind": "reshape", "target_shape": [8, 4], "inputs": ["fc"]},
                        {"name": "merge", "kind": "add", "inputs": ["branch_a", "unflatten"]}]}
+
+
+def grid_values(rng, n, lo, hi):
+    """Values on a 2^-12 grid (exact in float32 and double)."""
+    return [rng.randint(int(lo * 4096), int(hi * 4096)) / 4096.0 for _ in range(n)]
+
+
+def read_dat(path):
+    """A .dat file (one sample a line, values separated by spaces) as a 2D array."""
+    with open(path) as f:
+        return np.array([[float(v) for v in line.split()] for line in f if line.strip()])
+
+
+class TmpDirTest(unittest.TestCase):
+    """A test case with one temporary folder for the whole class (`cls.tmp`, prefix TMP_PREFIX), removed at
+    the end."""
+    TMP_PREFIX = "nnsim_"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix=cls.TMP_PREFIX)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def expect_error(self, net, *fragments):
+        """`nnsim validate` of `net` exits 2 with one error line naming the file and holding every fragment."""
+        p = write_json(self.path("bad.json"), net)
+        r = run("validate", "--net", p, check=False)
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        lines = [l for l in r.stderr.splitlines() if l.strip()]
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertTrue(lines[0].startswith("nnsim: error: " + p), lines[0])
+        for frag in fragments:
+            self.assertIn(frag, lines[0])
+
+
+class GridInputTest(TmpDirTest):
+    """TmpDirTest that writes networks as <tag>.json and random inputs on the 2^-12 grid as <tag>_in.dat."""
+
+    def write(self, tag, net):
+        return write_json(self.path(tag + ".json"), net)
+
+    def inputs(self, tag, shape, n=12, seed=3):
+        """n random samples of `shape` in [-4, 4]: (array [n, *shape], path of the .dat file)."""
+        rng = random.Random(seed)
+        x = np.array([grid_values(rng, int(np.prod(shape)), -4, 4) for _ in range(n)])
+        path = self.path(tag + "_in.dat")
+        with open(path, "w") as f:
+            for row in x:
+                f.write(" ".join(repr(v) for v in row) + "\n")
+        return x.reshape([n] + list(shape)), path

@@ -22,7 +22,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import time
 import unittest
 
@@ -44,20 +43,15 @@ def verify(net, *extra, samples=6):
     return r.returncode, r.stdout + r.stderr
 
 
-class CnnModels(unittest.TestCase):
+class CnnModels(nets.TmpDirTest):
+    TMP_PREFIX = "nnsim_cnn_"
+
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="nnsim_cnn_")
+        super().setUpClass()
         os.makedirs(CACHE, exist_ok=True)
         for name in ("svhn_cnn", "resnet_block", "concat_block"):  # copies: the tests write beside them
             shutil.copy(os.path.join(CONFIGS, name + ".json"), cls.tmp)
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    def path(self, name):
-        return os.path.join(self.tmp, name)
 
     def sim_equals_run(self, net, tag, *over):
         """Simulates 4 samples; asserts outputs == nnsim run's and latency/II == nnsim timing's."""

@@ -17,8 +17,6 @@ import json
 import os
 import random
 import re
-import shutil
-import tempfile
 import unittest
 
 import numpy as np
@@ -27,24 +25,20 @@ import nets
 import ref_depthwise
 from refimpl import parse_precision
 from test_rtl_checks import lint, synth
+import window_checks
 
 PRECISIONS = ["fixed<16,6>", "ap_fixed<10,4,RND,SAT>"]
 STALLS = ["--input-ratio", "0.6", "--ready-ratio", "0.4", "--stall-seed", "7"]
 SUCCESS = re.compile(r"^verify: \S+: \d+ samples, \d+ output words and \d+ handshake cycles identical", re.M)
 
 
-def grid_values(rng, n, lo, hi):
-    """Values on a 2^-12 grid (exact in float32 and double)."""
-    return [rng.randint(int(lo * 4096), int(hi * 4096)) / 4096.0 for _ in range(n)]
-
-
 def dw_net(kind, in_shape, kernel, strides, bias=True, seed=1, extra=None, mult=1):
     rng = random.Random(seed)
     chans = in_shape[-1]
     kshape = list(kernel) + [chans, mult]
-    w = {"kernel": {"shape": kshape, "data": grid_values(rng, int(np.prod(kshape)), -1, 1)}}
+    w = {"kernel": {"shape": kshape, "data": nets.grid_values(rng, int(np.prod(kshape)), -1, 1)}}
     if bias:
-        w["bias"] = {"shape": [chans * mult], "data": grid_values(rng, chans * mult, -0.5, 0.5)}
+        w["bias"] = {"shape": [chans * mult], "data": nets.grid_values(rng, chans * mult, -0.5, 0.5)}
     layer = {"name": "dw", "kind": kind, "kernel_size": list(kernel), "strides": list(strides), "weights": w}
     if mult != 1:
         layer["depth_multiplier"] = mult
@@ -53,31 +47,8 @@ def dw_net(kind, in_shape, kernel, strides, bias=True, seed=1, extra=None, mult=
     return net, np.array(w["kernel"]["data"]).reshape(kshape), (np.array(w["bias"]["data"]) if bias else None)
 
 
-def read_dat(path):
-    with open(path) as f:
-        return np.array([[float(v) for v in line.split()] for line in f if line.strip()])
-
-
-class DepthwiseTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="nnsim_dw_")
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    def write(self, tag, net):
-        return nets.write_json(os.path.join(self.tmp, tag + ".json"), net)
-
-    def inputs(self, tag, shape, n=12, seed=3):
-        rng = random.Random(seed)
-        x = np.array([grid_values(rng, int(np.prod(shape)), -4, 4) for _ in range(n)])
-        path = os.path.join(self.tmp, tag + "_in.dat")
-        with open(path, "w") as f:
-            for row in x:
-                f.write(" ".join(repr(v) for v in row) + "\n")
-        return x.reshape([n] + list(shape)), path
+class DepthwiseTest(window_checks.WindowKindTest):
+    TMP_PREFIX = "nnsim_dw_"
 
     def test_1_bit_exact_and_float_vs_numpy(self):
         cases = 0
@@ -99,14 +70,14 @@ class DepthwiseTest(unittest.TestCase):
                             trace = os.path.join(self.tmp, tag + "_trace")
                             nets.run("run", "--net", path, "--input", xin, "--precision", prec, "--output", out,
                                      "--trace", trace)
-                            got = np.round(read_dat(out) * 2.0 ** t.F).astype(np.int64)
+                            got = np.round(nets.read_dat(out) * 2.0 ** t.F).astype(np.int64)
                             exp = ref_depthwise.depthwise_fixed(x, kern, b, strides, t, t, t, t, t).reshape(len(x), -1)
                             self.assertEqual(got.shape, exp.shape, tag)
                             bad = np.argwhere(got != exp)
                             self.assertEqual(len(bad), 0, f"{tag} {prec}: {len(bad)} values differ, first at "
                                              f"{bad[:1].tolist()}: nnsim {got[tuple(bad[0])] if len(bad) else ''} "
                                              f"numpy {exp[tuple(bad[0])] if len(bad) else ''}")
-                            fl = read_dat(os.path.join(trace, "dw.float.dat"))
+                            fl = nets.read_dat(os.path.join(trace, "dw.float.dat"))
                             err = np.max(np.abs(fl - exp_float.reshape(len(x), -1)))
                             self.assertLess(err, 1e-6, f"{tag}: float evaluator off by {err}")
                             cases += 1
@@ -122,32 +93,7 @@ class DepthwiseTest(unittest.TestCase):
         for i, (kind, shape, k, s, strategy, rf, io) in enumerate(points):
             tag = f"sim{i}"
             path = self.write(tag, dw_net(kind, shape, k, s)[0])
-            over = ["--strategy", strategy, "--reuse-factor", str(rf), "--io-type", io]
-            ref = os.path.join(self.tmp, tag + "_ref.dat")
-            nets.run("run", "--net", path, "--random-samples", "6", "--seed", "5", "--output", ref, *over)
-            tm = nets.timing(path, *over)
-            rep, out = os.path.join(self.tmp, tag + ".json"), os.path.join(self.tmp, tag + ".dat")
-            nets.run("sim", "--net", path, "--samples", "6", "--seed", "5", "--report", rep, "--output", out, *over)
-            with open(rep) as f:
-                j = json.load(f)
-            with open(out) as f, open(ref) as g:
-                self.assertEqual(f.read(), g.read(), f"{tag}: sim output != run output")
-            self.assertEqual(j["measured"]["latency_first_sample"], tm["latency"], tag)
-            self.assertEqual(j["measured"]["ii"], tm["ii"], tag)
-            # Closed forms (docs/timing.md, Windows) for a network of one depthwise layer.
-            ld = rf + (2 if strategy == "Resource" else 1)
-            rank = len(shape) - 1
-            h, w = (shape[0], shape[1]) if rank == 2 else (1, shape[0])
-            kh, kw = (k[0], k[1]) if rank == 2 else (1, k[0])
-            sh, sw = (s[0], s[1]) if rank == 2 else (1, s[0])
-            oh, ow = (h - kh) // sh + 1, (w - kw) // sw + 1
-            if io == "io_stream":
-                need_last = ((oh - 1) * sh + kh - 1) * w + (ow - 1) * sw + kw
-                self.assertEqual(tm["latency"], (need_last - 1) * rf + ld + 2, tag)
-                self.assertEqual(tm["ii"], max(h * w * rf, oh * ow), tag)
-            else:
-                self.assertEqual(tm["layers"][0]["ii"], oh * ow * rf, tag)
-                self.assertEqual(tm["layers"][0]["latency"], (oh * ow - 1) * rf + ld, tag)
+            self.check_sim_and_timing(tag, path, shape, k, s, strategy, rf, io)
 
     def test_2a_sim_matches_run_rounding_accumulator(self):
         # A wrapping, rounding accum_t (the evaluator's deferred-wrap path in sim) and a saturating one.
@@ -209,7 +155,7 @@ class DepthwiseTest(unittest.TestCase):
         net = dw_net("depthwise_conv2d", [5, 6, 3], [3, 3], [1, 1], seed=12)[0]
         net["layers"] = [{"name": "pad", "kind": "zero_padding2d", "padding": [1, 1, 1, 1]}] + net["layers"] + [
             {"name": "pw", "kind": "conv2d", "filters": 4, "kernel_size": [1, 1],
-             "weights": {"kernel": {"shape": [1, 1, 3, 4], "data": grid_values(rng, 12, -1, 1)}}}]
+             "weights": {"kernel": {"shape": [1, 1, 3, 4], "data": nets.grid_values(rng, 12, -1, 1)}}}]
         path = os.path.abspath(self.write("sep", net))
         for stalled in (False, True):
             args = ["verify", "--net", path, "--samples", "4", "--precision", narrow, "--io-type", "io_stream"]
@@ -261,7 +207,7 @@ class DepthwiseTest(unittest.TestCase):
     def test_5_fuse_batchnorm(self):
         rng = random.Random(9)
         bn = {"name": "bn", "kind": "batchnorm", "epsilon": 0.001, "weights": {
-            k: {"shape": [3], "data": grid_values(rng, 3, lo, hi)} for k, lo, hi in
+            k: {"shape": [3], "data": nets.grid_values(rng, 3, lo, hi)} for k, lo, hi in
             (("gamma", 0.5, 1.5), ("beta", -0.5, 0.5), ("moving_mean", -0.5, 0.5), ("moving_variance", 0.5, 2.0))}}
         net, kern, b = dw_net("depthwise_conv2d", [6, 5, 3], [3, 2], [1, 1], extra=[bn])
         path = self.write("fuse", net)
@@ -273,7 +219,7 @@ class DepthwiseTest(unittest.TestCase):
         g, be, mu, var = (np.array(w[k]["data"]) for k in ("gamma", "beta", "moving_mean", "moving_variance"))
         scale = g / np.sqrt(var + 0.001)
         exp = ref_depthwise.depthwise_float(x, kern, b, [1, 1]) * scale + (be - scale * mu)
-        got = read_dat(os.path.join(trace, "dw.float.dat"))
+        got = nets.read_dat(os.path.join(trace, "dw.float.dat"))
         self.assertLess(np.max(np.abs(got - exp.reshape(len(x), -1))), 1e-4)  # folded in float32
         tm = nets.timing(path, "--fuse-batchnorm")
         self.assertEqual([l["kind"] for l in tm["layers"]], ["depthwise_conv2d"])

@@ -15,10 +15,8 @@ of the flow:
 import json
 import os
 import random
-import shutil
 import subprocess
 import sys
-import tempfile
 import unittest
 
 import numpy as np
@@ -104,18 +102,13 @@ NETS = [("par_mixed", "io_parallel", (6, 4), MIXED), ("par_sat", "io_parallel", 
         ("str_unsigned", "io_stream", (3, 4), UNSIGNED)]
 
 
-class Merges(unittest.TestCase):
+class Merges(nets.TmpDirTest):
+    TMP_PREFIX = "nnsim_merges_"
+
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="nnsim_merges_")
+        super().setUpClass()
         os.makedirs(CACHE, exist_ok=True)
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    def path(self, name):
-        return os.path.join(self.tmp, name)
 
     def write(self, net):
         return nets.write_json(self.path(net["name"] + ".json"), net)
@@ -329,16 +322,6 @@ class Merges(unittest.TestCase):
         self.assertIn("(layer rows): layer 'rows' (Add) takes 2 inputs, got 3", r.stderr)
 
     # --- errors -------------------------------------------------------------------------------
-
-    def expect_error(self, net, *fragments):
-        p = nets.write_json(self.path("bad.json"), net)
-        r = nets.run("validate", "--net", p, check=False)
-        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
-        lines = [l for l in r.stderr.splitlines() if l.strip()]
-        self.assertEqual(len(lines), 1, r.stderr)
-        self.assertTrue(lines[0].startswith("nnsim: error: " + p), lines[0])
-        for frag in fragments:
-            self.assertIn(frag, lines[0])
 
     def bad_net(self, io_type, kind, b_shape, a_shape=(6, 4), **params):
         layer = {"name": "m", "kind": kind, "inputs": ["a", "b"]}

@@ -6,9 +6,7 @@ import concurrent.futures
 import os
 import random
 import re
-import shutil
 import subprocess
-import tempfile
 import unittest
 
 import nets
@@ -59,15 +57,13 @@ def pixel_net(kind, shape=(8, 4), seed=2):
     return net
 
 
-class RtlMerge(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="nnsim_rtl_merge_")
-        os.makedirs(CACHE, exist_ok=True)
+class RtlMerge(nets.TmpDirTest):
+    TMP_PREFIX = "nnsim_rtl_merge_"
 
     @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+    def setUpClass(cls):
+        super().setUpClass()
+        os.makedirs(CACHE, exist_ok=True)
 
     def write(self, net, tag):
         return nets.write_json(os.path.join(self.tmp, tag + ".json"), net)

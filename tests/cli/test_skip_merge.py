@@ -12,9 +12,7 @@ sample is in, so branch A must hold a whole sample (8 beats) meanwhile.
   - bad merges and reshapes are one-line errors with exit 2."""
 import json
 import os
-import shutil
 import sys
-import tempfile
 import unittest
 
 import numpy as np
@@ -28,17 +26,8 @@ STALLS = ["--input-ratio", "0.6", "--ready-ratio", "0.4", "--stall-seed", "7"]
 SAMPLES = 40
 
 
-class SkipMerge(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="nnsim_skip_")
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    def path(self, name):
-        return os.path.join(self.tmp, name)
+class SkipMerge(nets.TmpDirTest):
+    TMP_PREFIX = "nnsim_skip_"
 
     def write_net(self, name, net):
         return nets.write_json(self.path(name), net)
@@ -237,16 +226,6 @@ class SkipMerge(unittest.TestCase):
         self.assertEqual(a['{"fifo_depth": "16"}']["ii"], 8)   # full rate
 
     # --- errors -------------------------------------------------------------------------------
-
-    def expect_error(self, net, *fragments):
-        p = self.write_net("bad.json", net)
-        r = nets.run("validate", "--net", p, check=False)
-        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
-        lines = [l for l in r.stderr.splitlines() if l.strip()]
-        self.assertEqual(len(lines), 1, r.stderr)
-        self.assertTrue(lines[0].startswith("nnsim: error: " + p), lines[0])
-        for frag in fragments:
-            self.assertIn(frag, lines[0])
 
     def test_bad_merge_and_reshape(self):
         net = nets.skip_net()

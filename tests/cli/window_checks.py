@@ -1,0 +1,38 @@
+"""Checks shared by the window-kind tests (test_conv.py, test_depthwise.py)."""
+import json
+
+import nets
+
+
+class WindowKindTest(nets.GridInputTest):
+    """GridInputTest with the sim-against-run-and-timing check of a network of one window layer."""
+
+    def check_sim_and_timing(self, tag, path, shape, k, s, strategy, rf, io):
+        """`nnsim sim` output == `nnsim run` output, first-sample latency and II == `nnsim timing`, and the
+        closed forms of docs/timing.md ("Windows") for a network of one window layer (input `shape`,
+        kernel `k`, strides `s`)."""
+        over = ["--strategy", strategy, "--reuse-factor", str(rf), "--io-type", io]
+        ref = self.path(tag + "_ref.dat")
+        nets.run("run", "--net", path, "--random-samples", "6", "--seed", "5", "--output", ref, *over)
+        tm = nets.timing(path, *over)
+        rep, out = self.path(tag + ".json"), self.path(tag + ".dat")
+        nets.run("sim", "--net", path, "--samples", "6", "--seed", "5", "--report", rep, "--output", out, *over)
+        with open(rep) as f:
+            j = json.load(f)
+        with open(out) as f, open(ref) as g:
+            self.assertEqual(f.read(), g.read(), f"{tag}: sim output != run output")
+        self.assertEqual(j["measured"]["latency_first_sample"], tm["latency"], tag)
+        self.assertEqual(j["measured"]["ii"], tm["ii"], tag)
+        ld = rf + (2 if strategy == "Resource" else 1)
+        rank = len(shape) - 1
+        h, w = (shape[0], shape[1]) if rank == 2 else (1, shape[0])
+        kh, kw = (k[0], k[1]) if rank == 2 else (1, k[0])
+        sh, sw = (s[0], s[1]) if rank == 2 else (1, s[0])
+        oh, ow = (h - kh) // sh + 1, (w - kw) // sw + 1
+        if io == "io_stream":
+            need_last = ((oh - 1) * sh + kh - 1) * w + (ow - 1) * sw + kw
+            self.assertEqual(tm["latency"], (need_last - 1) * rf + ld + 2, tag)
+            self.assertEqual(tm["ii"], max(h * w * rf, oh * ow), tag)
+        else:
+            self.assertEqual(tm["layers"][0]["ii"], oh * ow * rf, tag)
+            self.assertEqual(tm["layers"][0]["latency"], (oh * ow - 1) * rf + ld, tag)
