@@ -23,7 +23,6 @@ import numpy as np
 
 import nets
 import ref_depthwise
-from refimpl import parse_precision
 from test_rtl_checks import lint, synth
 import window_checks
 
@@ -64,23 +63,9 @@ class DepthwiseTest(window_checks.WindowKindTest):
                         path = self.write(tag, net)
                         x, xin = self.inputs(tag, in_shape)
                         exp_float = ref_depthwise.depthwise_float(x, kern, b, strides)
-                        for prec in PRECISIONS:
-                            t = parse_precision(prec)
-                            out = os.path.join(self.tmp, tag + "_out.dat")
-                            trace = os.path.join(self.tmp, tag + "_trace")
-                            nets.run("run", "--net", path, "--input", xin, "--precision", prec, "--output", out,
-                                     "--trace", trace)
-                            got = np.round(nets.read_dat(out) * 2.0 ** t.F).astype(np.int64)
-                            exp = ref_depthwise.depthwise_fixed(x, kern, b, strides, t, t, t, t, t).reshape(len(x), -1)
-                            self.assertEqual(got.shape, exp.shape, tag)
-                            bad = np.argwhere(got != exp)
-                            self.assertEqual(len(bad), 0, f"{tag} {prec}: {len(bad)} values differ, first at "
-                                             f"{bad[:1].tolist()}: nnsim {got[tuple(bad[0])] if len(bad) else ''} "
-                                             f"numpy {exp[tuple(bad[0])] if len(bad) else ''}")
-                            fl = nets.read_dat(os.path.join(trace, "dw.float.dat"))
-                            err = np.max(np.abs(fl - exp_float.reshape(len(x), -1)))
-                            self.assertLess(err, 1e-6, f"{tag}: float evaluator off by {err}")
-                            cases += 1
+                        cases += self.check_values(tag, path, x, xin, "dw", PRECISIONS,
+                                                   lambda t: ref_depthwise.depthwise_fixed(x, kern, b, strides, t, t, t, t, t),
+                                                   exp_float)
         self.assertEqual(cases, (2 + 3) * 2 * 2 * 2)
 
     def test_2_sim_matches_run_and_timing(self):

@@ -1,11 +1,35 @@
 """Checks shared by the window-kind tests (test_conv.py, test_depthwise.py)."""
 import json
 
+import numpy as np
+
 import nets
+from refimpl import parse_precision
 
 
 class WindowKindTest(nets.GridInputTest):
-    """GridInputTest with the sim-against-run-and-timing check of a network of one window layer."""
+    """GridInputTest with the checks of a network of one window layer: values against numpy, and the
+    simulation against run and the timing model."""
+
+    def check_values(self, tag, path, x, xin, layer, precisions, fixed_of, exp_float):
+        """For each precision string p: `nnsim run --precision p` on inputs `xin` (the values `x`) equals
+        fixed_of(parse_precision(p)) bit for bit, and the float trace of `layer` is within 1e-6 of
+        `exp_float`. Returns the number of cases checked."""
+        for prec in precisions:
+            t = parse_precision(prec)
+            out, trace = self.path(tag + "_out.dat"), self.path(tag + "_trace")
+            nets.run("run", "--net", path, "--input", xin, "--precision", prec, "--output", out, "--trace", trace)
+            got = np.round(nets.read_dat(out) * 2.0 ** t.F).astype(np.int64)
+            exp = fixed_of(t).reshape(len(x), -1)
+            self.assertEqual(got.shape, exp.shape, tag)
+            bad = np.argwhere(got != exp)
+            self.assertEqual(len(bad), 0, f"{tag} {prec}: {len(bad)} values differ, first at "
+                             f"{bad[:1].tolist()}: nnsim {got[tuple(bad[0])] if len(bad) else ''} "
+                             f"numpy {exp[tuple(bad[0])] if len(bad) else ''}")
+            fl = nets.read_dat(self.path(f"{tag}_trace/{layer}.float.dat"))
+            err = np.max(np.abs(fl - exp_float.reshape(len(x), -1)))
+            self.assertLess(err, 1e-6, f"{tag}: float evaluator off by {err}")
+        return len(precisions)
 
     def check_sim_and_timing(self, tag, path, shape, k, s, strategy, rf, io):
         """`nnsim sim` output == `nnsim run` output, first-sample latency and II == `nnsim timing`, and the
