@@ -139,24 +139,9 @@ class ConvTest(window_checks.WindowKindTest):
         case("e_filters", lambda l, n: l.update(filters=0), "parameter 'filters' must be in [1,")
 
     def test_5_fuse_batchnorm(self):
-        rng = random.Random(9)
-        bn = {"name": "bn", "kind": "batchnorm", "epsilon": 0.001, "weights": {
-            k: {"shape": [3], "data": nets.grid_values(rng, 3, lo, hi)} for k, lo, hi in
-            (("gamma", 0.5, 1.5), ("beta", -0.5, 0.5), ("moving_mean", -0.5, 0.5), ("moving_variance", 0.5, 2.0))}}
-        net, kern, b = conv_net("conv2d", [6, 5, 2], 3, [3, 2], [1, 1], extra=[bn])
-        path = self.write("fuse", net)
-        x, xin = self.inputs("fuse", [6, 5, 2], n=4)
-        trace = os.path.join(self.tmp, "fuse_trace")
-        r = nets.run("run", "--net", path, "--input", xin, "--fuse-batchnorm", "--trace", trace)
-        self.assertFalse(os.path.exists(os.path.join(trace, "bn.float.dat")), r.stdout)
-        w = bn["weights"]
-        g, be, mu, var = (np.array(w[k]["data"]) for k in ("gamma", "beta", "moving_mean", "moving_variance"))
-        scale = g / np.sqrt(var + 0.001)
-        exp = ref_conv.conv_float(x, kern, b, [1, 1]) * scale + (be - scale * mu)
-        got = nets.read_dat(os.path.join(trace, "conv.float.dat"))
-        self.assertLess(np.max(np.abs(got - exp.reshape(len(x), -1))), 1e-4)  # folded in float32
-        tm = nets.timing(path, "--fuse-batchnorm")
-        self.assertEqual([l["kind"] for l in tm["layers"]], ["conv2d"])
+        self.check_fused_batchnorm(lambda extra: conv_net("conv2d", [6, 5, 2], 3, [3, 2], [1, 1], extra=extra),
+                                   [6, 5, 2], "conv", "conv2d",
+                                   lambda x, kern, b: ref_conv.conv_float(x, kern, b, [1, 1]))
 
     def test_6_same_padding_chain(self):
         # Keras padding="same" as nnsim writes it: zero_padding2d, then a valid conv2d (and a relu), under

@@ -1,5 +1,7 @@
 """Checks shared by the window-kind tests (test_conv.py, test_depthwise.py)."""
 import json
+import os
+import random
 
 import numpy as np
 
@@ -60,3 +62,27 @@ class WindowKindTest(nets.GridInputTest):
         else:
             self.assertEqual(tm["layers"][0]["ii"], oh * ow * rf, tag)
             self.assertEqual(tm["layers"][0]["latency"], (oh * ow - 1) * rf + ld, tag)
+
+    def check_fused_batchnorm(self, make_net, in_shape, layer, kind, float_of):
+        """`--fuse-batchnorm` folds a batchnorm over 3 channels into the window layer `layer` of kind
+        `kind`: make_net(extra_layers) returns (net, kernel, bias); float_of(x, kernel, bias) is the
+        layer's float output in numpy. The fused float trace equals conv-then-batchnorm within 1e-4
+        (folded in float32), and the timing model sees one layer."""
+        rng = random.Random(9)
+        bn = {"name": "bn", "kind": "batchnorm", "epsilon": 0.001, "weights": {
+            k: {"shape": [3], "data": nets.grid_values(rng, 3, lo, hi)} for k, lo, hi in
+            (("gamma", 0.5, 1.5), ("beta", -0.5, 0.5), ("moving_mean", -0.5, 0.5), ("moving_variance", 0.5, 2.0))}}
+        net, kern, b = make_net([bn])
+        path = self.write("fuse", net)
+        x, xin = self.inputs("fuse", in_shape, n=4)
+        trace = self.path("fuse_trace")
+        r = nets.run("run", "--net", path, "--input", xin, "--fuse-batchnorm", "--trace", trace)
+        self.assertFalse(os.path.exists(os.path.join(trace, "bn.float.dat")), r.stdout)
+        w = bn["weights"]
+        g, be, mu, var = (np.array(w[k]["data"]) for k in ("gamma", "beta", "moving_mean", "moving_variance"))
+        scale = g / np.sqrt(var + 0.001)
+        exp = float_of(x, kern, b) * scale + (be - scale * mu)
+        got = nets.read_dat(os.path.join(trace, layer + ".float.dat"))
+        self.assertLess(np.max(np.abs(got - exp.reshape(len(x), -1))), 1e-4)
+        tm = nets.timing(path, "--fuse-batchnorm")
+        self.assertEqual([l["kind"] for l in tm["layers"]], [kind])
