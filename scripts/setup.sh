@@ -13,10 +13,12 @@
 #   python3-numpy, python3-h5py  independent reference computations inside the tests
 #   gtkwave xvfb xauth imagemagick x11-utils  the waveform test opens GTKWave headless
 #   cmake g++ make pkg-config    the build itself
+#   ccache             caches the compilation of Verilator's runtime library and models across the
+#                      many small designs `nnsim verify` builds (the test suite builds dozens)
 set -euo pipefail
 
 PACKAGES=(
-  cmake g++ make pkg-config
+  cmake g++ make pkg-config ccache
   libsystemc-dev verilator yosys
   nlohmann-json3-dev libhdf5-dev hdf5-tools libspdlog-dev libcli11-dev libyaml-cpp-dev libgtest-dev
   libsqlite3-dev gnuplot-nox
