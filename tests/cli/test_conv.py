@@ -10,7 +10,6 @@
   5. --fuse-batchnorm folds a following batchnorm into the conv;
   6. padding "same" as zero_padding2d + conv2d, against numpy and through verify.
 Environment: NNSIM (binary), NNSIM_SHARED_DIR."""
-import json
 import os
 import random
 import re
@@ -118,14 +117,7 @@ class ConvTest(window_checks.WindowKindTest):
         base = conv_net("conv2d", [8, 5, 3], 2, [2, 3], [2, 2])[0]
 
         def case(tag, edit, message):
-            net = json.loads(json.dumps(base))
-            edit(net["layers"][0], net)
-            r = nets.run("run", "--net", self.write(tag, net), "--random-samples", "1", check=False)
-            self.assertEqual(r.returncode, 2, tag + ": " + r.stderr)
-            lines = r.stderr.strip().splitlines()
-            self.assertEqual(len(lines), 1, r.stderr)
-            self.assertIn("(layer conv)", lines[0])
-            self.assertIn(message, lines[0])
+            self.check_edit_error(base, "conv", tag, edit, message)
 
         case("e_stride0", lambda l, n: l.update(strides=[0, 1]), "parameter 'strides' must hold integers in [1,")
         case("e_big", lambda l, n: l.update(kernel_size=[9, 3]), "kernel_size [9,3] is larger than input [8,5,3]")

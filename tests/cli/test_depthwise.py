@@ -13,7 +13,6 @@
   5. --fuse-batchnorm folds a following batchnorm into the depthwise layer.
 Environment: NNSIM (binary), NNSIM_SHARED_DIR."""
 import glob
-import json
 import os
 import random
 import re
@@ -161,14 +160,7 @@ class DepthwiseTest(window_checks.WindowKindTest):
         base = dw_net("depthwise_conv2d", [8, 5, 3], [2, 3], [2, 2])[0]
 
         def case(tag, edit, message):
-            net = json.loads(json.dumps(base))
-            edit(net["layers"][0], net)
-            r = nets.run("run", "--net", self.write(tag, net), "--random-samples", "1", check=False)
-            self.assertEqual(r.returncode, 2, tag + ": " + r.stderr)
-            lines = r.stderr.strip().splitlines()
-            self.assertEqual(len(lines), 1, r.stderr)
-            self.assertIn("(layer dw)", lines[0])
-            self.assertIn(message, lines[0])
+            self.check_edit_error(base, "dw", tag, edit, message)
 
         case("e_stride0", lambda l, n: l.update(strides=[0, 1]), "parameter 'strides' must hold integers in [1,")
         case("e_big", lambda l, n: l.update(kernel_size=[9, 3]), "kernel_size [9,3] is larger than input [8,5,3]")

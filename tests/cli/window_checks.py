@@ -86,3 +86,15 @@ class WindowKindTest(nets.GridInputTest):
         self.assertLess(np.max(np.abs(got - exp.reshape(len(x), -1))), 1e-4)
         tm = nets.timing(path, "--fuse-batchnorm")
         self.assertEqual([l["kind"] for l in tm["layers"]], [kind])
+
+    def check_edit_error(self, base, layer, tag, edit, message):
+        """The network `base` with edit(its first layer, the network) applied is refused by `nnsim run`
+        with exit 2 and one line naming layer `layer` and containing `message`."""
+        net = json.loads(json.dumps(base))
+        edit(net["layers"][0], net)
+        r = nets.run("run", "--net", self.write(tag, net), "--random-samples", "1", check=False)
+        self.assertEqual(r.returncode, 2, tag + ": " + r.stderr)
+        lines = r.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertIn(f"(layer {layer})", lines[0])
+        self.assertIn(message, lines[0])
