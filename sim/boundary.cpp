@@ -4,7 +4,7 @@
 namespace nnsim {
 
 namespace {
-uint64_t now_cycle(const sc_core::sc_time& period) { return uint64_t(sc_core::sc_time_stamp() / period); }
+uint64_t now_cycle(const sc_core::sc_time& period) { return sc_core::sc_time_stamp().value() / period.value(); }
 
 /// Time from now to the start of the next cycle (used after waking on an event that may fire mid-cycle).
 sc_core::sc_time to_next_cycle(const sc_core::sc_time& period) {

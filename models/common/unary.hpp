@@ -22,13 +22,30 @@ class UnaryOp : public LayerOp {
     UnaryOp(size_t n, const FixedType& result, FixedFn fixed_fn, FloatFn float_fn)
         : m_n(n), m_res(result), m_fixed(std::move(fixed_fn)), m_float(std::move(float_fn)) {
         m_c_result = add_counter("result");
+        m_plan[0] = m_plan[1] = FastCast(m_res.frac(), m_res);
     }
     void eval(const int64_t* const* in, int64_t* out, bool count) override {
         const int64_t* x = in[0];
+        if (count) {
+            for (size_t i = 0; i < m_n; ++i) {
+                const Exact e = m_fixed(x[i]);
+                out[i] = cast_counted(e.raw, e.frac, m_res, m_c_result, true);
+            }
+            return;
+        }
+        // A function gives one or two fraction counts (leaky_relu: x or alpha * x): a plan for each,
+        // held in locals so that the loop keeps them in registers.
+        FastCast a = m_plan[0], b = m_plan[1];
         for (size_t i = 0; i < m_n; ++i) {
             const Exact e = m_fixed(x[i]);
-            out[i] = cast_counted(e.raw, e.frac, m_res, m_c_result, count);
+            if (e.frac == a.frac()) {
+                out[i] = a(e.raw);
+            } else {
+                if (e.frac != b.frac()) b = FastCast(e.frac, m_res);
+                out[i] = b(e.raw);
+            }
         }
+        m_plan[0] = a, m_plan[1] = b;
     }
     void eval_float(const double* const* in, double* out) const override {
         for (size_t i = 0; i < m_n; ++i) out[i] = m_float(in[0][i]);
@@ -37,6 +54,7 @@ class UnaryOp : public LayerOp {
   private:
     size_t m_n;           ///< elements per inference
     FixedType m_res;      ///< result type
+    FastCast m_plan[2];   ///< the result casts for the fraction counts the function last gave
     FixedFn m_fixed;      ///< raw input -> exact value
     FloatFn m_float;      ///< float reference function
     size_t m_c_result;    ///< overflow counter of the result cast
