@@ -118,6 +118,30 @@ class FastCast {
         }
         return cast_general(raw, m_frac, m_type);
     }
+    /// In place over n raw values with the plan's frac, each below 2^62 in magnitude: when every value
+    /// takes the fast path, v[i] becomes cast(v[i]) and the result is true; otherwise false, with v
+    /// partly changed (the caller then casts each value the general way). A loop without branches,
+    /// which the compiler vectorizes.
+    bool cast_all(int64_t* v, size_t n) const {
+        if (!m_fast) return false;
+        int64_t bad = 0;
+        if (m_shift >= 0) {
+            const int64_t r = m_round, lo = m_lo, hi = m_hi;
+            const int s = m_shift;
+            for (size_t i = 0; i < n; ++i) {
+                const int64_t q = (v[i] + r) >> s;
+                bad |= int64_t(q < lo) | int64_t(q > hi);
+                v[i] = q;
+            }
+        } else {
+            const int64_t lo = m_raw_lo, hi = m_raw_hi, mul = int64_t(1) << -m_shift;
+            for (size_t i = 0; i < n; ++i) {
+                bad |= int64_t(v[i] < lo) | int64_t(v[i] > hi);
+                v[i] *= mul;
+            }
+        }
+        return bad == 0;
+    }
     int frac() const { return m_frac; }
     const FixedType& type() const { return m_type; }
 

@@ -44,14 +44,13 @@ class BatchNormOp : public LayerOp {
         const size_t c_n = m_scale.size();
         const int up = m_fs - m_fp;
         const int64_t* x = in[0];
-        if (m_fast64 && !count) {  // the same sums in int64 (see plan_fast_path)
-            const FastCast cast_res = m_cast;  // locals: `out` may alias the members
+        if (m_fast64 && !count) {  // the same sums in int64 (see plan_fast_path), then one cast pass
             const int64_t* scale = m_scale.data();
             const int64_t* bias = m_bias64.data();
             const int64_t mul = int64_t(1) << up;
             for (size_t p = 0, n = m_n; p < n; p += c_n)
-                for (size_t c = 0; c < c_n; ++c) out[p + c] = cast_res(x[p + c] * scale[c] * mul + bias[c]);
-            return;
+                for (size_t c = 0; c < c_n; ++c) out[p + c] = x[p + c] * scale[c] * mul + bias[c];
+            if (m_cast.cast_all(out, m_n)) return;
         }
         for (size_t p = 0; p < m_n; p += c_n)
             for (size_t c = 0; c < c_n; ++c) {
@@ -67,7 +66,8 @@ class BatchNormOp : public LayerOp {
 
   private:
     /// x * scale << up + bias is exact in int64 when |x * scale| < 2^(Wx + Ws - 1) shifted by up and the
-    /// bias (at most 2^(Wb - 1) shifted likewise) stay below 2^61.
+    /// bias (at most 2^(Wb - 1) shifted likewise) stay below 2^61 (so their sum is below 2^62, as
+    /// FastCast::cast_all needs).
     void plan_fast_path(const FixedType& st, const FixedType& bt) {
         const int up = m_fs - m_fp;
         if (m_in.width + st.width + up > 60 || bt.width + (m_fs - bt.frac()) > 60) return;
