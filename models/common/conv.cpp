@@ -52,7 +52,12 @@ class ConvOp : public LayerOp {
         for (int kh = 0; kh < m_g.k_h; ++kh)
             for (int kw = 0; kw < m_g.k_w; ++kw) {
                 const size_t src = (size_t(oy * m_g.s_h + kh) * size_t(m_g.in_w) + size_t(ox * m_g.s_w + kw)) * c;
-                std::copy(x + src, x + src + c, w + (size_t(kh * m_g.k_w + kw)) * c);
+                T* dst = w + (size_t(kh * m_g.k_w + kw)) * c;
+                if (c > 8) {
+                    std::copy(x + src, x + src + c, dst);
+                } else {  // a few channels: a call to memmove per tap would cost more than the copy
+                    for (size_t k = 0; k < c; ++k) dst[k] = x[src + k];
+                }
             }
     }
     void run(const int64_t* x, int64_t* out, size_t first, size_t count, bool count_events) {

@@ -86,6 +86,7 @@ class DenseOp : public LayerOp {
         m_c_accum = add_counter("accum");
         m_c_result = add_counter("result");
         m_res_is_acc = m_res == m_acc;
+        m_cast_res = FastCast(m_acc.frac(), m_res);
         plan_fast_path();
     }
 
@@ -129,17 +130,29 @@ class DenseOp : public LayerOp {
     /// Deferred-wrap evaluation (see the file comment). T holds a product, U accumulates modulo 2^bits.
     template <typename T, typename U>
     void eval_fast(const int64_t* x, int64_t* out, const T* w, U* acc) {
-        for (int j = 0; j < m_n_out; ++j) acc[j] = U(m_b_acc[size_t(j)]);
-        mac_rows(x, w, acc, m_n_in, m_n_out, T(m_round_const), m_shift);
+        const int n_out = m_n_out;  // locals throughout: `out` may alias the members
+        const int64_t* b = m_b_acc.data();
+        for (int j = 0; j < n_out; ++j) acc[j] = U(b[j]);
+        mac_rows(x, w, acc, m_n_in, n_out, T(m_round_const), m_shift);
+        // Sign- or zero-extend the low W_acc bits: the accumulator's wrapped value.
         const int wa = m_acc.width;
-        for (int j = 0; j < m_n_out; ++j) {
-            // Sign- or zero-extend the low W_acc bits: the accumulator's wrapped value.
-            uint64_t u = uint64_t(acc[j]);
-            int64_t a;
-            if (wa >= 64) a = int64_t(u);
-            else if (m_acc.is_signed) a = int64_t(u << (64 - wa)) >> (64 - wa);
-            else a = int64_t(u & ((uint64_t(1) << wa) - 1));
-            out[j] = m_res_is_acc ? a : cast(a, m_acc.frac(), m_res);
+        if (wa >= 64) {
+            for (int j = 0; j < n_out; ++j) out[j] = int64_t(uint64_t(acc[j]));
+        } else if (m_acc.is_signed) {
+            const int up = 64 - wa;
+            for (int j = 0; j < n_out; ++j) out[j] = int64_t(uint64_t(acc[j]) << up) >> up;
+        } else {
+            const uint64_t mask = (uint64_t(1) << wa) - 1;
+            for (int j = 0; j < n_out; ++j) out[j] = int64_t(uint64_t(acc[j]) & mask);
+        }
+        if (m_res_is_acc || (wa <= 62 && m_cast_res.cast_all(out, size_t(n_out)))) return;
+        // Some sum leaves the fast cast: redo the extension and cast each the general way.
+        for (int j = 0; j < n_out; ++j) {
+            const uint64_t u = uint64_t(acc[j]);
+            const int64_t a = wa >= 64 ? int64_t(u)
+                              : m_acc.is_signed ? int64_t(u << (64 - wa)) >> (64 - wa)
+                                                : int64_t(u & ((uint64_t(1) << wa) - 1));
+            out[j] = cast(a, m_acc.frac(), m_res);
         }
     }
 
@@ -167,6 +180,7 @@ class DenseOp : public LayerOp {
     std::vector<uint64_t> m_acc64;             ///< accumulators of the 64-bit fast path
     bool m_fast32 = false, m_fast64 = false;   ///< which deferred-wrap path applies
     bool m_res_is_acc = false;                 ///< result_t == accum_t: no final cast
+    FastCast m_cast_res;                       ///< the final cast accum_t -> result_t
     int m_shift = 0;                           ///< fractional bits dropped when a product becomes accum_t
     int64_t m_round_const = 0;                 ///< 2^(shift-1) under RND, else 0
     size_t m_c_product = 0, m_c_accum = 0, m_c_result = 0;  ///< overflow counter indices
