@@ -4,6 +4,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "core/simd.hpp"
+
 namespace nnsim {
 namespace {
 
@@ -182,6 +184,26 @@ int64_t cast_double(double value, const FixedType& t, CastEvent* event) {
     // frac = -exp2 runs from -971 (huge: cast() keeps the sign and the low bits that WRAP needs)
     // to 1074 + 52 (tiny: quantize() folds the excess into a sticky bit).
     return cast(i128(mant), -exp2, t, event);
+}
+
+NNSIM_SIMD_CLONES bool shift_cast_all(int64_t* v, size_t n, int64_t round, int shift, int64_t lo, int64_t hi) {
+    int64_t bad = 0;
+    for (size_t i = 0; i < n; ++i) {
+        const int64_t q = (v[i] + round) >> shift;
+        bad |= int64_t(q < lo) | int64_t(q > hi);
+        v[i] = q;
+    }
+    return bad == 0;
+}
+
+NNSIM_SIMD_CLONES bool scale_cast_all(int64_t* v, size_t n, int up, int64_t lo, int64_t hi) {
+    int64_t bad = 0;
+    const int64_t mul = int64_t(1) << up;
+    for (size_t i = 0; i < n; ++i) {
+        bad |= int64_t(v[i] < lo) | int64_t(v[i] > hi);
+        v[i] *= mul;
+    }
+    return bad == 0;
 }
 
 }  // namespace nnsim

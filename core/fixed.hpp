@@ -12,6 +12,7 @@
 // fixed_oracle_test.cpp compares every mode against it on randomized cases.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -83,6 +84,11 @@ inline int64_t cast(__int128 raw, int frac, const FixedType& t, CastEvent* event
     return cast_general(raw, frac, t, event);
 }
 
+/// FastCast::cast_all's loops, dispatched to the CPU's vector units (core/simd.hpp): v[i] = (v[i] +
+/// round) >> shift, or v[i] << up, true when every result (every input for the second) is in [lo, hi].
+bool shift_cast_all(int64_t* v, size_t n, int64_t round, int shift, int64_t lo, int64_t hi);
+bool scale_cast_all(int64_t* v, size_t n, int up, int64_t lo, int64_t hi);
+
 /// cast() from a fixed number of fraction bits to one type, planned once for the element-wise loops of
 /// a layer: where the mode allows (TRN or RND when bits are dropped, any mode when none are) a value
 /// that lands in range costs one add, one shift and two compares; everything else (an overflow, the
@@ -124,23 +130,8 @@ class FastCast {
     /// which the compiler vectorizes.
     bool cast_all(int64_t* v, size_t n) const {
         if (!m_fast) return false;
-        int64_t bad = 0;
-        if (m_shift >= 0) {
-            const int64_t r = m_round, lo = m_lo, hi = m_hi;
-            const int s = m_shift;
-            for (size_t i = 0; i < n; ++i) {
-                const int64_t q = (v[i] + r) >> s;
-                bad |= int64_t(q < lo) | int64_t(q > hi);
-                v[i] = q;
-            }
-        } else {
-            const int64_t lo = m_raw_lo, hi = m_raw_hi, mul = int64_t(1) << -m_shift;
-            for (size_t i = 0; i < n; ++i) {
-                bad |= int64_t(v[i] < lo) | int64_t(v[i] > hi);
-                v[i] *= mul;
-            }
-        }
-        return bad == 0;
+        if (m_shift >= 0) return shift_cast_all(v, n, m_round, m_shift, m_lo, m_hi);
+        return scale_cast_all(v, n, -m_shift, m_raw_lo, m_raw_hi);
     }
     int frac() const { return m_frac; }
     const FixedType& type() const { return m_type; }

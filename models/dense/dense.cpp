@@ -14,20 +14,15 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/simd.hpp"
 #include "models/dense/dense.hpp"
 
 namespace nnsim {
 namespace {
 
 // The multiply-accumulate loop of the fast path: acc[j] += (x[i] * w[i][j] + rc) >> s, modulo 2^bits of
-// U. Built three times on x86-64 with GCC >= 11 (AVX-512, AVX2 and the baseline) and picked at load time
-// by the CPU: the loop is the same integer arithmetic either way, only its vectorization differs. It
-// is the inner loop of dense and of every convolution window (models/common/conv.cpp).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 11
-#define NNSIM_MAC_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
-#else
-#define NNSIM_MAC_CLONES
-#endif
+// U, dispatched to the CPU's vector units (core/simd.hpp). It is the inner loop of dense and of every
+// convolution window (models/common/conv.cpp).
 // Outputs go in blocks of kMacBlock columns whose sums stay in vector registers over all the inputs
 // (GCC vector extensions: the same integer arithmetic lane by lane, in the widest registers of the
 // clone); the columns left over after the last block take the row loop.
@@ -55,11 +50,11 @@ inline void mac_rows_impl(const int64_t* __restrict x, const T* __restrict w, U*
         for (int j = j0; j < n_out; ++j) acc[j] += U(T(xi * wr[j] + rc) >> s);
     }
 }
-NNSIM_MAC_CLONES void mac_rows(const int64_t* x, const int64_t* w, uint64_t* acc, int n_in, int n_out, int64_t rc,
+NNSIM_SIMD_CLONES void mac_rows(const int64_t* x, const int64_t* w, uint64_t* acc, int n_in, int n_out, int64_t rc,
                                int s) {
     mac_rows_impl(x, w, acc, n_in, n_out, rc, s);
 }
-NNSIM_MAC_CLONES void mac_rows(const int64_t* x, const int32_t* w, uint32_t* acc, int n_in, int n_out, int32_t rc,
+NNSIM_SIMD_CLONES void mac_rows(const int64_t* x, const int32_t* w, uint32_t* acc, int n_in, int n_out, int32_t rc,
                                int s) {
     mac_rows_impl(x, w, acc, n_in, n_out, rc, s);
 }

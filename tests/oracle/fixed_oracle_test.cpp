@@ -501,6 +501,19 @@ TEST(FixedOracle, FastCastEqualsGeneralCast) {
         }
         ASSERT_EQ(plan(raw), nnsim::cast_general(raw, frac, t))
             << "cast of " << dec(raw) << " * 2^-" << frac << " to " << t.to_string();
+        // The vectorized pass over a batch of raws near this one (all below 2^62 in magnitude): when it
+        // says every value took the fast path, each equals the general cast.
+        std::vector<int64_t> batch(size_t(g.uniform(1, 40))), got;
+        const i128 limit = i128(1) << 62;
+        for (size_t k = 0; k < batch.size(); ++k) {
+            const i128 r = raw + g.uniform(-3, 3) * ((k % 4 == 0) ? 1 : g.uniform(0, 1 << 12));
+            batch[k] = int64_t(std::clamp(r, -limit + 1, limit - 1));
+        }
+        got = batch;
+        if (plan.cast_all(got.data(), got.size()))
+            for (size_t k = 0; k < batch.size(); ++k)
+                ASSERT_EQ(got[k], nnsim::cast_general(batch[k], frac, t))
+                    << "cast_all of " << batch[k] << " * 2^-" << frac << " to " << t.to_string();
     }
 }
 
