@@ -5,7 +5,8 @@
 // channels-last (an ONNX tensor whose nnsim axes are its spatial axes then its channels), and ONNX
 // kernels [M, C, kh, kw] are permuted to nnsim's [kh, kw, C, M]. Nodes of the QONNX channels-last
 // domain have [H, W, C] tensors and [M, kh, kw, C] kernels already. Pads become a zero_padding layer
-// "<name>_pad" before the convolution, as the Keras import does for padding='same'.
+// "<name>_pad" before the convolution, as the Keras import does for padding='same'; a Pad node with
+// zeros on the image axes becomes a zero_padding layer too (none when every amount is 0).
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
@@ -132,6 +133,38 @@ void OnnxImporter::op_conv(const onnx::NodeProto& n) {
         if (b->type) pin(conv.name, "bias", *b->type);
     }
     set_output(n, channels_last_tensor(conv.name, out, cl));
+}
+
+void OnnxImporter::op_pad(const onnx::NodeProto& n) {
+    const bool cl = channels_last_domain(n) || m_channels_last;
+    const OnnxTensor& x = tensor(n, 0);
+    if (attr_string(n, "mode", "constant") != "constant") fail(n, "only mode 'constant' (zeros) is supported");
+    std::vector<int64_t> pads;
+    if (auto p = attr_ints(n, "pads")) pads = *p;
+    else
+        for (double v : constant(n, 1, "pads").data) pads.push_back(int64_t(v));
+    double value = attr_float(n, "value", 0.0);
+    if (const OnnxConst* c = optional_constant(n, 2, "constant_value"); c && !c->data.empty()) value = c->data[0];
+    const size_t r = x.onnx.size() + 1;
+    if (pads.size() != 2 * r) fail(n, "pads must have two entries per axis");
+    if (std::all_of(pads.begin(), pads.end(), [](int64_t p) { return p == 0; })) return set_output(n, x);
+    if (value != 0) fail(n, "only padding with zeros is supported");
+    const Shape in = channels_last_shape(x, cl, nnsim_shape(x.nnsim));
+    const int dims = int(in.size()) - 1;
+    if (dims != 1 && dims != 2) fail(n, "only the image axes of a 1D or 2D image held channels-last can be padded");
+    const size_t first = cl ? 1 : 2, channel = cl ? r - 1 : 1;  // the first image axis, the channel axis
+    if (pads[0] || pads[r] || pads[channel] || pads[r + channel]) fail(n, "padding the batch or channel axis is not supported");
+    std::vector<int64_t> pad;
+    Shape out = in;
+    for (int d = 0; d < dims; ++d) {
+        const int64_t before = pads[first + size_t(d)], after = pads[r + first + size_t(d)];
+        if (before < 0 || after < 0) fail(n, "negative pads (cropping) are not supported");
+        pad.push_back(before), pad.push_back(after);
+        out[size_t(d)] += int(before + after);
+    }
+    Node& p = add_node(n, dims == 1 ? "zero_padding1d" : "zero_padding2d", {x.nnsim}, out);
+    p.params["padding"] = pad;
+    set_output(n, channels_last_tensor(p.name, out, cl));
 }
 
 void OnnxImporter::op_pool(const onnx::NodeProto& n) {

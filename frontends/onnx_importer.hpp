@@ -71,6 +71,7 @@ class OnnxImporter {
     void op_constant(const onnx::NodeProto& n);
     void op_conv(const onnx::NodeProto& n);
     void op_pool(const onnx::NodeProto& n);
+    void op_pad(const onnx::NodeProto& n);
     void op_global_pool(const onnx::NodeProto& n);
     void op_concat(const onnx::NodeProto& n);
     void op_resize(const onnx::NodeProto& n);

@@ -142,6 +142,7 @@ const std::vector<std::pair<const char*, OnnxImporter::OpFn>>& OnnxImporter::tab
         {"Conv", &OnnxImporter::op_conv},
         {"MaxPool", &OnnxImporter::op_pool},
         {"AveragePool", &OnnxImporter::op_pool},
+        {"Pad", &OnnxImporter::op_pad},
         {"GlobalAveragePool", &OnnxImporter::op_global_pool},
         {"GlobalMaxPool", &OnnxImporter::op_global_pool},
         {"Concat", &OnnxImporter::op_concat},
