@@ -7,11 +7,12 @@
 //    layer's weight or bias precision. On a computed tensor the type becomes the result precision of
 //    the layer that produced it (or of the network input) when nothing else reads that tensor, else
 //    a `linear` layer with that result precision is added.
-//  - BipolarQuant on a constant: the values become +-scale (x >= 0 gives +scale), type <2, 2 + e>.
+//  - BipolarQuant on a constant: the values become +-scale (x >= 0 gives +scale), type <2, 2 + e>; on a
+//    computed tensor with scale 1: a bipolar (sign) layer with result type <2, 2>.
 //  - Trunc(x, scale, zero_point, in_bitwidth, out_bitwidth) on a computed tensor: drops the
 //    in_bitwidth - out_bitwidth low bits: type <out, out + e + in - out>, rounding_mode FLOOR by default.
 // Anything else (a scale that is not a power of two or differs per channel, a non-zero zero point, a
-// sign activation, which no nnsim kind computes) is a one-line error naming the node.
+// sign activation with a scale other than 1) is a one-line error naming the node.
 #include <onnx/onnx_pb.h>
 
 #include <cmath>
@@ -107,9 +108,18 @@ void OnnxImporter::op_bipolar_quant(const onnx::NodeProto& n) {
     const OnnxConst& scale = constant(n, 1, "scale");
     int e = 0;
     if (!onnx_power_of_two(scale.data, e)) fail(n, "the scale is not one power of two");
-    if (!is_const(n.input(0)))
-        fail(n, "a bipolar (sign) quantizer of a computed tensor is a sign activation, which no nnsim layer kind "
-                "computes yet");
+    if (!is_const(n.input(0))) {
+        // A sign activation: the bipolar kind, whose +-1 fit fixed<2,2>.
+        if (e != 0) fail(n, "a sign activation with a scale other than 1 is not supported");
+        const OnnxTensor& x = tensor(n, 0);
+        Node& b = add_node(n, "bipolar", {x.nnsim}, nnsim_shape(x.nnsim));
+        FixedType t;
+        t.width = 2, t.integer = 2, t.is_signed = true;
+        pin(b.name, "result", t);
+        OnnxTensor out = x;
+        out.nnsim = b.name;
+        return set_output(n, out);
+    }
     OnnxConst c = m_consts.at(n.input(0));
     const double s = std::ldexp(1.0, e);
     for (double& v : c.data) v = v >= 0 ? s : -s;

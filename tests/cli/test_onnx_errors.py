@@ -1,7 +1,7 @@
 """Bad ONNX input, each written in the test with python3-onnx: an unsupported operator, an unsupported
 opset, a truncated protobuf, a missing initializer, a file named .onnx that is not ONNX, a Conv reading
 a tensor it cannot take channels-last, a QONNX quantizer with a scale that is not a power of two, and a
-sign activation. Each ends with one line naming the file (and the node with its op_type where there is
+sign activation with a scale other than 1. Each ends with one line naming the file (and the node with its op_type where there is
 one) and exit code 2."""
 import os
 import sys
@@ -106,12 +106,12 @@ class OnnxErrorsTest(nets.TmpDirTest):
     def test_quant_not_expressible(self):
         self.expect(self.save("q3.onnx", self.quant_model(0.3)), "node 'q_act' (Quant)", "not one power of two")
 
-    def test_sign_activation(self):
-        s = numpy_helper.from_array(np.array(1.0, np.float32), "s")
+    def test_scaled_sign_activation(self):
+        s = numpy_helper.from_array(np.array(2.0, np.float32), "s")
         sign = helper.make_node("BipolarQuant", ["a", "s"], ["q"], name="sign", domain="qonnx.custom_op.general")
         model = mlp_model(extra_nodes=[sign], extra_inits=[s])
         model.opset_import.append(helper.make_opsetid("qonnx.custom_op.general", 1))
-        self.expect(self.save("sign.onnx", model), "node 'sign' (BipolarQuant)", "sign activation")
+        self.expect(self.save("sign.onnx", model), "node 'sign' (BipolarQuant)", "scale other than 1")
 
 
 if __name__ == "__main__":

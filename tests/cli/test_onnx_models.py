@@ -33,8 +33,7 @@ MODELS = {
     "conv2d_small_mp_keras.onnx": ("Selu", "Selu"),  # SELU has no nnsim kind
     "separable_conv_model_ch_last.onnx": None,
     "branched_model_ch_last.onnx": None,
-    # The input and output quantizers are sign activations, which no nnsim kind computes.
-    "bnn_model_fc_1layer.onnx": ("/linear/input_quant/export_handler/BipolarQuant", "BipolarQuant"),
+    "bnn_model_fc_1layer.onnx": None,
 }
 QONNX = {"separable_conv_model_ch_last.onnx", "branched_model_ch_last.onnx", "bnn_model_fc_1layer.onnx"}
 
@@ -105,6 +104,23 @@ class OnnxModelsTest(nets.TmpDirTest):
         self.assertEqual(by_name["Conv_0"]["precision"]["weight"], layers["Conv_0"]["precision"]["weight"])
         self.assertEqual(by_name["Conv_0"]["precision"]["accum"], "fixed<20,8>")
         self.assertEqual(by_name["Conv_0"].get("reuse_factor"), 3)
+
+    def test_bnn(self):
+        """Sign activations around a binary dense layer: bipolar layers of type int<2>, the weights +-1
+        in int<2> and the bias quantized to int<4>; the fixed-point outputs equal the float model's and
+        the Verilog matches the model."""
+        path = os.path.join(ONNX_DIR, "bnn_model_fc_1layer.onnx")
+        net = self.imported("bnn_model_fc_1layer.onnx")
+        self.assertEqual([layer["kind"] for layer in net["layers"]], ["bipolar", "dense", "bipolar"])
+        dense = net["layers"][1]
+        self.assertEqual((dense["precision"]["weight"], dense["precision"]["bias"]), ("int<2>", "int<4>"))
+        self.assertEqual(net["layers"][0]["precision"]["result"], "int<2>")
+        self.assertEqual(sorted(set(dense["weights"]["kernel"]["data"])), [-1.0, 1.0])
+        r = nets.run("run", "--net", path, "--random-samples", "200", "--seed", "2")
+        self.assertIn("max |diff| 0,", r.stdout)
+        r = nets.run("verify", "--net", path, "--samples", "6", "--input-ratio", "0.6", "--ready-ratio", "0.5",
+                     "--stall-seed", "3")
+        self.assertIn("identical", r.stdout)
 
     def test_config_names_onnx_model(self):
         net = self.imported(os.path.join("..", "onnx-config.yml"))
