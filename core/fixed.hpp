@@ -83,6 +83,77 @@ inline int64_t cast(__int128 raw, int frac, const FixedType& t, CastEvent* event
     return cast_general(raw, frac, t, event);
 }
 
+/// cast() from a fixed number of fraction bits to one type, planned once for the element-wise loops of
+/// a layer: where the mode allows (TRN or RND when bits are dropped, any mode when none are) a value
+/// that lands in range costs one add, one shift and two compares; everything else (an overflow, the
+/// other rounding modes, SAT_SYM's excluded minimum) takes cast_general. Identical to cast() always.
+class FastCast {
+  public:
+    FastCast() = default;
+    FastCast(int frac, const FixedType& t) : m_frac(frac), m_type(t) {
+        const int s = frac - t.frac();
+        const bool rounds_ok = s <= 0 || t.round == RoundMode::kTrn || t.round == RoundMode::kRnd;
+        if (!rounds_ok || s > 62 || s < -62 || t.width > 62) return;
+        m_shift = s;
+        m_round = (s > 0 && t.round == RoundMode::kRnd) ? int64_t(1) << (s - 1) : 0;
+        m_lo = t.is_signed ? -(int64_t(1) << (t.width - 1)) : 0;
+        m_hi = t.is_signed ? (int64_t(1) << (t.width - 1)) - 1 : (int64_t(1) << t.width) - 1;
+        if (t.overflow == OverflowMode::kSatSym && t.is_signed) ++m_lo;  // the minimum saturates to -max
+        if (s < 0) {  // no bits dropped: raw << -s is in range iff raw is within the range >> -s
+            m_raw_lo = -((-m_lo) >> -s);
+            m_raw_hi = m_hi >> -s;
+        }
+        m_fast = true;
+    }
+    /// cast(raw, frac, t) for the plan's frac and t.
+    int64_t operator()(__int128 raw) const {
+        if (m_fast && raw > -kSafe && raw < kSafe) {
+            const int64_t r = int64_t(raw);
+            if (m_shift >= 0) {
+                const int64_t q = (r + m_round) >> m_shift;
+                if (q >= m_lo && q <= m_hi) return q;
+            } else if (r >= m_raw_lo && r <= m_raw_hi) {
+                return r * (int64_t(1) << -m_shift);
+            }
+        }
+        return cast_general(raw, m_frac, m_type);
+    }
+    /// In place over n raw values with the plan's frac, each below 2^62 in magnitude: when every value
+    /// takes the fast path, v[i] becomes cast(v[i]) and the result is true; otherwise false, with v
+    /// partly changed (the caller then casts each value the general way). A loop without branches,
+    /// which the compiler vectorizes.
+    bool cast_all(int64_t* v, size_t n) const {
+        if (!m_fast) return false;
+        int64_t bad = 0;
+        if (m_shift >= 0) {
+            const int64_t r = m_round, lo = m_lo, hi = m_hi;
+            const int s = m_shift;
+            for (size_t i = 0; i < n; ++i) {
+                const int64_t q = (v[i] + r) >> s;
+                bad |= int64_t(q < lo) | int64_t(q > hi);
+                v[i] = q;
+            }
+        } else {
+            const int64_t lo = m_raw_lo, hi = m_raw_hi, mul = int64_t(1) << -m_shift;
+            for (size_t i = 0; i < n; ++i) {
+                bad |= int64_t(v[i] < lo) | int64_t(v[i] > hi);
+                v[i] *= mul;
+            }
+        }
+        return bad == 0;
+    }
+    int frac() const { return m_frac; }
+    const FixedType& type() const { return m_type; }
+
+  private:
+    static constexpr int64_t kSafe = int64_t(1) << 62;  ///< |raw| below it: raw + rounding fits int64
+    int m_frac = 0;
+    FixedType m_type;
+    bool m_fast = false;
+    int m_shift = 0;
+    int64_t m_round = 0, m_lo = 0, m_hi = 0, m_raw_lo = 0, m_raw_hi = 0;
+};
+
 /// Convert a double (taken as the exact binary value it holds) to type `t`. NaN becomes 0; infinities
 /// overflow like any out-of-range value.
 int64_t cast_double(double value, const FixedType& t, CastEvent* event = nullptr);

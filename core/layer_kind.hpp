@@ -96,6 +96,10 @@ class LayerOp {
         if (ev == CastEvent::kSaturated) ++c.saturated;
         return r;
     }
+    /// The same through a plan made for this cast (the element-wise loops' fast path).
+    int64_t cast_counted(__int128 raw, const FastCast& plan, size_t idx, bool count) {
+        return count ? cast_counted(raw, plan.frac(), plan.type(), idx, true) : plan(raw);
+    }
 
   private:
     std::vector<OverflowCounter> m_counters;  ///< one entry per quantization point of the layer

@@ -4,7 +4,7 @@
 namespace nnsim {
 
 namespace {
-uint64_t now_cycle(const sc_core::sc_time& period) { return uint64_t(sc_core::sc_time_stamp() / period); }
+uint64_t now_cycle(const sc_core::sc_time& period) { return sc_core::sc_time_stamp().value() / period.value(); }
 
 /// Time from now to the start of the next cycle (used after waking on an event that may fire mid-cycle).
 sc_core::sc_time to_next_cycle(const sc_core::sc_time& period) {
@@ -45,11 +45,11 @@ void Source::run() {
     for (const Channel* c : outputs) room = room && c->can_write();
     if (!room) {
         bool read_now = false;  // a read in this cycle frees a slot next cycle, without the event
-        for (Channel* c : outputs) read_now = c->watch_read() || read_now;
+        for (Channel* c : outputs) read_now = c->watch_read(t) || read_now;
         return read_now ? sleep_one_cycle() : next_trigger(m_freed);
     }
     const Token tok{uint32_t(k), uint32_t(m_beat), m_feed->samples[k].data() + m_beat * m_width};
-    for (Channel* c : outputs) c->write(tok);
+    for (Channel* c : outputs) c->write(tok, t);
     if (m_beat == 0) accept_cycles.push_back(t);
     beat_cycles.push_back(t);
     if (++m_beat == m_beats) {
@@ -68,14 +68,14 @@ Sink::Sink(const sc_core::sc_module_name& name, size_t width, const CyclePattern
 }
 
 void Sink::run() {
+    const uint64_t t = now_cycle(m_period);
     if (!input->can_read()) {
         // A word written in this cycle is readable next cycle, without the event.
-        return input->watch_written() ? sleep_one_cycle() : next_trigger(input->written_event());
+        return input->watch_written(t) ? sleep_one_cycle() : next_trigger(input->written_event());
     }
-    const uint64_t t = now_cycle(m_period);
     const uint64_t next = m_pattern.next_active(t);
     if (next > t) return next_trigger(m_period * double(next - t));
-    const Token tok = input->read();
+    const Token tok = input->read(t);
     beat_cycles.push_back(t);
     if (m_beats == 1) {
         values.emplace_back(tok.data, tok.data + m_width);  // one beat per result: no assembly

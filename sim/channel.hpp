@@ -82,23 +82,23 @@ class Channel {
     bool can_write() const { return m_fifo.num_free() > 0; }
     int count() const { return m_fifo.num_available(); }
 
-    /// Read in the current cycle (requires can_read()).
-    Token read() {
+    /// Read in the current cycle `now` (requires can_read()).
+    Token read(uint64_t now) {
         Token t;
         m_fifo.nb_read(t);
         ++m_reads;
-        m_last_read = sc_core::sc_time_stamp();
+        m_last_read = now;
         if (m_read_watched) m_read_watched = false, m_read_next.notify(m_period);
         return t;
     }
-    /// Write in the current cycle (requires can_write()).
-    void write(const Token& t) {
+    /// Write in the current cycle `now` (requires can_write()).
+    void write(const Token& t, uint64_t now) {
         // Slots in use this cycle: words held at the start of the cycle plus this write.
         const int used = m_depth - m_fifo.num_free() + 1;
         if (used > m_max_occupancy) m_max_occupancy = used;
         m_fifo.nb_write(t);
         ++m_writes;
-        m_last_write = sc_core::sc_time_stamp();
+        m_last_write = now;
         m_last_token = t;
         if (m_written_watched) m_written_watched = false, m_written_next.notify(m_period);
     }
@@ -106,17 +106,17 @@ class Channel {
     const sc_core::sc_event& written_event() const { return m_written_next; }
     /// Notified one cycle after a read: the cycle the freed slot becomes writable.
     const sc_core::sc_event& read_event() const { return m_read_next; }
-    /// Call in the cycle a process goes to sleep on written_event(): true if a word was already written
-    /// in this cycle (the process must then wake in the next cycle by itself, the event will not be
-    /// notified), else the next write notifies the event.
-    bool watch_written() {
-        if (m_last_write == sc_core::sc_time_stamp()) return true;
+    /// Call in the cycle `now` a process goes to sleep on written_event(): true if a word was already
+    /// written in this cycle (the process must then wake in the next cycle by itself, the event will
+    /// not be notified), else the next write notifies the event.
+    bool watch_written(uint64_t now) {
+        if (m_last_write == now) return true;
         m_written_watched = true;
         return false;
     }
     /// The same for read_event().
-    bool watch_read() {
-        if (m_last_read == sc_core::sc_time_stamp()) return true;
+    bool watch_read(uint64_t now) {
+        if (m_last_read == now) return true;
         m_read_watched = true;
         return false;
     }
@@ -125,9 +125,9 @@ class Channel {
     uint64_t reads() const { return m_reads; }
     /// Most slots in use in any cycle (the depth this channel needed to never refuse a write).
     int max_occupancy() const { return m_max_occupancy; }
-    /// For waveforms: when the last transfers happened and what was last written.
-    const sc_core::sc_time& last_write() const { return m_last_write; }
-    const sc_core::sc_time& last_read() const { return m_last_read; }
+    /// For waveforms: the cycles of the last transfers and what was last written.
+    uint64_t last_write() const { return m_last_write; }
+    uint64_t last_read() const { return m_last_read; }
     const Token& last_token() const { return m_last_token; }
 
   private:
@@ -140,7 +140,7 @@ class Channel {
     bool m_written_watched = false, m_read_watched = false;  ///< a process sleeps on the event
     uint64_t m_writes = 0, m_reads = 0;
     int m_max_occupancy = 0;
-    sc_core::sc_time m_last_write = sc_core::sc_max_time(), m_last_read = sc_core::sc_max_time();
+    uint64_t m_last_write = UINT64_MAX, m_last_read = UINT64_MAX;  ///< cycles of the last transfers
     Token m_last_token;               ///< last word written (for waveforms)
 };
 

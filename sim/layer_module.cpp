@@ -23,7 +23,7 @@ void LayerShell::write_oldest(uint64_t t, uint32_t last_beat) {
             return;
         }
     const Pending& p = m_pending.front();
-    for (Channel* c : outputs) c->write(Token{p.sample, p.beat, p.data});
+    for (Channel* c : outputs) c->write(Token{p.sample, p.beat, p.data}, t);
     if (p.beat == last_beat) ++m_stats.written;
     m_pending.pop_front();
 }
@@ -47,10 +47,10 @@ void LayerShell::sleep(uint64_t t, uint64_t wake, bool on_inputs, bool on_output
     if (wake != t + 1) {
         if (on_inputs)
             for (Channel* c : inputs)
-                if (c->watch_written()) wake = t + 1;
+                if (c->watch_written(t)) wake = t + 1;
         if (on_outputs)
             for (Channel* c : outputs)
-                if (c->watch_read()) wake = t + 1;
+                if (c->watch_read(t)) wake = t + 1;
     }
     if (wake == t + 1) return next_cycle ? next_trigger(next_cycle->arm()) : next_trigger(m_period);
     const bool timed = wake != UINT64_MAX;
@@ -100,14 +100,14 @@ void LayerModule::run() {
             if (inputs_hold_data()) {
                 Token tok;
                 for (size_t k = 0; k < inputs.size(); ++k) {
-                    const Token in = inputs[k]->read();
+                    const Token in = inputs[k]->read(t);
                     NNSIM_ASSERT(k == 0 || (in.sample == tok.sample && in.beat == tok.beat),
                                  "layer " + m_node.name + ": inputs out of step");
                     m_args[k] = in.data;
                     tok = in;
                 }
                 int64_t* slot = m_ring[m_ring_next].data();
-                m_ring_next = (m_ring_next + 1) % m_ring.size();
+                if (++m_ring_next == m_ring.size()) m_ring_next = 0;
                 m_op->eval(m_args.data(), slot, false);
                 m_pending.push_back(Pending{t + uint64_t(m_timing.latency), tok.sample, tok.beat, slot});
                 m_next_accept = t + uint64_t(m_timing.ii);

@@ -69,7 +69,7 @@ class LayerShell : public sc_core::sc_module {
         uint32_t beat;    ///< output beat index within the sample
         int64_t* data;    ///< the beat's values (storage owned by the shell)
     };
-    uint64_t cycle() const { return uint64_t(sc_core::sc_time_stamp() / m_period); }
+    uint64_t cycle() const { return sc_core::sc_time_stamp().value() / m_period.value(); }
     /// Add cycles [from, to) to the stats, during which `pending` results were held.
     void account(uint64_t from, uint64_t to, bool pending);
     /// The first step of every cycle t: write the oldest pending beat to every output if it is ready and

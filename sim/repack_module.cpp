@@ -31,7 +31,7 @@ void RepackModule::accept(uint64_t t) {
     const size_t i = m_in_beat;
     uint32_t sample = 0;
     for (size_t k = 0; k < inputs.size(); ++k) {
-        const Token tok = inputs[k]->read();
+        const Token tok = inputs[k]->read(t);
         NNSIM_ASSERT(tok.beat == i, "layer " + m_node.name + ": beats out of order");
         std::copy(tok.data, tok.data + m_in_width, m_in_buf[k].begin() + long(i * m_in_width));
         sample = tok.sample;
@@ -40,7 +40,7 @@ void RepackModule::accept(uint64_t t) {
         m_op->eval_beats(m_args.data(), m_out_buf.data(), m_first_released[i], m_released[i], m_out_width);
         for (size_t j = m_first_released[i]; j < m_first_released[i] + m_released[i]; ++j) {
             int64_t* slot = m_ring[m_ring_next].data();
-            m_ring_next = (m_ring_next + 1) % m_ring.size();
+            if (++m_ring_next == m_ring.size()) m_ring_next = 0;
             std::copy(m_out_buf.begin() + long(j * m_out_width), m_out_buf.begin() + long((j + 1) * m_out_width), slot);
             m_pending.push_back(Pending{t + uint64_t(m_timing.latency), sample, uint32_t(j), slot});
         }

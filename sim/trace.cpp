@@ -37,10 +37,10 @@ class Sampler : public sc_core::sc_module {
         while (true) {
             clk.write(true);
             wait(half);
-            const sc_core::sc_time cycle_start = sc_core::sc_time_stamp() - half;
+            const uint64_t cycle = (sc_core::sc_time_stamp() - half).value() / m_period.value();
             for (auto& f : fifos) {
-                f->wr.write(f->ch->last_write() == cycle_start);
-                f->rd.write(f->ch->last_read() == cycle_start);
+                f->wr.write(f->ch->last_write() == cycle);
+                f->rd.write(f->ch->last_read() == cycle);
                 f->count.write(uint32_t(f->ch->count()));
                 f->sample.write(f->ch->last_token().sample);
                 f->data0.write(f->ch->last_token().data ? f->ch->last_token().data[0] : 0);

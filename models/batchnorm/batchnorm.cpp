@@ -36,16 +36,27 @@ class BatchNormOp : public LayerOp {
             m_bias_f.push_back((b != n.weights.end() ? b->second.data[c] : 0.0) - s * mean[c]);
         }
         m_c_result = add_counter("result");
+        m_cast = FastCast(m_fs, m_res);
+        plan_fast_path(st, bt);
     }
 
     void eval(const int64_t* const* in, int64_t* out, bool count) override {
         const size_t c_n = m_scale.size();
         const int up = m_fs - m_fp;
-        for (size_t i = 0; i < m_n; ++i) {
-            const size_t c = i % c_n;
-            const __int128 v = ((__int128(in[0][i]) * m_scale[c]) << up) + m_bias[c];
-            out[i] = cast_counted(v, m_fs, m_res, m_c_result, count);
+        const int64_t* x = in[0];
+        if (m_fast64 && !count) {  // the same sums in int64 (see plan_fast_path), then one cast pass
+            const int64_t* scale = m_scale.data();
+            const int64_t* bias = m_bias64.data();
+            const int64_t mul = int64_t(1) << up;
+            for (size_t p = 0, n = m_n; p < n; p += c_n)
+                for (size_t c = 0; c < c_n; ++c) out[p + c] = x[p + c] * scale[c] * mul + bias[c];
+            if (m_cast.cast_all(out, m_n)) return;
         }
+        for (size_t p = 0; p < m_n; p += c_n)
+            for (size_t c = 0; c < c_n; ++c) {
+                const __int128 v = ((__int128(x[p + c]) * m_scale[c]) << up) + m_bias[c];
+                out[p + c] = cast_counted(v, m_cast, m_c_result, count);
+            }
     }
 
     void eval_float(const double* const* in, double* out) const override {
@@ -54,6 +65,16 @@ class BatchNormOp : public LayerOp {
     }
 
   private:
+    /// x * scale << up + bias is exact in int64 when |x * scale| < 2^(Wx + Ws - 1) shifted by up and the
+    /// bias (at most 2^(Wb - 1) shifted likewise) stay below 2^61 (so their sum is below 2^62, as
+    /// FastCast::cast_all needs).
+    void plan_fast_path(const FixedType& st, const FixedType& bt) {
+        const int up = m_fs - m_fp;
+        if (m_in.width + st.width + up > 60 || bt.width + (m_fs - bt.frac()) > 60) return;
+        for (const __int128 b : m_bias) m_bias64.push_back(int64_t(b));
+        m_fast64 = true;
+    }
+
     FixedType m_in, m_res;
     size_t m_n = 0;                            ///< elements per inference
     std::vector<double> m_scale_f, m_bias_f;   ///< scale and bias per channel in double, for eval_float
@@ -61,6 +82,9 @@ class BatchNormOp : public LayerOp {
     std::vector<__int128> m_bias;              ///< bias in the bias type, shifted to m_fs fraction bits
     int m_fp = 0, m_fs = 0;                    ///< fraction bits of the product and of the sum
     size_t m_c_result = 0;
+    FastCast m_cast;                           ///< the final cast of the sum to result_t
+    std::vector<int64_t> m_bias64;             ///< m_bias in int64, for the fast path
+    bool m_fast64 = false;                     ///< the sums fit int64 (plan_fast_path)
 };
 
 }  // namespace

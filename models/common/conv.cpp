@@ -44,16 +44,16 @@ class ConvOp : public LayerOp {
     }
 
   private:
-    /// Window of output pixel p (row-major) into w, in (row, column, channel) order.
+    /// Window of output pixel p (row-major) into w, in (row, column, channel) order. The taps of one
+    /// window row are K_w adjacent pixels, so each row is one contiguous run of K_w * C values.
     template <typename T>
     void gather(const T* x, size_t p, T* w) const {
         const int oy = int(p / size_t(m_g.out_w)), ox = int(p % size_t(m_g.out_w));
-        const size_t c = size_t(m_g.chans);
-        for (int kh = 0; kh < m_g.k_h; ++kh)
-            for (int kw = 0; kw < m_g.k_w; ++kw) {
-                const size_t src = (size_t(oy * m_g.s_h + kh) * size_t(m_g.in_w) + size_t(ox * m_g.s_w + kw)) * c;
-                std::copy(x + src, x + src + c, w + (size_t(kh * m_g.k_w + kw)) * c);
-            }
+        const size_t run = size_t(m_g.k_w) * size_t(m_g.chans);
+        for (int kh = 0; kh < m_g.k_h; ++kh) {
+            const size_t src = (size_t(oy * m_g.s_h + kh) * size_t(m_g.in_w) + size_t(ox * m_g.s_w)) * size_t(m_g.chans);
+            std::copy(x + src, x + src + run, w + size_t(kh) * run);
+        }
     }
     void run(const int64_t* x, int64_t* out, size_t first, size_t count, bool count_events) {
         for (size_t p = first; p < first + count; ++p) {

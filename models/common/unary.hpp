@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <type_traits>
 #include <utility>
 
 #include "core/layer_kind.hpp"
@@ -15,20 +16,52 @@ struct Exact {
     int frac;
 };
 
-/// Element-wise op: out[i] = result_t(fixed_fn(in[i])), and float_fn in the float path.
-template <typename FixedFn, typename FloatFn>
+/// No selection function: UnaryOp's fast path is the per-element one.
+struct NoSelect {};
+
+/// Element-wise op: out[i] = result_t(fixed_fn(in[i])), and float_fn in the float path. With a
+/// SelectFn (an int64 -> int64 function whose value keeps the input's fraction bits, as relu's
+/// max(x, 0)), uncounted evaluation is two branch-free passes the compiler vectorizes: the selection,
+/// then FastCast::cast_all; values that would not take the fast cast redo the general path.
+template <typename FixedFn, typename FloatFn, typename SelectFn = NoSelect>
 class UnaryOp : public LayerOp {
   public:
-    UnaryOp(size_t n, const FixedType& result, FixedFn fixed_fn, FloatFn float_fn)
-        : m_n(n), m_res(result), m_fixed(std::move(fixed_fn)), m_float(std::move(float_fn)) {
+    UnaryOp(size_t n, const FixedType& in, const FixedType& result, FixedFn fixed_fn, FloatFn float_fn,
+            SelectFn select = {})
+        : m_n(n), m_res(result), m_fixed(std::move(fixed_fn)), m_float(std::move(float_fn)), m_select(select) {
         m_c_result = add_counter("result");
+        m_plan[0] = m_plan[1] = FastCast(m_res.frac(), m_res);
+        m_select_cast = FastCast(in.frac(), m_res);
+        m_select_ok = in.width <= 62;  // |x| < 2^62, as cast_all needs
     }
     void eval(const int64_t* const* in, int64_t* out, bool count) override {
         const int64_t* x = in[0];
+        if (count) {
+            for (size_t i = 0; i < m_n; ++i) {
+                const Exact e = m_fixed(x[i]);
+                out[i] = cast_counted(e.raw, e.frac, m_res, m_c_result, true);
+            }
+            return;
+        }
+        if constexpr (!std::is_same_v<SelectFn, NoSelect>) {
+            if (m_select_ok) {
+                for (size_t i = 0; i < m_n; ++i) out[i] = m_select(x[i]);
+                if (m_select_cast.cast_all(out, m_n)) return;
+            }
+        }
+        // A function gives one or two fraction counts (leaky_relu: x or alpha * x): a plan for each,
+        // held in locals so that the loop keeps them in registers.
+        FastCast a = m_plan[0], b = m_plan[1];
         for (size_t i = 0; i < m_n; ++i) {
             const Exact e = m_fixed(x[i]);
-            out[i] = cast_counted(e.raw, e.frac, m_res, m_c_result, count);
+            if (e.frac == a.frac()) {
+                out[i] = a(e.raw);
+            } else {
+                if (e.frac != b.frac()) b = FastCast(e.frac, m_res);
+                out[i] = b(e.raw);
+            }
         }
+        m_plan[0] = a, m_plan[1] = b;
     }
     void eval_float(const double* const* in, double* out) const override {
         for (size_t i = 0; i < m_n; ++i) out[i] = m_float(in[0][i]);
@@ -39,13 +72,27 @@ class UnaryOp : public LayerOp {
     FixedType m_res;      ///< result type
     FixedFn m_fixed;      ///< raw input -> exact value
     FloatFn m_float;      ///< float reference function
+    SelectFn m_select;    ///< the selection of the fast path (or NoSelect)
     size_t m_c_result;    ///< overflow counter of the result cast
+    FastCast m_plan[2];   ///< the result casts for the fraction counts the function last gave
+    FastCast m_select_cast;    ///< the result cast of a selected value
+    bool m_select_ok = false;  ///< the input is narrow enough for the selection path
 };
 
 template <typename FixedFn, typename FloatFn>
 std::unique_ptr<LayerOp> make_unary_op(const Node& n, FixedFn fixed_fn, FloatFn float_fn) {
-    return std::make_unique<UnaryOp<FixedFn, FloatFn>>(size_t(shape_size(n.shape)), n.type("result"),
+    return std::make_unique<UnaryOp<FixedFn, FloatFn>>(size_t(shape_size(n.shape)), n.type("result"), n.type("result"),
                                                        std::move(fixed_fn), std::move(float_fn));
+}
+
+/// An element-wise op whose value is a selection among input values (relu, linear): `select` maps a
+/// raw input to a raw value with the input's fraction bits, then the one cast to result_t.
+template <typename SelectFn, typename FloatFn>
+std::unique_ptr<LayerOp> make_select_op(const Node& n, const FixedType& in, SelectFn select, FloatFn float_fn) {
+    const int f = in.frac();
+    auto fixed_fn = [select, f](int64_t x) { return Exact{select(x), f}; };
+    return std::make_unique<UnaryOp<decltype(fixed_fn), FloatFn, SelectFn>>(
+        size_t(shape_size(n.shape)), in, n.type("result"), fixed_fn, std::move(float_fn), select);
 }
 
 /// Base of element-wise kinds: the output shape is the input shape; one element per multiplier-free

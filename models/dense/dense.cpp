@@ -12,6 +12,7 @@
 // (any mode, and overflow counting) performs every cast.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "models/dense/dense.hpp"
 
@@ -27,12 +28,31 @@ namespace {
 #else
 #define NNSIM_MAC_CLONES
 #endif
+// Outputs go in blocks of kMacBlock columns whose sums stay in vector registers over all the inputs
+// (GCC vector extensions: the same integer arithmetic lane by lane, in the widest registers of the
+// clone); the columns left over after the last block take the row loop.
+constexpr int kMacBlock = 16;
 template <typename T, typename U>
-inline void mac_rows_impl(const int64_t* x, const T* w, U* acc, int n_in, int n_out, T rc, int s) {
+inline void mac_rows_impl(const int64_t* __restrict x, const T* __restrict w, U* __restrict acc, int n_in, int n_out,
+                          T rc, int s) {
+    typedef T VT __attribute__((vector_size(kMacBlock * sizeof(T))));
+    typedef U VU __attribute__((vector_size(kMacBlock * sizeof(U))));
+    int j0 = 0;
+    for (; j0 + kMacBlock <= n_out; j0 += kMacBlock) {
+        VU a;
+        std::memcpy(&a, acc + j0, sizeof a);
+        for (int i = 0; i < n_in; ++i) {
+            VT wv;
+            std::memcpy(&wv, w + size_t(i) * size_t(n_out) + size_t(j0), sizeof wv);
+            a += (VU)((wv * T(x[i]) + rc) >> s);
+        }
+        std::memcpy(acc + j0, &a, sizeof a);
+    }
+    if (j0 == n_out) return;
     for (int i = 0; i < n_in; ++i) {
         const T xi = T(x[i]);
-        const T* wr = w + size_t(i) * size_t(n_out);
-        for (int j = 0; j < n_out; ++j) acc[j] += U(T(xi * wr[j] + rc) >> s);
+        const T* __restrict wr = w + size_t(i) * size_t(n_out);
+        for (int j = j0; j < n_out; ++j) acc[j] += U(T(xi * wr[j] + rc) >> s);
     }
 }
 NNSIM_MAC_CLONES void mac_rows(const int64_t* x, const int64_t* w, uint64_t* acc, int n_in, int n_out, int64_t rc,
@@ -66,6 +86,7 @@ class DenseOp : public LayerOp {
         m_c_accum = add_counter("accum");
         m_c_result = add_counter("result");
         m_res_is_acc = m_res == m_acc;
+        m_cast_res = FastCast(m_acc.frac(), m_res);
         plan_fast_path();
     }
 
@@ -109,17 +130,29 @@ class DenseOp : public LayerOp {
     /// Deferred-wrap evaluation (see the file comment). T holds a product, U accumulates modulo 2^bits.
     template <typename T, typename U>
     void eval_fast(const int64_t* x, int64_t* out, const T* w, U* acc) {
-        for (int j = 0; j < m_n_out; ++j) acc[j] = U(m_b_acc[size_t(j)]);
-        mac_rows(x, w, acc, m_n_in, m_n_out, T(m_round_const), m_shift);
+        const int n_out = m_n_out;  // locals throughout: `out` may alias the members
+        const int64_t* b = m_b_acc.data();
+        for (int j = 0; j < n_out; ++j) acc[j] = U(b[j]);
+        mac_rows(x, w, acc, m_n_in, n_out, T(m_round_const), m_shift);
+        // Sign- or zero-extend the low W_acc bits: the accumulator's wrapped value.
         const int wa = m_acc.width;
-        for (int j = 0; j < m_n_out; ++j) {
-            // Sign- or zero-extend the low W_acc bits: the accumulator's wrapped value.
-            uint64_t u = uint64_t(acc[j]);
-            int64_t a;
-            if (wa >= 64) a = int64_t(u);
-            else if (m_acc.is_signed) a = int64_t(u << (64 - wa)) >> (64 - wa);
-            else a = int64_t(u & ((uint64_t(1) << wa) - 1));
-            out[j] = m_res_is_acc ? a : cast(a, m_acc.frac(), m_res);
+        if (wa >= 64) {
+            for (int j = 0; j < n_out; ++j) out[j] = int64_t(uint64_t(acc[j]));
+        } else if (m_acc.is_signed) {
+            const int up = 64 - wa;
+            for (int j = 0; j < n_out; ++j) out[j] = int64_t(uint64_t(acc[j]) << up) >> up;
+        } else {
+            const uint64_t mask = (uint64_t(1) << wa) - 1;
+            for (int j = 0; j < n_out; ++j) out[j] = int64_t(uint64_t(acc[j]) & mask);
+        }
+        if (m_res_is_acc || (wa <= 62 && m_cast_res.cast_all(out, size_t(n_out)))) return;
+        // Some sum leaves the fast cast: redo the extension and cast each the general way.
+        for (int j = 0; j < n_out; ++j) {
+            const uint64_t u = uint64_t(acc[j]);
+            const int64_t a = wa >= 64 ? int64_t(u)
+                              : m_acc.is_signed ? int64_t(u << (64 - wa)) >> (64 - wa)
+                                                : int64_t(u & ((uint64_t(1) << wa) - 1));
+            out[j] = cast(a, m_acc.frac(), m_res);
         }
     }
 
@@ -147,6 +180,7 @@ class DenseOp : public LayerOp {
     std::vector<uint64_t> m_acc64;             ///< accumulators of the 64-bit fast path
     bool m_fast32 = false, m_fast64 = false;   ///< which deferred-wrap path applies
     bool m_res_is_acc = false;                 ///< result_t == accum_t: no final cast
+    FastCast m_cast_res;                       ///< the final cast accum_t -> result_t
     int m_shift = 0;                           ///< fractional bits dropped when a product becomes accum_t
     int64_t m_round_const = 0;                 ///< 2^(shift-1) under RND, else 0
     size_t m_c_product = 0, m_c_accum = 0, m_c_result = 0;  ///< overflow counter indices

@@ -12,8 +12,7 @@ class LinearKind : public UnaryKind {
     const char* summary() const override { return "identity activation, a cast to the result type"; }
     const char* hls4ml_class() const override { return "Activation"; }
     std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override {
-        const int f = in.types[0].frac();
-        return make_unary_op(node, [f](int64_t x) { return Exact{x, f}; }, [](double x) { return x; });
+        return make_select_op(node, in.types[0], [](int64_t x) { return x; }, [](double x) { return x; });
     }
 
     Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;

@@ -17,6 +17,7 @@ class PoolLayerOp : public LayerOp {
         for (int p = 0; p < g.out_h * g.out_w; ++p) m_windows.push_back(window_pixels(g, p));
         m_c_accum = op == PoolOp::kAverage ? add_counter("accum") : 0;
         m_c_result = add_counter("result");
+        m_max_cast = FastCast(in.frac(), res);
     }
     void eval(const int64_t* const* in, int64_t* out, bool count) override {
         for (size_t p = 0; p < m_windows.size(); ++p) pixel(in[0], out, p, count);
@@ -42,6 +43,18 @@ class PoolLayerOp : public LayerOp {
     /// Output pixel p, all channels.
     void pixel(const int64_t* x, int64_t* out, size_t p, bool count) {
         const std::vector<int>& win = m_windows[p];
+        if (m_op == PoolOp::kMax && !count && m_in.width <= 62 && !win.empty()) {
+            // Channel-wise maxima over the window's pixels, then one vectorized cast pass.
+            int64_t* y = out + p * m_chans;
+            const size_t c_n = m_chans;
+            const int64_t* first = x + size_t(win[0]) * c_n;
+            for (size_t c = 0; c < c_n; ++c) y[c] = first[c];
+            for (size_t k = 1; k < win.size(); ++k) {
+                const int64_t* v = x + size_t(win[k]) * c_n;
+                for (size_t c = 0; c < c_n; ++c) y[c] = std::max(y[c], v[c]);
+            }
+            if (m_max_cast.cast_all(y, c_n)) return;
+        }
         const int64_t n = int64_t(win.size());
         for (size_t c = 0; c < m_chans; ++c) {
             int64_t m = 0, acc = 0;
@@ -65,6 +78,7 @@ class PoolLayerOp : public LayerOp {
     std::vector<std::vector<int>> m_windows;  ///< per output pixel, its input pixels in window order
     FixedType m_in, m_accum, m_res;
     size_t m_c_accum, m_c_result;  ///< overflow counters of the partial sums and of the result cast
+    FastCast m_max_cast;           ///< the result cast of a maximum (input type -> result_t)
 };
 
 }  // namespace

@@ -7,9 +7,8 @@
 namespace nnsim {
 
 std::unique_ptr<LayerOp> ReluKind::compile(const Node& n, const NodeInputs& in) const {
-    const int f = in.types[0].frac();
-    return make_unary_op(
-        n, [f](int64_t x) { return Exact{x > 0 ? x : 0, f}; }, [](double x) { return x > 0 ? x : 0.0; });
+    return make_select_op(
+        n, in.types[0], [](int64_t x) { return x > 0 ? x : int64_t(0); }, [](double x) { return x > 0 ? x : 0.0; });
 }
 
 // RTL: x when positive (sign bit clear and nonzero), else zero; then the cast to result_t.

@@ -479,6 +479,31 @@ TEST(FixedOracle, RandomCasts) {
     c.record();
 }
 
+// (1b) FastCast, the planned cast of the element-wise loops, against cast_general (checked against
+// the oracle above) on random types, fraction counts around the type's and raws near its edges:
+// identical integers always, whichever path the plan takes.
+TEST(FixedOracle, FastCastEqualsGeneralCast) {
+    const uint64_t seed = base_seed() + 9;
+    Gen g(seed);
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    for (int i = 0; i < 300000; ++i) {
+        const FixedType t = g.type();
+        const int frac = t.frac() + g.uniform(-40, 64);
+        const nnsim::FastCast plan(frac, t);
+        i128 raw = 0;
+        switch (g.uniform(0, 2)) {
+            case 0: raw = g.wide(g.uniform(0, 66)); break;
+            case 1: raw = g.wide(std::clamp(t.integer - 1 + frac + g.uniform(-3, 2), 0, 126)); break;
+            default: {
+                const int d = std::max(0, frac - t.frac());
+                raw = anchor_raw(g, t) * (i128(1) << std::min(d, 60)) + g.below_lsb(std::min(d, 60));
+            }
+        }
+        ASSERT_EQ(plan(raw), nnsim::cast_general(raw, frac, t))
+            << "cast of " << dec(raw) << " * 2^-" << frac << " to " << t.to_string();
+    }
+}
+
 // (2) a + b for values of two types, cast to a result type. nnsim aligns the binary points in 128
 // bits; the operand types' binary points are kept within 62 bits of each other so that fits.
 TEST(FixedOracle, RandomAdds) {
