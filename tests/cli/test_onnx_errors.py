@@ -32,6 +32,55 @@ def mlp_model(op="Relu", opset=13, drop_initializer=False, extra_nodes=(), extra
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
 
 
+def single_node(node, x_shape, inits=(), extra_inputs=()):
+    """One node reading graph input x (and `extra_inputs`) and initializers `inits` {name: array}."""
+    inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, x_shape), *extra_inputs]
+    tensors = [numpy_helper.from_array(np.asarray(v, np.float32 if k != "shape" else np.int64), k)
+               for k, v in dict(inits).items()]
+    graph = helper.make_graph([node], "g", inputs, [helper.make_tensor_value_info(node.output[0], TensorProto.FLOAT,
+                                                                                  None)], tensors)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13),
+                                                    helper.make_opsetid("qonnx.custom_op.general", 1)])
+    return model
+
+
+W44 = {"W": np.ones((4, 4))}
+K = {"K": np.ones((4, 2, 3, 3))}
+# name -> (node, input shape, initializers, fragment of the message)
+BAD_NODES = {
+    "gemm_trans_a": (helper.make_node("Gemm", ["x", "W"], ["y"], name="n", transA=1), [1, 4], W44, "transA=1"),
+    "conv_dilation": (helper.make_node("Conv", ["x", "K"], ["y"], name="n", dilations=[2, 2]), [1, 2, 8, 8], K,
+                      "dilations other than 1"),
+    "conv_groups": (helper.make_node("Conv", ["x", "K"], ["y"], name="n", group=2), [1, 4, 8, 8], K,
+                    "group 2 is supported only"),
+    "pool_ceil": (helper.make_node("MaxPool", ["x"], ["y"], name="n", kernel_shape=[2, 2], ceil_mode=1),
+                  [1, 2, 8, 8], {}, "ceil_mode=1"),
+    "pool_pads": (helper.make_node("MaxPool", ["x"], ["y"], name="n", kernel_shape=[2, 2], pads=[1, 1, 1, 1]),
+                  [1, 2, 8, 8], {}, "padded pooling"),
+    "softmax_image": (helper.make_node("Softmax", ["x"], ["y"], name="n", axis=1), [1, 2, 4, 4], {},
+                      "softmax is supported over the features"),
+    "add_constant": (helper.make_node("Add", ["x", "W"], ["y"], name="n"), [1, 4], {"W": np.ones(4)},
+                     "only as the bias of the MatMul"),
+    "concat_three": (helper.make_node("Concat", ["x", "x", "x"], ["y"], name="n", axis=1), [1, 4], {},
+                     "only two inputs"),
+    "resize_linear": (helper.make_node("Resize", ["x", "", "S"], ["y"], name="n", mode="linear"), [1, 2, 4, 4],
+                      {"S": [1, 1, 2, 2]}, "only mode 'nearest'"),
+    "transpose_batch": (helper.make_node("Transpose", ["x"], ["y"], name="n", perm=[1, 0, 2, 3]), [1, 2, 4, 4], {},
+                        "moves the batch axis"),
+    "reshape_batch": (helper.make_node("Reshape", ["x", "shape"], ["y"], name="n"), [1, 4], {"shape": [2, -1]},
+                      "batch axis of 1"),
+    "pad_reflect": (helper.make_node("Pad", ["x", "shape"], ["y"], name="n", mode="reflect"), [1, 2, 4, 4],
+                    {"shape": [0, 0, 1, 1, 0, 0, 1, 1]}, "only mode 'constant'"),
+    "quant_zero_point": (helper.make_node("Quant", ["x", "s", "z", "b"], ["y"], name="n",
+                                          domain="qonnx.custom_op.general"), [1, 4],
+                         {"s": 0.5, "z": 1.0, "b": 8.0}, "non-zero zero point"),
+    "foreign_domain": (helper.make_node("Relu", ["x"], ["y"], name="n", domain="com.example"), [1, 4], {},
+                       "domain 'com.example'"),
+    "weights_from_tensor": (helper.make_node("MatMul", ["x", "x2"], ["y"], name="n"), [1, 4], {},
+                            "must be an initializer"),
+}
+
+
 class OnnxErrorsTest(nets.TmpDirTest):
     TMP_PREFIX = "nnsim_onnx_errors_"
 
@@ -48,6 +97,24 @@ class OnnxErrorsTest(nets.TmpDirTest):
         self.assertTrue(lines[0].startswith("nnsim: error: " + path + ": "), lines[0])
         for frag in fragments:
             self.assertIn(frag, lines[0])
+
+    def test_bad_nodes(self):
+        for name, (node, shape, inits, fragment) in BAD_NODES.items():
+            with self.subTest(name):
+                extra = [helper.make_tensor_value_info("x2", TensorProto.FLOAT, [1, 4])] if "x2" in node.input else []
+                path = self.save(name + ".onnx", single_node(node, shape, inits, extra))
+                self.expect(path, f"node 'n' ({node.op_type}): ", fragment)
+
+    def test_bad_inputs_and_initializers(self):
+        node = helper.make_node("Relu", ["x"], ["y"], name="n")
+        self.expect(self.save("symbolic.onnx", single_node(node, ["batch", "features"])),
+                    "graph input 'x'", "not a fixed positive size")
+        model = mlp_model()
+        w = model.graph.initializer[0]
+        w.ClearField("raw_data")
+        w.data_location = TensorProto.EXTERNAL
+        w.external_data.add(key="location", value="weights.bin")
+        self.expect(self.save("external.onnx", model), "initializer 'W'", "external file")
 
     def test_good_model_imports(self):
         nets.run("import", "--net", self.save("good.onnx", mlp_model()), "-o", self.path("good.json"))
