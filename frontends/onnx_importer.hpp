@@ -124,7 +124,11 @@ class OnnxImporter {
     int readers(const std::string& name) const;
     /// The node that computed nnsim tensor `nnsim` directly from ONNX tensor `onnx_name`, or nullptr.
     Node* producer_of(const std::string& onnx_name);
-    /// Record that nnsim node `nnsim` was created as ONNX tensor `onnx_name`.
+    /// Whether a quantizer already set the result precision of node or input `name`.
+    bool result_quantized(const std::string& name) const {
+        auto it = m_quantized.find(name);
+        return it != m_quantized.end() && it->second.count("result") != 0;
+    }
     Graph& graph() { return m_graph; }
 
   private:
@@ -142,6 +146,9 @@ class OnnxImporter {
     int64_t m_opset = 0;                            ///< default-domain opset
     size_t m_index = 0;                             ///< index of the node being mapped
 };
+
+/// The values of a TensorProto into `c`; returns an error message, empty on success.
+std::string onnx_read_tensor(const onnx::TensorProto& t, OnnxConst& c);
 
 /// A valid nnsim name from an ONNX name ("/linear/Gemm" -> "linear_Gemm").
 std::string onnx_clean_name(const std::string& name);

@@ -42,8 +42,9 @@ void copy_raw(const std::string& raw, std::vector<double>& out) {
     }
 }
 
-/// The values of a TensorProto, or an error message.
-std::string read_tensor(const onnx::TensorProto& t, OnnxConst& c) {
+}  // namespace
+
+std::string onnx_read_tensor(const onnx::TensorProto& t, OnnxConst& c) {
     c.dims.assign(t.dims().begin(), t.dims().end());
     if (t.data_location() == onnx::TensorProto::EXTERNAL)
         return "its data is stored in an external file, which is not supported (save the model with the data inside)";
@@ -85,8 +86,6 @@ std::string read_tensor(const onnx::TensorProto& t, OnnxConst& c) {
                " elements (truncated file?)";
     return "";
 }
-
-}  // namespace
 
 bool OnnxTensor::identity() const {
     if (!order.empty()) return false;
@@ -313,7 +312,7 @@ void OnnxImporter::read_constants() {
     const auto& g = m_model.graph();
     for (const auto& t : g.initializer()) {
         OnnxConst c;
-        const std::string err = read_tensor(t, c);
+        const std::string err = onnx_read_tensor(t, c);
         if (!err.empty()) throw UserError(m_file + ": initializer '" + t.name() + "': " + err);
         m_consts[t.name()] = std::move(c);
     }

@@ -5,7 +5,6 @@
 // layer needs a flat tensor); Constant nodes become constants.
 #include <onnx/onnx_pb.h>
 
-#include <cstring>
 #include <numeric>
 
 #include "core/layer_kind.hpp"
@@ -283,29 +282,8 @@ void OnnxImporter::op_constant(const onnx::NodeProto& n) {
     for (const auto& a : n.attribute()) {
         OnnxConst c;
         if (a.name() == "value" && a.type() == onnx::AttributeProto::TENSOR) {
-            // Reuse the initializer reader through a temporary graph-free path.
-            const onnx::TensorProto& tp = a.t();
-            c.dims.assign(tp.dims().begin(), tp.dims().end());
-            if (tp.has_raw_data() && tp.data_type() == onnx::TensorProto::FLOAT) {
-                const std::string& raw = tp.raw_data();
-                for (size_t i = 0; i + 4 <= raw.size(); i += 4) {
-                    float v;
-                    std::memcpy(&v, raw.data() + i, 4);
-                    c.data.push_back(v);
-                }
-            } else if (tp.has_raw_data() && tp.data_type() == onnx::TensorProto::INT64) {
-                const std::string& raw = tp.raw_data();
-                for (size_t i = 0; i + 8 <= raw.size(); i += 8) {
-                    int64_t v;
-                    std::memcpy(&v, raw.data() + i, 8);
-                    c.data.push_back(double(v));
-                }
-            } else {
-                for (float v : tp.float_data()) c.data.push_back(v);
-                for (int64_t v : tp.int64_data()) c.data.push_back(double(v));
-                for (int32_t v : tp.int32_data()) c.data.push_back(v);
-                for (double v : tp.double_data()) c.data.push_back(v);
-            }
+            const std::string err = onnx_read_tensor(a.t(), c);
+            if (!err.empty()) fail(n, "the value " + err);
         } else if (a.name() == "value_float") {
             c.data = {a.f()};
         } else if (a.name() == "value_int") {

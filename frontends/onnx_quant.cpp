@@ -87,11 +87,11 @@ void OnnxImporter::op_quant(const onnx::NodeProto& n) {
     const bool sole_reader = readers(src) == 1;
     if (sole_reader) {
         for (const auto& in : graph().inputs)
-            if (in.name == x.nnsim) {
+            if (in.name == x.nnsim && !result_quantized(in.name)) {
                 pin(in.name, "result", t);
                 return set_output(n, x);
             }
-        if (Node* p = producer_of(src)) {
+        if (Node* p = producer_of(src); p != nullptr && !result_quantized(p->name)) {
             pin(p->name, "result", t);
             m_created[n.output(0)] = p->name;
             return set_output(n, x);
