@@ -1,7 +1,8 @@
 """ONNX import of every model in ../shared/external_models/onnx: each imports, or fails with one line naming
 the node and its op_type (the list below says which, and must name every file there). The float models'
 outputs equal an independent numpy evaluation of the ONNX graph (onnx_ref.py) within 1e-5, the Keras
-exports' Transposes around convolutions and batch norms included. QONNX models carry their quantizers'
+exports' Transposes around convolutions and batch norms included, and the Keras exports give the same
+fixed-point outputs as the Keras models they were exported from. QONNX models carry their quantizers'
 precisions, which an hls4ml config does not override; the config's other settings apply, and a config
 naming the model with OnnxModel loads it."""
 import glob
@@ -84,6 +85,22 @@ class OnnxModelsTest(nets.TmpDirTest):
                 want = np.array([onnx_ref.run(os.path.join(ONNX_DIR, name), s.astype(np.float32)).reshape(-1)
                                  for s in x])
                 self.assertLess(np.max(np.abs(got - want)), 1e-5, name)
+
+    def test_same_as_keras_import(self):
+        """The Keras exports hold the networks of ../shared/external_models/keras: imported from either
+        file they give identical fixed-point outputs (the convolutions' transposes included)."""
+        keras = os.path.join(nets.SHARED, "external_models", "keras")
+        for onnx_name, keras_name in (("three_layer_keras", "KERAS_3layer"), ("two_layer_keras", "KERAS_1layer"),
+                                      ("conv1d_small_keras", "KERAS_conv1d_small"),
+                                      ("conv2d_small_keras", "KERAS_conv2d_model")):
+            with self.subTest(onnx_name):
+                outs = []
+                for net in (os.path.join(ONNX_DIR, onnx_name + ".onnx"), os.path.join(keras, keras_name + ".json")):
+                    out = self.path(os.path.basename(net) + ".out.dat")
+                    nets.run("run", "--net", net, "--random-samples", "20", "--seed", "4", "--output", out)
+                    with open(out) as f:
+                        outs.append(f.read())
+                self.assertEqual(outs[0], outs[1])
 
     def test_qonnx_precisions(self):
         net = self.imported("separable_conv_model_ch_last.onnx")
