@@ -88,6 +88,7 @@ Node& OnnxImporter::add_node(const onnx::NodeProto& n, const char* kind, const s
     m_graph.nodes.push_back(std::move(node));
     m_shape[name] = shape;
     if (suffix.empty() && n.output_size() > 0) m_created[n.output(0)] = name;
+    if (suffix.empty() && !n.name().empty()) m_onnx_names.emplace(n.name(), name);
     return m_graph.nodes.back();
 }
 

@@ -57,6 +57,8 @@ class OnnxImporter {
     /// Precisions set from QONNX quantizers: node (or input) name -> variable -> type. These win over
     /// an hls4ml config's, as the quantizers are part of the model.
     const std::map<std::string, std::map<std::string, FixedType>>& quantized() const { return m_quantized; }
+    /// ONNX node and input names -> the nnsim names made of them ("/linear/Gemm" -> "linear_Gemm").
+    const std::map<std::string, std::string>& onnx_names() const { return m_onnx_names; }
 
     // Operator mappers, by ONNX op_type (onnx_ops.cpp, onnx_conv.cpp, onnx_quant.cpp).
     void op_gemm(const onnx::NodeProto& n);
@@ -142,6 +144,7 @@ class OnnxImporter {
     std::map<std::string, int> m_readers;           ///< ONNX tensor -> number of reading nodes (+1 if output)
     std::set<std::string> m_names;                  ///< nnsim names taken
     std::map<std::string, std::map<std::string, FixedType>> m_quantized;
+    std::map<std::string, std::string> m_onnx_names;  ///< see onnx_names()
     bool m_channels_last = false;                   ///< the model uses the QONNX channels-last domain
     int64_t m_opset = 0;                            ///< default-domain opset
     size_t m_index = 0;                             ///< index of the node being mapped

@@ -219,6 +219,7 @@ void OnnxImporter::read_inputs() {
             shape[r - 1] = t.onnx[0];
         }
         GraphInput gi{onnx_clean_name(in.name()), shape, m_graph.default_precision};
+        m_onnx_names.emplace(in.name(), gi.name);
         if (!m_names.insert(gi.name).second) throw UserError(where + ": duplicate input name");
         t.nnsim = gi.name;
         m_shape[gi.name] = shape;
@@ -308,7 +309,17 @@ Graph import_onnx(const std::string& path, const Hls4mlConfig* config) {
         throw UserError(path + ": not an ONNX model: the protobuf has no graph (truncated file?)");
     OnnxImporter importer(model, path);
     Graph g = importer.run();
-    if (config != nullptr) apply_hls4ml_config(*config, g);
+    if (config != nullptr) {
+        // LayerName entries may use the ONNX names, as hls4ml's ONNX configs do.
+        Hls4mlConfig cfg = *config;
+        for (const auto& [onnx_name, name] : importer.onnx_names()) {
+            auto it = cfg.layer_name.find(onnx_name);
+            if (onnx_name == name || it == cfg.layer_name.end() || cfg.layer_name.count(name)) continue;
+            cfg.layer_name[name] = it->second;
+            cfg.layer_name.erase(it);
+        }
+        apply_hls4ml_config(cfg, g);
+    }
     for (const auto& [name, vars] : importer.quantized()) {
         if (Node* n = g.find(name)) {
             for (const auto& [var, t] : vars) n->precision[var] = t;

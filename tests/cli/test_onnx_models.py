@@ -150,6 +150,12 @@ class OnnxModelsTest(nets.TmpDirTest):
         first = net["layers"][0]
         self.assertEqual(first["name"], "_class__keras_layers_core_Dense")
         self.assertEqual(first["precision"]["weight"], "fixed<8,2>")
+        # LayerName entries may also use the ONNX node names, which nnsim turns into identifiers.
+        cfg = nets.write_json(self.path("onnx_names.json"), {"HLSConfig": {
+            "LayerName": {"/linear/Gemm": {"Precision": {"accum": "ap_fixed<12,6>"}}}}})
+        net = self.imported("bnn_model_fc_1layer.onnx", "--config", cfg)
+        self.assertEqual(net["layers"][1]["name"], "linear_Gemm")
+        self.assertEqual(net["layers"][1]["precision"]["accum"], "fixed<12,6>")
 
 
 if __name__ == "__main__":
