@@ -135,9 +135,12 @@ void ConfigReader::read(const json& j) {
         } else if (key == "KerasModel") {
             spdlog::warn("{}: KerasModel (a Python Keras object) cannot be read from a file; ignored",
                          m_cfg.path);
-        } else if (key == "OnnxModel" || key == "PytorchModel") {
-            error(key, std::string(key == "OnnxModel" ? "ONNX" : "PyTorch") +
-                           " models are not supported yet; give a Keras model (KerasJson/KerasH5)");
+        } else if (key == "OnnxModel") {
+            std::string s;
+            if (get_string(v, key, s)) m_cfg.onnx_model = resolve(s);
+        } else if (key == "PytorchModel") {
+            error(key, "PyTorch models are not supported yet; export the model to ONNX (OnnxModel) or give a "
+                       "Keras model (KerasJson/KerasH5)");
         } else if (key == "OutputDir") {
             get_string(v, key, m_cfg.output_dir);
         } else if (key == "ProjectName") {

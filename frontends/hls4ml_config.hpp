@@ -1,6 +1,6 @@
 // hls4ml configuration files (YAML, or the equivalent JSON): reading them and applying them to a graph.
 //
-// Top-level keys: KerasJson, KerasH5 (paths relative to the config file's folder; when nothing is there,
+// Top-level keys: KerasJson, KerasH5, OnnxModel (paths relative to the config file's folder; when nothing is there,
 // relative to the working directory as hls4ml resolves them), KerasModel (a Python object: ignored with a
 // warning), OutputDir, ProjectName, Part (XilinxPart is its legacy alias), ClockPeriod, IOType
 // (io_parallel | io_stream), Backend, and HLSConfig {Model, LayerType, LayerName}.
@@ -51,6 +51,7 @@ struct Hls4mlConfig {
     std::string path;                    ///< the config file, named in messages
     std::string keras_json;              ///< KerasJson resolved against the config's folder; empty if absent
     std::string keras_h5;                ///< KerasH5 resolved likewise; empty if absent
+    std::string onnx_model;              ///< OnnxModel resolved likewise; empty if absent
     std::string output_dir;              ///< OutputDir as written
     std::string project_name;            ///< ProjectName as written
     std::string part;                    ///< Part (or legacy XilinxPart); empty if absent

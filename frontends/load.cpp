@@ -1,7 +1,7 @@
 // Loading a network from any accepted file (load.hpp): detection by content, then the matching reader.
 //
 // Detection order: HDF5 signature (Keras full-model file), ZIP signature (Keras 3 archive: not supported
-// yet), then text: JSON when it starts like JSON (nnsim description, Keras model JSON or hls4ml config,
+// yet), the start of an ONNX protobuf (or a .onnx name: a broken ONNX file is reported as such), then text: JSON when it starts like JSON (nnsim description, Keras model JSON or hls4ml config,
 // told apart by their keys), YAML otherwise (hls4ml config).
 #include "frontends/load.hpp"
 
@@ -15,6 +15,7 @@
 #include "frontends/file_formats.hpp"
 #include "frontends/hls4ml_config.hpp"
 #include "frontends/keras.hpp"
+#include "frontends/onnx.hpp"
 
 namespace nnsim {
 namespace {
@@ -25,8 +26,8 @@ namespace fs = std::filesystem;
 std::string unrecognized(const std::string& path, const std::string& why) {
     return path + ": not a recognized network file (" + why +
            "): expected an nnsim description (JSON with \"format\": \"nnsim-network\"), a Keras model JSON "
-           "(\"class_name\" and \"config\"), a Keras HDF5 model, or an hls4ml config "
-           "(KerasJson/KerasH5/HLSConfig)";
+           "(\"class_name\" and \"config\"), a Keras HDF5 model, an ONNX model, or an hls4ml config "
+           "(KerasJson/KerasH5/OnnxModel/HLSConfig)";
 }
 
 /// Apply LoadOptions::config, if any, to an imported Keras model and validate it.
@@ -44,6 +45,14 @@ Graph load_from_config(const Hls4mlConfig& cfg, const LoadOptions& opt) {
                         "config to apply, not both (" +
                         opt.config + ")");
     std::error_code ec;
+    if (!cfg.onnx_model.empty()) {
+        if (!cfg.keras_json.empty() || !cfg.keras_h5.empty())
+            throw UserError(cfg.path + ": names both an ONNX model (OnnxModel) and a Keras model; give one");
+        if (!fs::exists(cfg.onnx_model, ec)) throw UserError(cfg.path + ": OnnxModel: " + cfg.onnx_model + " not found");
+        Graph g = import_onnx(cfg.onnx_model, &cfg);
+        validate_or_throw(g);
+        return g;
+    }
     if (!cfg.keras_json.empty() && !fs::exists(cfg.keras_json, ec))
         throw UserError(cfg.path + ": KerasJson: " + cfg.keras_json + " not found");
     if (!cfg.keras_h5.empty() && opt.weights.empty() && !fs::exists(cfg.keras_h5, ec))
@@ -55,7 +64,7 @@ Graph load_from_config(const Hls4mlConfig& cfg, const LoadOptions& opt) {
         g = import_keras_h5(cfg.keras_h5, opt.weights, opt.ignore_quantizers);
     else
         throw UserError(cfg.path +
-                        ": names no Keras model (expected KerasJson with KerasH5, or a full-model KerasH5)");
+                        ": names no model (expected KerasJson with KerasH5, a full-model KerasH5, or OnnxModel)");
     apply_hls4ml_config(cfg, g);
     validate_or_throw(g);
     return g;
@@ -90,6 +99,18 @@ Graph load_network(const std::string& path, const LoadOptions& opt) {
         throw UserError(path +
                         ": a zip archive (a Keras 3 .keras file?): Keras 3 models are not supported yet; "
                         "save the model with Keras 2 (model.to_json() and model.save_weights())");
+    if (has_onnx_signature(path) || fs::path(path).extension() == ".onnx") {
+        if (!opt.weights.empty()) spdlog::warn("{}: an ONNX model holds its own weights; {} ignored", path, opt.weights);
+        Graph g;
+        if (opt.config.empty()) {
+            g = import_onnx(path);
+        } else {
+            const Hls4mlConfig cfg = read_hls4ml_config(opt.config);
+            g = import_onnx(path, &cfg);
+        }
+        validate_or_throw(g);
+        return g;
+    }
     const std::string text = read_text_file(path);
     const size_t first = text.find_first_not_of(" \t\r\n");
     if (first == std::string::npos) throw UserError(path + ": the file is empty");

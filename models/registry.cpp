@@ -4,6 +4,7 @@
 #include "models/add/add.hpp"
 #include "models/average/average.hpp"
 #include "models/batchnorm/batchnorm.hpp"
+#include "models/bipolar/bipolar.hpp"
 #include "models/clipped_relu/clipped_relu.hpp"
 #include "models/concatenate/concatenate.hpp"
 #include "models/conv1d/conv1d.hpp"
@@ -61,6 +62,7 @@ void register_all_kinds(Registry& reg) {
     reg.add(std::make_unique<MaximumKind>());
     reg.add(std::make_unique<MinimumKind>());
     reg.add(std::make_unique<ConcatenateKind>());
+    reg.add(std::make_unique<BipolarKind>());
 }
 
 }  // namespace nnsim
