@@ -510,10 +510,12 @@ TEST(FixedOracle, FastCastEqualsGeneralCast) {
             batch[k] = int64_t(std::clamp(r, -limit + 1, limit - 1));
         }
         got = batch;
-        if (plan.cast_all(got.data(), got.size()))
-            for (size_t k = 0; k < batch.size(); ++k)
+        if (plan.cast_all(got.data(), got.size())) {
+            for (size_t k = 0; k < batch.size(); ++k) {
                 ASSERT_EQ(got[k], nnsim::cast_general(batch[k], frac, t))
                     << "cast_all of " << batch[k] << " * 2^-" << frac << " to " << t.to_string();
+            }
+        }
     }
 }
 
