@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 NNSIM=${NNSIM:-./build/nnsim}
 NET=${1:-configs/svhn_cnn.json}
-SAMPLES=${2:-20}
+SAMPLES=${2:-100}
 echo "== evaluator vs bare loop: $NET"
 ./build/bench/bench_cnn "$NET" --seconds 2
 echo "== SystemC model vs Verilator: $NET, $SAMPLES samples"
