@@ -12,52 +12,12 @@
 // (any mode, and overflow counting) performs every cast.
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 
-#include "core/simd.hpp"
 #include "models/dense/dense.hpp"
+#include "models/dense/mac_kernels.hpp"
 
 namespace nnsim {
 namespace {
-
-// The multiply-accumulate loop of the fast path: acc[j] += (x[i] * w[i][j] + rc) >> s, modulo 2^bits of
-// U, dispatched to the CPU's vector units (core/simd.hpp). It is the inner loop of dense and of every
-// convolution window (models/common/conv.cpp).
-// Outputs go in blocks of kMacBlock columns whose sums stay in vector registers over all the inputs
-// (GCC vector extensions: the same integer arithmetic lane by lane, in the widest registers of the
-// clone); the columns left over after the last block take the row loop.
-constexpr int kMacBlock = 16;
-template <typename T, typename U>
-inline void mac_rows_impl(const int64_t* __restrict x, const T* __restrict w, U* __restrict acc, int n_in, int n_out,
-                          T rc, int s) {
-    typedef T VT __attribute__((vector_size(kMacBlock * sizeof(T))));
-    typedef U VU __attribute__((vector_size(kMacBlock * sizeof(U))));
-    int j0 = 0;
-    for (; j0 + kMacBlock <= n_out; j0 += kMacBlock) {
-        VU a;
-        std::memcpy(&a, acc + j0, sizeof a);
-        for (int i = 0; i < n_in; ++i) {
-            VT wv;
-            std::memcpy(&wv, w + size_t(i) * size_t(n_out) + size_t(j0), sizeof wv);
-            a += (VU)((wv * T(x[i]) + rc) >> s);
-        }
-        std::memcpy(acc + j0, &a, sizeof a);
-    }
-    if (j0 == n_out) return;
-    for (int i = 0; i < n_in; ++i) {
-        const T xi = T(x[i]);
-        const T* __restrict wr = w + size_t(i) * size_t(n_out);
-        for (int j = j0; j < n_out; ++j) acc[j] += U(T(xi * wr[j] + rc) >> s);
-    }
-}
-NNSIM_SIMD_CLONES void mac_rows(const int64_t* x, const int64_t* w, uint64_t* acc, int n_in, int n_out, int64_t rc,
-                               int s) {
-    mac_rows_impl(x, w, acc, n_in, n_out, rc, s);
-}
-NNSIM_SIMD_CLONES void mac_rows(const int64_t* x, const int32_t* w, uint32_t* acc, int n_in, int n_out, int32_t rc,
-                               int s) {
-    mac_rows_impl(x, w, acc, n_in, n_out, rc, s);
-}
 
 /// Bit-exact Dense evaluation, compiled from a node.
 class DenseOp : public LayerOp {
@@ -88,6 +48,11 @@ class DenseOp : public LayerOp {
     void eval(const int64_t* const* in, int64_t* out, bool count) override {
         if (!count && m_fast32) return eval_fast<int32_t, uint32_t>(in[0], out, m_w32.data(), m_acc32.data());
         if (!count && m_fast64) return eval_fast<int64_t, uint64_t>(in[0], out, m_w_raw.data(), m_acc64.data());
+        // Counting: the fast sums with range checks; only an inference where some product or partial
+        // sum leaves accum_t (an overflow event) takes the general path, which counts it.
+        if (count && m_checked32 && eval_checked<int32_t, uint32_t>(in[0], out, m_w32.data(), m_acc32.data())) return;
+        if (count && m_checked64 && eval_checked<int64_t, uint64_t>(in[0], out, m_w_raw.data(), m_acc64.data()))
+            return;
         eval_general(in[0], out, count);
     }
 
@@ -120,6 +85,10 @@ class DenseOp : public LayerOp {
             m_w32.assign(m_w_raw.begin(), m_w_raw.end());
             m_acc32.assign(size_t(m_n_out), 0);
         }
+        // The counting path's checks need a lane wider than accum_t (mac_kernels.hpp).
+        m_acc_lo = m_acc.raw_min(), m_acc_hi = m_acc.raw_max();
+        m_checked32 = m_fast32 && m_acc.width <= 31;
+        m_checked64 = !m_checked32 && m_fast64 && m_acc.width <= 62;
     }
 
     /// Deferred-wrap evaluation (see the file comment). T holds a product, U accumulates modulo 2^bits.
@@ -151,6 +120,23 @@ class DenseOp : public LayerOp {
         }
     }
 
+    /// The counting path when no product or partial sum overflows: the fast sums with range checks
+    /// (mac_rows_checked), every product and sum counted as a cast without event, the result casts
+    /// counted one by one. False (nothing counted, out unset) when some value left accum_t.
+    template <typename T, typename U>
+    bool eval_checked(const int64_t* x, int64_t* out, const T* w, U* acc) {
+        const int n_out = m_n_out;
+        for (int j = 0; j < n_out; ++j) acc[j] = U(m_b_acc[size_t(j)]);
+        if (!mac_rows_checked(x, w, acc, m_n_in, n_out, T(m_round_const), m_shift, T(m_acc_lo), T(m_acc_hi)))
+            return false;
+        const uint64_t n = uint64_t(m_n_in) * uint64_t(n_out);
+        counters()[m_c_product].casts += n;
+        counters()[m_c_accum].casts += n;
+        for (int j = 0; j < n_out; ++j)  // in range, so the lane read as signed T is the exact sum
+            out[j] = cast_counted(int64_t(T(acc[j])), m_acc.frac(), m_res, m_c_result, true);
+        return true;
+    }
+
     void eval_general(const int64_t* x, int64_t* out, bool count) {
         const int fp = m_in.frac() + m_w.frac();
         const int fa = m_acc.frac();
@@ -174,6 +160,8 @@ class DenseOp : public LayerOp {
     std::vector<uint32_t> m_acc32;             ///< accumulators of the 32-bit fast path
     std::vector<uint64_t> m_acc64;             ///< accumulators of the 64-bit fast path
     bool m_fast32 = false, m_fast64 = false;   ///< which deferred-wrap path applies
+    bool m_checked32 = false, m_checked64 = false;  ///< which checked path counts (eval_checked)
+    int64_t m_acc_lo = 0, m_acc_hi = 0;        ///< accum_t's raw range
     bool m_res_is_acc = false;                 ///< result_t == accum_t: no final cast
     FastCast m_cast_res;                       ///< the final cast accum_t -> result_t
     int m_shift = 0;                           ///< fractional bits dropped when a product becomes accum_t

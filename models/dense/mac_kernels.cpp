@@ -1,0 +1,96 @@
+// The multiply-accumulate kernels (mac_kernels.hpp).
+#include "models/dense/mac_kernels.hpp"
+
+#include <cstring>
+
+#include "core/simd.hpp"
+
+namespace nnsim {
+namespace {
+
+// Outputs go in blocks of kMacBlock columns whose sums stay in vector registers over all the inputs
+// (GCC vector extensions: the same integer arithmetic lane by lane, in the widest registers of the
+// clone); the columns left over after the last block take the row loop.
+constexpr int kMacBlock = 16;
+template <typename T, typename U>
+__attribute__((always_inline)) inline void mac_rows_impl(const int64_t* __restrict x, const T* __restrict w, U* __restrict acc, int n_in, int n_out,
+                          T rc, int s) {
+    typedef T VT __attribute__((vector_size(kMacBlock * sizeof(T))));
+    typedef U VU __attribute__((vector_size(kMacBlock * sizeof(U))));
+    int j0 = 0;
+    for (; j0 + kMacBlock <= n_out; j0 += kMacBlock) {
+        VU a;
+        std::memcpy(&a, acc + j0, sizeof a);
+        for (int i = 0; i < n_in; ++i) {
+            VT wv;
+            std::memcpy(&wv, w + size_t(i) * size_t(n_out) + size_t(j0), sizeof wv);
+            a += (VU)((wv * T(x[i]) + rc) >> s);
+        }
+        std::memcpy(acc + j0, &a, sizeof a);
+    }
+    if (j0 == n_out) return;
+    for (int i = 0; i < n_in; ++i) {
+        const T xi = T(x[i]);
+        const T* __restrict wr = w + size_t(i) * size_t(n_out);
+        for (int j = j0; j < n_out; ++j) acc[j] += U(T(xi * wr[j] + rc) >> s);
+    }
+}
+
+/// mac_rows_impl with the range checks of mac_rows_checked: the lanes' sums read as signed T. A value v
+/// is in [lo, hi] iff the unsigned difference v - lo is at most hi - lo: one compare per check.
+template <typename T, typename U>
+__attribute__((always_inline)) inline bool mac_rows_checked_impl(const int64_t* __restrict x, const T* __restrict w,
+                                                                 U* __restrict acc, int n_in, int n_out, T rc, int s,
+                                                                 T lo, T hi) {
+    typedef T VT __attribute__((vector_size(kMacBlock * sizeof(T))));
+    typedef U VU __attribute__((vector_size(kMacBlock * sizeof(U))));
+    const U span = U(hi) - U(lo);
+    const VU lov = VU{} + U(lo), spanv = VU{} + span;
+    VU bad = VU{};
+    int j0 = 0;
+    for (; j0 + kMacBlock <= n_out; j0 += kMacBlock) {
+        VU a;
+        std::memcpy(&a, acc + j0, sizeof a);
+        for (int i = 0; i < n_in; ++i) {
+            VT wv;
+            std::memcpy(&wv, w + size_t(i) * size_t(n_out) + size_t(j0), sizeof wv);
+            const VU q = (VU)((wv * T(x[i]) + rc) >> s);
+            a += q;
+            bad |= (VU)((q - lov) > spanv) | (VU)((a - lov) > spanv);
+        }
+        std::memcpy(acc + j0, &a, sizeof a);
+    }
+    U any = 0;
+    for (int k = 0; k < kMacBlock; ++k) any |= bad[k];
+    for (int i = 0; i < n_in; ++i) {
+        const T xi = T(x[i]);
+        const T* __restrict wr = w + size_t(i) * size_t(n_out);
+        for (int j = j0; j < n_out; ++j) {
+            const U q = U(T(xi * wr[j] + rc) >> s);
+            acc[j] += q;
+            any |= U(q - U(lo) > span) | U(acc[j] - U(lo) > span);
+        }
+    }
+    return any == 0;
+}
+
+}  // namespace
+
+NNSIM_SIMD_CLONES void mac_rows(const int64_t* x, const int64_t* w, uint64_t* acc, int n_in, int n_out, int64_t rc,
+                                int s) {
+    mac_rows_impl(x, w, acc, n_in, n_out, rc, s);
+}
+NNSIM_SIMD_CLONES void mac_rows(const int64_t* x, const int32_t* w, uint32_t* acc, int n_in, int n_out, int32_t rc,
+                                int s) {
+    mac_rows_impl(x, w, acc, n_in, n_out, rc, s);
+}
+NNSIM_SIMD_CLONES bool mac_rows_checked(const int64_t* x, const int64_t* w, uint64_t* acc, int n_in, int n_out,
+                                        int64_t rc, int s, int64_t lo, int64_t hi) {
+    return mac_rows_checked_impl(x, w, acc, n_in, n_out, rc, s, lo, hi);
+}
+NNSIM_SIMD_CLONES bool mac_rows_checked(const int64_t* x, const int32_t* w, uint32_t* acc, int n_in, int n_out,
+                                        int32_t rc, int s, int32_t lo, int32_t hi) {
+    return mac_rows_checked_impl(x, w, acc, n_in, n_out, rc, s, lo, hi);
+}
+
+}  // namespace nnsim

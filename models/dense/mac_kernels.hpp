@@ -1,0 +1,27 @@
+// The multiply-accumulate kernels of dense and of every convolution window (the deferred-wrap fast
+// path, models/dense/dense.cpp): acc[j] += (x[i] * w[i][j] + rc) >> s over the inputs i, modulo 2^bits
+// of the accumulator lanes. Products are formed in T (int32 when every product and the rounding
+// constant fit, else int64) and summed in U, the unsigned type of T's width. Dispatched to the CPU's
+// vector units (core/simd.hpp).
+#pragma once
+
+#include <cstdint>
+
+namespace nnsim {
+
+/// acc[0 .. n_out) += the shifted products of x[0 .. n_in) with the row-major weights w[n_in][n_out].
+void mac_rows(const int64_t* x, const int64_t* w, uint64_t* acc, int n_in, int n_out, int64_t rc, int s);
+void mac_rows(const int64_t* x, const int32_t* w, uint32_t* acc, int n_in, int n_out, int32_t rc, int s);
+
+/// The same sums, also checking that every shifted product and every partial sum (the accumulator
+/// starting from acc's values, read as signed) stays within [lo, hi]: the accum_t range. True when
+/// they all do, so that the wrapping sums equal the exact ones and casting each product and sum to a
+/// wrapping accum_t would have changed nothing (no overflow event to count). Requires the accumulator
+/// width to be at most 31 bits for T = int32 and 62 for int64, so that one step out of the range
+/// cannot wrap the lane back into it.
+bool mac_rows_checked(const int64_t* x, const int64_t* w, uint64_t* acc, int n_in, int n_out, int64_t rc, int s,
+                      int64_t lo, int64_t hi);
+bool mac_rows_checked(const int64_t* x, const int32_t* w, uint32_t* acc, int n_in, int n_out, int32_t rc, int s,
+                      int32_t lo, int32_t hi);
+
+}  // namespace nnsim
