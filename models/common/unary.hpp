@@ -36,6 +36,15 @@ class UnaryOp : public LayerOp {
     }
     void eval(const int64_t* const* in, int64_t* out, bool count) override {
         const int64_t* x = in[0];
+        if constexpr (!std::is_same_v<SelectFn, NoSelect>) {
+            if (count && m_select_ok) {  // the fast pass counts as casts without events when it succeeds
+                for (size_t i = 0; i < m_n; ++i) out[i] = m_select(x[i]);
+                if (m_select_cast.cast_all(out, m_n)) {
+                    counters()[m_c_result].casts += m_n;
+                    return;
+                }
+            }
+        }
         if (count) {
             for (size_t i = 0; i < m_n; ++i) {
                 const Exact e = m_fixed(x[i]);

@@ -48,8 +48,23 @@ class DenseOp : public LayerOp {
     void eval(const int64_t* const* in, int64_t* out, bool count) override {
         if (!count && m_fast32) return eval_fast<int32_t, uint32_t>(in[0], out, m_w32.data(), m_acc32.data());
         if (!count && m_fast64) return eval_fast<int64_t, uint64_t>(in[0], out, m_w_raw.data(), m_acc64.data());
-        // Counting: the fast sums with range checks; only an inference where some product or partial
-        // sum leaves accum_t (an overflow event) takes the general path, which counts it.
+        // Counting: with a signed accum_t, the wrapping sums with their wraps counted in the vector
+        // lanes (eval_counted); with an unsigned one, the fast sums with range checks, and only an
+        // inference where some product or partial sum leaves accum_t takes the general path.
+        if (count && (m_counted32 || m_counted64)) {
+            // The range check is cheaper while nothing wraps; once an inference wraps, wraps are
+            // counted directly until one passes without.
+            if (!m_wrapping) {
+                const bool ok = m_counted32 ? eval_checked<int32_t, uint32_t>(in[0], out, m_w32.data(), m_acc32.data())
+                                            : eval_checked<int64_t, uint64_t>(in[0], out, m_w_raw.data(), m_acc64.data());
+                if (ok) return;
+            }
+            const uint64_t wraps = m_counted32
+                                       ? eval_counted<int32_t, uint32_t>(in[0], out, m_w32.data(), m_acc32.data())
+                                       : eval_counted<int64_t, uint64_t>(in[0], out, m_w_raw.data(), m_acc64.data());
+            m_wrapping = wraps > 0;
+            return;
+        }
         if (count && m_checked32 && eval_checked<int32_t, uint32_t>(in[0], out, m_w32.data(), m_acc32.data())) return;
         if (count && m_checked64 && eval_checked<int64_t, uint64_t>(in[0], out, m_w_raw.data(), m_acc64.data()))
             return;
@@ -89,6 +104,8 @@ class DenseOp : public LayerOp {
         m_acc_lo = m_acc.raw_min(), m_acc_hi = m_acc.raw_max();
         m_checked32 = m_fast32 && m_acc.width <= 31;
         m_checked64 = !m_checked32 && m_fast64 && m_acc.width <= 62;
+        m_counted32 = m_fast32 && m_acc.is_signed && m_acc.width <= 30;
+        m_counted64 = !m_counted32 && m_fast64 && m_acc.is_signed && m_acc.width <= 62;
     }
 
     /// Deferred-wrap evaluation (see the file comment). T holds a product, U accumulates modulo 2^bits.
@@ -132,9 +149,44 @@ class DenseOp : public LayerOp {
         const uint64_t n = uint64_t(m_n_in) * uint64_t(n_out);
         counters()[m_c_product].casts += n;
         counters()[m_c_accum].casts += n;
-        for (int j = 0; j < n_out; ++j)  // in range, so the lane read as signed T is the exact sum
-            out[j] = cast_counted(int64_t(T(acc[j])), m_acc.frac(), m_res, m_c_result, true);
+        for (int j = 0; j < n_out; ++j) out[j] = int64_t(T(acc[j]));  // in range: the lane is the exact sum
+        count_result_casts(out);
         return true;
+    }
+
+    /// The counting path of a wrapping signed accum_t: mac_rows_counted, then the result casts. Returns
+    /// the number of products and sums that wrapped.
+    template <typename T, typename U>
+    uint64_t eval_counted(const int64_t* x, int64_t* out, const T* w, U* acc) {
+        const int n_out = m_n_out;
+        for (int j = 0; j < n_out; ++j) acc[j] = U(m_b_acc[size_t(j)]);
+        uint64_t prod_wraps = 0, sum_wraps = 0;
+        mac_rows_counted(x, w, acc, m_n_in, n_out, T(m_round_const), m_shift, m_acc.width, prod_wraps, sum_wraps);
+        const uint64_t n = uint64_t(m_n_in) * uint64_t(n_out);
+        counters()[m_c_product].casts += n;
+        counters()[m_c_product].wrapped += prod_wraps;
+        counters()[m_c_accum].casts += n;
+        counters()[m_c_accum].wrapped += sum_wraps;
+        for (int j = 0; j < n_out; ++j) out[j] = int64_t(T(acc[j]));
+        count_result_casts(out);
+        return prod_wraps + sum_wraps;
+    }
+
+    /// out holds the accumulators: cast them to result_t, counting the casts and their events (the
+    /// vectorized cast when every value takes it, else one by one).
+    void count_result_casts(int64_t* out) {
+        const size_t n_out = size_t(m_n_out);
+        OverflowCounter& c = counters()[m_c_result];
+        if (m_res_is_acc) {
+            c.casts += n_out;
+            return;
+        }
+        m_acc_copy.assign(out, out + n_out);
+        if (m_acc.width <= 62 && m_cast_res.cast_all(out, n_out)) {
+            c.casts += n_out;
+            return;
+        }
+        for (size_t j = 0; j < n_out; ++j) out[j] = cast_counted(m_acc_copy[j], m_acc.frac(), m_res, m_c_result, true);
     }
 
     void eval_general(const int64_t* x, int64_t* out, bool count) {
@@ -161,6 +213,9 @@ class DenseOp : public LayerOp {
     std::vector<uint64_t> m_acc64;             ///< accumulators of the 64-bit fast path
     bool m_fast32 = false, m_fast64 = false;   ///< which deferred-wrap path applies
     bool m_checked32 = false, m_checked64 = false;  ///< which checked path counts (eval_checked)
+    bool m_counted32 = false, m_counted64 = false;  ///< which wrap-counting path counts (eval_counted)
+    bool m_wrapping = false;                   ///< the last counted inference wrapped (see eval)
+    std::vector<int64_t> m_acc_copy;           ///< the accumulators, while count_result_casts casts them
     int64_t m_acc_lo = 0, m_acc_hi = 0;        ///< accum_t's raw range
     bool m_res_is_acc = false;                 ///< result_t == accum_t: no final cast
     FastCast m_cast_res;                       ///< the final cast accum_t -> result_t

@@ -74,6 +74,50 @@ __attribute__((always_inline)) inline bool mac_rows_checked_impl(const int64_t* 
     return any == 0;
 }
 
+/// The sums of the general path with a wrapping signed accum_t of `wa` bits, in vector lanes: every
+/// shifted product wrapped to wa bits (counted when that changed it), every partial sum wrapped
+/// likewise (counted when that changed it). Lanes hold exact values between wraps: a product fits T,
+/// and a partial sum of two wa-bit values fits when wa <= bits(T) - 2.
+template <typename T, typename U>
+__attribute__((always_inline)) inline void mac_rows_counted_impl(const int64_t* __restrict x, const T* __restrict w,
+                                                                 U* __restrict acc, int n_in, int n_out, T rc, int s,
+                                                                 int wa, uint64_t& prod_wraps, uint64_t& sum_wraps) {
+    typedef T VT __attribute__((vector_size(kMacBlock * sizeof(T))));
+    typedef U VU __attribute__((vector_size(kMacBlock * sizeof(U))));
+    const int k = int(sizeof(T)) * 8 - wa;  // sign extension from wa bits: (v << k) >> k
+    auto wrap = [k](T v) { return T(U(v) << k) >> k; };
+    int j0 = 0;
+    for (; j0 + kMacBlock <= n_out; j0 += kMacBlock) {
+        VT a, pw = VT{}, sw = VT{};
+        std::memcpy(&a, acc + j0, sizeof a);
+        for (int i = 0; i < n_in; ++i) {
+            VT wv;
+            std::memcpy(&wv, w + size_t(i) * size_t(n_out) + size_t(j0), sizeof wv);
+            const VT q = (wv * T(x[i]) + rc) >> s;
+            const VT qw = (VT)((VU)q << k) >> k;
+            pw -= (VT)(qw != q);  // a comparison gives -1 where true
+            const VT sum = a + qw;
+            a = (VT)((VU)sum << k) >> k;
+            sw -= (VT)(a != sum);
+        }
+        std::memcpy(acc + j0, &a, sizeof a);
+        for (int l = 0; l < kMacBlock; ++l) prod_wraps += uint64_t(pw[l]), sum_wraps += uint64_t(sw[l]);
+    }
+    for (int i = 0; i < n_in; ++i) {
+        const T xi = T(x[i]);
+        const T* __restrict wr = w + size_t(i) * size_t(n_out);
+        for (int j = j0; j < n_out; ++j) {
+            const T q = T(xi * wr[j] + rc) >> s;
+            const T qw = wrap(q);
+            prod_wraps += qw != q;
+            const T sum = T(acc[j]) + qw;
+            const T a = wrap(sum);
+            sum_wraps += a != sum;
+            acc[j] = U(a);
+        }
+    }
+}
+
 }  // namespace
 
 NNSIM_SIMD_CLONES void mac_rows(const int64_t* x, const int64_t* w, uint64_t* acc, int n_in, int n_out, int64_t rc,
@@ -91,6 +135,15 @@ NNSIM_SIMD_CLONES bool mac_rows_checked(const int64_t* x, const int64_t* w, uint
 NNSIM_SIMD_CLONES bool mac_rows_checked(const int64_t* x, const int32_t* w, uint32_t* acc, int n_in, int n_out,
                                         int32_t rc, int s, int32_t lo, int32_t hi) {
     return mac_rows_checked_impl(x, w, acc, n_in, n_out, rc, s, lo, hi);
+}
+
+NNSIM_SIMD_CLONES void mac_rows_counted(const int64_t* x, const int64_t* w, uint64_t* acc, int n_in, int n_out,
+                                        int64_t rc, int s, int wa, uint64_t& prod_wraps, uint64_t& sum_wraps) {
+    mac_rows_counted_impl(x, w, acc, n_in, n_out, rc, s, wa, prod_wraps, sum_wraps);
+}
+NNSIM_SIMD_CLONES void mac_rows_counted(const int64_t* x, const int32_t* w, uint32_t* acc, int n_in, int n_out,
+                                        int32_t rc, int s, int wa, uint64_t& prod_wraps, uint64_t& sum_wraps) {
+    mac_rows_counted_impl(x, w, acc, n_in, n_out, rc, s, wa, prod_wraps, sum_wraps);
 }
 
 }  // namespace nnsim

@@ -24,4 +24,13 @@ bool mac_rows_checked(const int64_t* x, const int64_t* w, uint64_t* acc, int n_i
 bool mac_rows_checked(const int64_t* x, const int32_t* w, uint32_t* acc, int n_in, int n_out, int32_t rc, int s,
                       int32_t lo, int32_t hi);
 
+/// The sums as the general path forms them with a wrapping signed accum_t of `wa` bits (acc holding
+/// values of that type, read as signed): every shifted product and every partial sum wrapped to wa
+/// bits, adding to prod_wraps and sum_wraps the products and sums the wrap changed (the overflow events
+/// the general path counts). Requires wa <= 30 for T = int32 and wa <= 62 for int64.
+void mac_rows_counted(const int64_t* x, const int64_t* w, uint64_t* acc, int n_in, int n_out, int64_t rc, int s,
+                      int wa, uint64_t& prod_wraps, uint64_t& sum_wraps);
+void mac_rows_counted(const int64_t* x, const int32_t* w, uint32_t* acc, int n_in, int n_out, int32_t rc, int s,
+                      int wa, uint64_t& prod_wraps, uint64_t& sum_wraps);
+
 }  // namespace nnsim
