@@ -21,7 +21,7 @@ class UpSamplingKind : public GatherKind {
         return m_dims == 1 ? "each pixel of a [W, C] sequence repeated s times"
                            : "nearest-neighbour upsampling of an [H, W, C] image by [sh, sw]";
     }
-    const char* hls4ml_class() const override { return m_dims == 1 ? "UpSampling1D" : "UpSampling2D"; }
+    const char* hls4ml_class() const override { return "Resize"; }  // hls4ml converts UpSampling1D/2D to Resize
     std::vector<ParamSpec> params() const override;
 
   protected:

@@ -241,6 +241,19 @@ class ReformatKeras(unittest.TestCase):
         got = np.loadtxt(os.path.join(tr, "flat.dat"), ndmin=2) * (2.0 ** t.F)
         np.testing.assert_array_equal(got.astype(np.int64), raw.reshape(len(x), -1))
 
+    def test_config_layer_type_resize(self):
+        # hls4ml converts UpSampling1D/2D to its Resize layer: LayerType entries name Resize.
+        path = self.keras(keras_chain())
+        cfg = nets.write_json(os.path.join(self.tmp, "cfg.json"), {"HLSConfig": {
+            "Model": {"Precision": "ap_fixed<16,6>", "ReuseFactor": 1},
+            "LayerType": {"Resize": {"Precision": {"result": "ap_fixed<12,5>"}}}}})
+        out = os.path.join(self.tmp, "imported.json")
+        r = nets.run("import", "--net", path, "--config", cfg, "-o", out)
+        self.assertNotIn("no layer of class", r.stderr)
+        with open(out) as f:
+            layers = {l["name"]: l for l in json.load(f)["layers"]}
+        self.assertEqual(layers["c_up"]["precision"]["result"].replace("ap_", ""), "fixed<12,5>")
+
     def test_channels_first_rejected(self):
         r = nets.run("timing", "--net", self.keras(keras_chain("channels_first")), check=False)
         self.assertEqual(r.returncode, 2, r.stderr)
