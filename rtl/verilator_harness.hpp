@@ -88,7 +88,8 @@ struct HarnessResult {
     std::vector<std::vector<uint64_t>> output_cycles; ///< [output][beat] handshake cycle
     std::vector<std::vector<std::string>> output_data;  ///< [output][beat] tdata as hex
     std::vector<std::vector<bool>> output_last;       ///< [output][beat] tlast
-    double seconds = 0;                               ///< wall time of the run
+    double seconds = 0;                               ///< wall time of the run (process start to exit)
+    double loop_seconds = 0;                          ///< of which the clocked simulation loop (the RTL's time)
 };
 
 /// Write the stimulus into <b.dir>/<tag>.stim, run the testbench, read <b.dir>/<tag>.out.
