@@ -1,7 +1,7 @@
 // Loading a network from any accepted file (load.hpp): detection by content, then the matching reader.
 //
-// Detection order: HDF5 signature (Keras full-model file), ZIP signature (Keras 3 archive: not supported
-// yet), the start of an ONNX protobuf (or a .onnx name: a broken ONNX file is reported as such), then text: JSON when it starts like JSON (nnsim description, Keras model JSON or hls4ml config,
+// Detection order: HDF5 signature (Keras full-model file), ZIP signature (Keras 3 archive,
+// frontends/keras3.hpp), the start of an ONNX protobuf (or a .onnx name: a broken ONNX file is reported as such), then text: JSON when it starts like JSON (nnsim description, Keras model JSON or hls4ml config,
 // told apart by their keys), YAML otherwise (hls4ml config).
 #include "frontends/load.hpp"
 
@@ -15,6 +15,7 @@
 #include "frontends/file_formats.hpp"
 #include "frontends/hls4ml_config.hpp"
 #include "frontends/keras.hpp"
+#include "frontends/keras3.hpp"
 #include "frontends/onnx.hpp"
 
 namespace nnsim {
@@ -95,10 +96,10 @@ Graph load_network(const std::string& path, const LoadOptions& opt) {
     if (!fs::exists(path, ec)) throw UserError(path + ": file not found");
     if (fs::is_directory(path, ec)) throw UserError(path + ": is a directory, expected a network file");
     if (has_hdf5_signature(path)) return finish_keras(import_keras_h5(path, opt.weights, opt.ignore_quantizers), opt);
-    if (has_zip_signature(path))
-        throw UserError(path +
-                        ": a zip archive (a Keras 3 .keras file?): Keras 3 models are not supported yet; "
-                        "save the model with Keras 2 (model.to_json() and model.save_weights())");
+    if (has_zip_signature(path)) {
+        if (!opt.weights.empty()) spdlog::warn("{}: a Keras 3 archive holds its own weights; {} ignored", path, opt.weights);
+        return finish_keras(import_keras3(path, opt.ignore_quantizers), opt);
+    }
     if (has_onnx_signature(path) || fs::path(path).extension() == ".onnx") {
         if (!opt.weights.empty()) spdlog::warn("{}: an ONNX model holds its own weights; {} ignored", path, opt.weights);
         Graph g;

@@ -14,6 +14,7 @@
 #   gtkwave xvfb xauth imagemagick x11-utils  the waveform test opens GTKWave headless
 #   cmake g++ make pkg-config    the build itself
 #   libonnx-dev libprotobuf-dev  ONNX import (ONNX's own protobuf classes, onnx/onnx_pb.h)
+#   libzip-dev         Keras 3 .keras archives (zip files holding config.json and model.weights.h5)
 #   python3-onnx python3-torch   ONNX tests: models exported from torch, bad models written with onnx
 #   ccache             caches the compilation of Verilator's runtime library and models across the
 #                      many small designs `nnsim verify` builds (the test suite builds dozens)
@@ -25,7 +26,7 @@ PACKAGES=(
   nlohmann-json3-dev libhdf5-dev hdf5-tools libspdlog-dev libcli11-dev libyaml-cpp-dev libgtest-dev
   libsqlite3-dev gnuplot-nox
   python3 python3-numpy python3-h5py
-  libonnx-dev libprotobuf-dev python3-onnx python3-torch
+  libonnx-dev libprotobuf-dev python3-onnx python3-torch libzip-dev
   gtkwave xvfb xauth imagemagick x11-utils
 )
 
