@@ -78,9 +78,18 @@ WeightTensor Hdf5File::read(const std::string& dataset) const {
         t.shape.push_back(int(d));
         n *= size_t(d);
     }
-    t.data.resize(n);
-    if (n > 0 && H5Dread(ds.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, t.data.data()) < 0)
-        throw UserError(m_path + ": cannot read dataset " + dataset + " (truncated or corrupt file)");
+    // float32 datasets (what Keras writes) are read without conversion and widened here: HDF5's
+    // conversion path zero-fills a conversion buffer on every read, which costs more than the read.
+    bool ok = true;
+    if (cls == H5T_FLOAT && H5Tget_size(type.id) == sizeof(float)) {
+        std::vector<float> narrow(n);
+        ok = n == 0 || H5Dread(ds.id, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, narrow.data()) >= 0;
+        t.data.assign(narrow.begin(), narrow.end());
+    } else {
+        t.data.resize(n);
+        ok = n == 0 || H5Dread(ds.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, t.data.data()) >= 0;
+    }
+    if (!ok) throw UserError(m_path + ": cannot read dataset " + dataset + " (truncated or corrupt file)");
     t.file = std::filesystem::absolute(m_path).lexically_normal().string();
     t.dataset = dataset;
     return t;
