@@ -219,7 +219,6 @@ MacPlan DepthwiseKind::window_plan(const Node& n, const WindowGeometry& g) const
     MacPlan plan;
     plan.n_in = kk * c_count;
     plan.n_out = c_count * mult;
-    plan.first.push_back(0);
     for (int o = 0; o < plan.n_out; ++o) {
         const int c = o / mult;
         for (int k = 0; k < kk; ++k) {
@@ -227,7 +226,6 @@ MacPlan DepthwiseKind::window_plan(const Node& n, const WindowGeometry& g) const
             plan.out_idx.push_back(o);
             plan.weight.push_back(res::quantize(w[size_t(k) * size_t(plan.n_out) + size_t(o)], wt));
         }
-        plan.first.push_back(plan.total());
     }
     return plan;
 }

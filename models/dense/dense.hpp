@@ -6,17 +6,18 @@
 
 namespace nnsim {
 
-/// The products of a multiply-accumulate core y_j = b_j + sum over its products of x_i * w, in
-/// output-major order: the dense kind's n_in * n_out products, or a sparse subset of them (the
-/// depthwise convolutions' per-channel window). dense_rtl.cpp writes its Verilog, dense_resources.cpp
-/// estimates it; the arithmetic is the dense kind's (each product cast to accum_t, accumulator from
-/// the bias, in list order per output).
+/// The products of a multiply-accumulate core y_j = b_j + sum over its products of x_i * w: the dense
+/// kind's n_in * n_out products, or a sparse subset of them (the depthwise convolutions' per-channel
+/// window). The core computes them in RF groups of M = ceil(products / RF) consecutive products (group
+/// k in the k-th cycle, multiplier m takes product k * M + m); within a group out_idx is non-decreasing,
+/// and each output's products appear in input order across the list. dense_rtl.cpp writes its Verilog,
+/// dense_resources.cpp estimates it; the arithmetic is the dense kind's (each product cast to accum_t,
+/// accumulator from the bias, in list order per output).
 struct MacPlan {
     int n_in = 0, n_out = 0;
     std::vector<int> in_idx;      ///< per product p: the input element it reads
-    std::vector<int> out_idx;     ///< per product p: its output, non-decreasing in p
+    std::vector<int> out_idx;     ///< per product p: its output
     std::vector<int64_t> weight;  ///< per product p: the quantized weight (weight_t raw)
-    std::vector<int64_t> first;   ///< n_out + 1 entries: output j's products are [first[j], first[j+1])
     int64_t total() const { return int64_t(in_idx.size()); }
 };
 

@@ -1,7 +1,7 @@
 // Resource estimate of the dense kind (dense_rtl.cpp's core plus the timing shell).
 //
-// The core takes its product list (MacPlan: the dense kind's n_in * n_out products in output-major
-// order p = j * n_in + i, or another kind's sparse list), in RF groups of M = ceil(products / RF); multiplier m computes product k * M + m in cycle k. Per multiplier:
+// The core takes its product list (MacPlan: the dense kind's n_in * n_out products, chunked by input
+// when RF divides n_in, or another kind's sparse list; dense.hpp), in RF groups of M = ceil(products / RF); multiplier m computes product k * M + m in cycle k. Per multiplier:
 //   RF 1   the weight is a constant: 0 -> nothing, +-2^s -> a shift, otherwise a constant product;
 //   RF > 1 the weight is a multiplexer (Latency; a ROM from RF 8 on, as Yosys's proc_rom builds it) or
 //          a registered ROM word (Resource) over the weights of its k = 0..RF-1 products (0 for the
@@ -244,9 +244,9 @@ Resources estimate_mac_core(const Node& n, const MacPlan& plan, const FixedType&
         if (rom) ff_wreg = ncols;
     }
 
-    // Accumulation: output j's products p in [first[j], first[j + 1]) fall into the groups k of
-    // their multipliers m = p - k * M; a group's list of multipliers is a range of m without the
-    // constant-zero ones (with RF 1, without the zero weights).
+    // Accumulation: output j's products fall into the groups k of their multipliers m = p - k * M; a
+    // group's list of multipliers is a range of m without the constant-zero ones (with RF 1, without
+    // the zero weights).
     double lut_sum = 0, lut_cast = 0, lut_accmux = 0;
     std::vector<int> nonzero_prefix(size_t(m_count) + 1, 0);
     for (int m = 0; m < m_count; ++m) nonzero_prefix[size_t(m) + 1] = nonzero_prefix[size_t(m)] + (mul_zero[size_t(m)] ? 0 : 1);
@@ -305,12 +305,18 @@ Resources estimate_mac_core(const Node& n, const MacPlan& plan, const FixedType&
             lut_accmux += c.slot_update_lut_factor * res::mux_luts(int(os.size()) + 1, at.width);
         }
     }
+    // Per output, its products' multiplier ranges [lo, hi) per group, in list order.
+    std::vector<std::vector<std::pair<int, int>>> ranges(static_cast<size_t>(n_out));
+    if (!(rf > 1 && acc_wraps))
+        for (int64_t p = 0; p < total; ++p) {
+            const int j = plan.out_idx[size_t(p)], m = int(p % m_count);
+            auto& r = ranges[size_t(j)];
+            if (!r.empty() && r.back().second == m && m != 0) ++r.back().second;
+            else r.emplace_back(m, m + 1);
+        }
     for (int j = 0; j < n_out && !(rf > 1 && acc_wraps); ++j) {
         groups_j.clear();
-        const int64_t p0 = plan.first[size_t(j)], p1 = plan.first[size_t(j) + 1];
-        for (int64_t k = p0 / m_count; k * m_count < p1; ++k) {
-            const int lo = int(std::max(p0, k * m_count) - k * m_count);
-            const int hi = int(std::min(p1, (k + 1) * m_count) - k * m_count);
+        for (const auto& [lo, hi] : ranges[size_t(j)]) {
             int count = 0;
             if (rf == 1) {
                 for (int m = lo; m < hi; ++m) count += (!mul_zero[size_t(m)] && w_nonzero(m)) ? 1 : 0;

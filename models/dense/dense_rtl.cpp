@@ -1,9 +1,10 @@
 // Verilog core of the dense kind: the datapath behind the timing II = RF, latency RF + 1 (Latency) or
 // RF + 2 (Resource), bit-exact with DenseOp.
 //
-// The core runs on a product list (MacPlan, dense.hpp): the dense kind's is every x_i * W_ij in
-// output-major order p = j * n_in + i; other kinds (the depthwise convolutions) pass a sparse list in
-// the same output-major order. The products are split into RF groups of M = ceil(products / RF)
+// The core runs on a product list (MacPlan, dense.hpp): the dense kind's is every x_i * W_ij, chunked
+// by input when RF divides n_in (group k: inputs k*c .. k*c+c-1 of every output, c = n_in / RF) and in
+// output-major order p = j * n_in + i otherwise; other kinds (the depthwise convolutions) pass a sparse
+// list in output-major order. The products are split into RF groups of M = ceil(products / RF)
 // consecutive products; group k is computed in the k-th cycle after the
 // input register by M multipliers (with RF = 1 every product has its own constant multiplier and zero
 // weights disappear). Each product is cast to accum_t and added to acc_j in input order with a cast
@@ -88,22 +89,26 @@ void emit_slot_sums(std::ostream& body, const MacPlan& plan, int rf, int m_count
 
 MacPlan dense_plan(const Node& n, int n_in) {
     const int n_out = int(n.get_int("n_out"));
+    const int rf = n.reuse_factor;
     const FixedType& wt = n.type("weight");
     const std::vector<double>& k = n.weights.at("kernel").data;
     MacPlan plan;
     plan.n_in = n_in, plan.n_out = n_out;
     const size_t total = size_t(n_in) * size_t(n_out);
     plan.in_idx.resize(total), plan.out_idx.resize(total), plan.weight.resize(total);
-    plan.first.resize(size_t(n_out) + 1);
-    for (int j = 0; j < n_out; ++j) {
-        plan.first[size_t(j)] = int64_t(j) * n_in;
+    // Input-chunked when RF divides n_in: group k holds, for every output j, the c = n_in / RF inputs
+    // k * c .. k * c + c - 1, so each multiplier serves one output and each accumulator adds c
+    // products per cycle (no adder tree shared across outputs, no per-output multiplexing over k).
+    // Otherwise output-major: p = j * n_in + i.
+    const bool chunked = rf > 1 && n_in % rf == 0;
+    const size_t c = chunked ? size_t(n_in / rf) : size_t(n_in);
+    for (int j = 0; j < n_out; ++j)
         for (int i = 0; i < n_in; ++i) {
-            const size_t p = size_t(j) * size_t(n_in) + size_t(i);
+            const size_t p = chunked ? (size_t(i) / c * size_t(n_out) + size_t(j)) * c + size_t(i) % c
+                                     : size_t(j) * size_t(n_in) + size_t(i);
             plan.in_idx[p] = i, plan.out_idx[p] = j;
             plan.weight[p] = res::quantize(k[size_t(i) * size_t(n_out) + size_t(j)], wt);
         }
-    }
-    plan.first[size_t(n_out)] = int64_t(total);
     return plan;
 }
 
