@@ -220,6 +220,10 @@ class LayerKind {
         (void)spec, (void)os;
         throw UserError("layer " + node.name + ": kind " + name() + " has no Verilog generator yet");
     }
+    /// Whether the core from emit_rtl_core() holds every result on out_data until its next out_valid
+    /// (out_data changes only in cycles where out_valid is high). The timing shell then leaves a
+    /// pending result in the core instead of copying it into a skid queue (rtl/generator.cpp).
+    virtual bool rtl_holds_result() const { return false; }
     /// For StreamStyle::kRepack with several beats in or out under io_stream: write the layer's
     /// streaming hardware, a module `spec.module` with the layer wrapper's ports (in0_data, in0_empty,
     /// in0_rd, out_data, out_wr, out_full; rtl/repack_shell.hpp) implementing the repack contract of

@@ -349,9 +349,23 @@ Resources valid_pipeline(int latency) {
     return r;
 }
 
-Resources shell(const Timing& t, int out_width) {
+/// Bits of a counter that counts up to n (at least 1).
+int bits_for_count(uint64_t n) {
+    int b = 1;
+    while (b < 64 && (uint64_t(1) << b) <= n) ++b;
+    return b;
+}
+
+Resources shell(const Timing& t, int out_width, bool held) {
     const int p = (t.latency + t.ii - 1) / t.ii;
     const Coefficients& k = coefficients();
+    if (held && p <= 2) {
+        Resources r;
+        r.ff = 2 + (p == 2 ? out_width + 1 : 0) + bits_for_count(uint64_t(p));
+        r.lut = (p == 2 ? out_width : 0) + k.control_lut;
+        if (t.ii > 1) r.ff += bits_for_count(uint64_t(t.ii - 1)), r.lut += bits_for_count(uint64_t(t.ii - 1));
+        return r;
+    }
     Resources r = async_ram(p, out_width);
     const int qw = [](uint64_t n) { int b = 1; while (b < 64 && (uint64_t(1) << b) <= n) ++b; return b; }(uint64_t(p));
     const int pw = p > 1 ? [](uint64_t n) { int b = 1; while (b < 64 && (uint64_t(1) << b) <= n) ++b; return b; }(uint64_t(p - 1)) : 0;

@@ -127,8 +127,10 @@ double cast_luts(const Sig& from, const FixedType& to);
 bool cast_is_wires(const Sig& from, const FixedType& to);
 
 /// The layer wrapper of rtl/generator.cpp around a core: skid queue of ceil(L/II) results of
-/// `out_width` bits, sample counters, II counter.
-Resources shell(const Timing& t, int out_width);
+/// `out_width` bits, sample counters, II counter. With `held` (a core that holds its results,
+/// LayerKind::rtl_holds_result) and P <= 2, the queue is one register and its multiplexer (P = 2)
+/// or nothing (P = 1).
+Resources shell(const Timing& t, int out_width, bool held = false);
 /// The valid pipeline every core has (emit_core_header): `latency` flip-flops with reset.
 Resources valid_pipeline(int latency);
 

@@ -8,7 +8,9 @@
 //   accept     = all inputs non-empty & ii_wait == 0 & (q_count - pop) < P
 //   q_count'   = q_count + accept - pop                     samples accepted and not yet written
 // Results that cannot be written when the core delivers them wait in a P-entry skid queue; a result
-// delivered into an empty queue can be written in the same cycle (bypass), as in the model.
+// delivered into an empty queue can be written in the same cycle (bypass), as in the model. A core
+// that holds its results (LayerKind::rtl_holds_result) keeps the newest pending one itself, and with
+// P <= 2 the queue shrinks to one register or nothing.
 #include "rtl/generator.hpp"
 
 #include <cctype>
@@ -89,15 +91,89 @@ std::string fifo_params(const Edge& e) {
     return o.str();
 }
 
+/// {zeros, bit} of `w` bits, or the bit itself when w == 1 (keeps every assignment width-exact).
+std::string widen(const std::string& bit, int w) { return w == 1 ? bit : "{" + vconst(w - 1, 0) + ", " + bit + "}"; }
+
+/// The result side of the shell for any core: results the consumer FIFOs cannot take when the core
+/// delivers them wait in a P-entry skid queue (LUT RAM); one delivered into an empty queue can be
+/// written in the same cycle (bypass). Defines head_valid, pop and out_data.
+void emit_skid_queue(std::ostream& os, int p, int ow) {
+    const int sw = bits_for(uint64_t(p));
+    const int pw = std::max(1, bits_for(uint64_t(p - 1)));
+    auto inc = [&](const std::string& r) {
+        return "(" + r + " == " + vconst(pw, p - 1) + ") ? " + vconst(pw, 0) + " : " + r + " + " + vconst(pw, 1);
+    };
+    os << "    // skid queue of P entries\n"
+       << "    reg [" << ow - 1 << ":0] skid [0:" << p - 1 << "];\n"
+       << "    reg [" << sw - 1 << ":0] skid_count;\n"
+       << "    reg [" << pw - 1 << ":0] skid_head;\n"
+       << "    reg [" << pw - 1 << ":0] skid_tail;\n"
+       << "    wire from_skid = (skid_count != " << vconst(sw, 0) << ");\n"
+       << "    wire head_valid = from_skid | core_out_valid;\n"
+       << "    wire pop = head_valid & ~out_full;\n"
+       << "    wire push = core_out_valid & ~(pop & ~from_skid);\n"
+       << "    assign out_data = from_skid ? skid[skid_head] : core_out_data;\n"
+       << "    always @(posedge clk) begin\n"
+       << "        if (push) skid[skid_tail] <= core_out_data;\n"
+       << "    end\n"
+       << "    always @(posedge clk) begin\n"
+       << "        if (rst) begin\n"
+       << "            skid_count <= " << vconst(sw, 0) << ";\n"
+       << "            skid_head <= " << vconst(pw, 0) << ";\n"
+       << "            skid_tail <= " << vconst(pw, 0) << ";\n"
+       << "        end else begin\n"
+       << "            if (push) skid_tail <= " << inc("skid_tail") << ";\n"
+       << "            if (pop & from_skid) skid_head <= " << inc("skid_head") << ";\n"
+       << "            skid_count <= skid_count + " << widen("push", sw) << " - " << widen("(pop & from_skid)", sw)
+       << ";\n"
+       << "        end\n"
+       << "    end\n";
+}
+
+/// The result side for a core that holds each result on out_data until its next out_valid
+/// (LayerKind::rtl_holds_result) with P <= 2: the newest pending result stays in the core
+/// (core_pend); with P = 2 the register `prev` follows out_data while it holds nothing pending, so
+/// when the core delivers a result over an unwritten one, the older is in `prev` (prev_pend). Order
+/// and cycles are the skid queue's; the storage is one register (P = 2) or none (P = 1).
+void emit_held_results(std::ostream& os, int p, int ow) {
+    os << "    // pending results held in the core (P = " << p << ")\n"
+       << "    reg core_pend;\n"
+       << "    wire core_live = core_pend | core_out_valid;\n";
+    if (p == 1) {
+        os << "    wire head_valid = core_live;\n"
+           << "    wire pop = head_valid & ~out_full;\n"
+           << "    assign out_data = core_out_data;\n"
+           << "    always @(posedge clk) begin\n"
+           << "        if (rst) core_pend <= 1'b0;\n"
+           << "        else core_pend <= core_live & ~pop;\n"
+           << "    end\n";
+        return;
+    }
+    os << "    reg prev_pend;\n"
+       << "    reg [" << ow - 1 << ":0] prev;\n"
+       << "    wire from_prev = prev_pend | (core_pend & core_out_valid);\n"
+       << "    wire head_valid = from_prev | core_live;\n"
+       << "    wire pop = head_valid & ~out_full;\n"
+       << "    assign out_data = from_prev ? prev : core_out_data;\n"
+       << "    always @(posedge clk) begin\n"
+       << "        if (!(from_prev & ~pop)) prev <= core_out_data;\n"
+       << "    end\n"
+       << "    always @(posedge clk) begin\n"
+       << "        if (rst) begin\n"
+       << "            core_pend <= 1'b0;\n"
+       << "            prev_pend <= 1'b0;\n"
+       << "        end else begin\n"
+       << "            prev_pend <= from_prev & ~pop;\n"
+       << "            core_pend <= core_live & ~(pop & ~from_prev);\n"
+       << "        end\n"
+       << "    end\n";
+}
+
 /// The wrapper of one layer: shell logic around `<layer>_core`.
 void emit_layer(std::ostream& os, const std::string& mod, const Node& n, const RtlCoreSpec& spec, int n_inputs) {
     const int p = (spec.timing.latency + spec.timing.ii - 1) / spec.timing.ii;
     const int qw = bits_for(uint64_t(p));
     const int ow = spec.out_width;
-    // {zeros, bit} of `w` bits, or the bit itself when w == 1 (keeps every assignment width-exact).
-    auto widen = [](const std::string& bit, int w) {
-        return w == 1 ? bit : "{" + vconst(w - 1, 0) + ", " + bit + "}";
-    };
     os << "// Layer " << n.name << " (" << n.kind->name() << ", " << strategy_name(n.strategy) << ", RF "
        << n.reuse_factor << "): timing shell around " << spec.module << ".\n"
        << "// II " << spec.timing.ii << ", latency " << spec.timing.latency << ", at most P = " << p
@@ -109,17 +185,9 @@ void emit_layer(std::ostream& os, const std::string& mod, const Node& n, const R
     os << "    output wire [" << ow - 1 << ":0] out_data,\n    output wire out_wr,\n    input wire out_full\n);\n";
     os << "    wire core_out_valid;\n    wire [" << ow - 1 << ":0] core_out_data;\n";
     os << "    reg [" << qw - 1 << ":0] q_count;\n";
-    // skid queue of P entries
-    const int sw = bits_for(uint64_t(p));
-    const int pw = std::max(1, bits_for(uint64_t(p - 1)));
-    os << "    reg [" << ow - 1 << ":0] skid [0:" << p - 1 << "];\n"
-       << "    reg [" << sw - 1 << ":0] skid_count;\n"
-       << "    reg [" << pw - 1 << ":0] skid_head;\n"
-       << "    reg [" << pw - 1 << ":0] skid_tail;\n";
-    os << "    wire head_valid = (skid_count != " << vconst(sw, 0) << ") | core_out_valid;\n"
-       << "    wire pop = head_valid & ~out_full;\n"
-       << "    wire from_skid = (skid_count != " << vconst(sw, 0) << ");\n"
-       << "    wire push = core_out_valid & ~(pop & ~from_skid);\n";
+    const bool held = n.kind->rtl_holds_result() && p <= 2;
+    if (held) emit_held_results(os, p, ow);
+    else emit_skid_queue(os, p, ow);
     std::string all_in = "1'b1";
     for (int k = 0; k < n_inputs; ++k) all_in += " & ~in" + std::to_string(k) + "_empty";
     os << "    wire inputs_ready = " << all_in << ";\n";
@@ -134,26 +202,12 @@ void emit_layer(std::ostream& os, const std::string& mod, const Node& n, const R
        << "    wire accept = inputs_ready & ii_ok & (q_after_pop < " << vconst(qw + 1, p) << ");\n";
     for (int k = 0; k < n_inputs; ++k) os << "    assign in" << k << "_rd = accept;\n";
     os << "    assign out_wr = pop;\n"
-       << "    assign out_data = from_skid ? skid[skid_head] : core_out_data;\n";
-    auto inc = [&](const std::string& r) {
-        return "(" + r + " == " + vconst(pw, p - 1) + ") ? " + vconst(pw, 0) + " : " + r + " + " + vconst(pw, 1);
-    };
-    os << "    always @(posedge clk) begin\n"
-       << "        if (push) skid[skid_tail] <= core_out_data;\n"
-       << "    end\n"
        << "    always @(posedge clk) begin\n"
        << "        if (rst) begin\n"
-       << "            q_count <= " << vconst(qw, 0) << ";\n"
-       << "            skid_count <= " << vconst(sw, 0) << ";\n"
-       << "            skid_head <= " << vconst(pw, 0) << ";\n"
-       << "            skid_tail <= " << vconst(pw, 0) << ";\n";
+       << "            q_count <= " << vconst(qw, 0) << ";\n";
     if (spec.timing.ii > 1) os << "            ii_wait <= " << vconst(bits_for(uint64_t(spec.timing.ii - 1)), 0) << ";\n";
     os << "        end else begin\n"
-       << "            q_count <= q_count + " << widen("accept", qw) << " - " << widen("pop", qw) << ";\n"
-       << "            if (push) skid_tail <= " << inc("skid_tail") << ";\n"
-       << "            if (pop & from_skid) skid_head <= " << inc("skid_head") << ";\n"
-       << "            skid_count <= skid_count + " << widen("push", sw) << " - " << widen("(pop & from_skid)", sw)
-       << ";\n";
+       << "            q_count <= q_count + " << widen("accept", qw) << " - " << widen("pop", qw) << ";\n";
     if (spec.timing.ii > 1) {
         const int iw = bits_for(uint64_t(spec.timing.ii - 1));
         os << "            if (accept) ii_wait <= " << vconst(iw, spec.timing.ii - 1) << ";\n"

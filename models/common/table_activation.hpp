@@ -27,6 +27,7 @@ class TableActivationKind : public UnaryKind {
     }
 
     void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
+    bool rtl_holds_result() const override { return false; }
     Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
     /// Table contents (raw values of table_t) for a node; used by the model and by the RTL ROMs.
     std::vector<int64_t> table(const Node& node) const;

@@ -116,12 +116,22 @@ class UnaryKind : public LayerKind {
     }
     /// Latency-1 core: every element through rtl_element(), registered (models/common/unary_rtl.cpp).
     void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
+    /// The element-wise core's result register loads only with in_valid (latency 1).
+    bool rtl_holds_result() const override { return true; }
 
   protected:
     /// Verilog computing one output element, already in the result type `res`, from the input element
     /// `x` (a wire of in.width bits). Declarations go to `os`, named `<uniq>_*`; returns the wire name.
     virtual std::string rtl_element(std::ostream& os, const Node& node, const std::string& x, const FixedType& in,
                                     const FixedType& res, const std::string& uniq) const;
+    /// A condition on the input element `x` under which the result is zero, or "" for none. The core
+    /// then loads zero through the result register's synchronous reset and rtl_element() otherwise, so
+    /// the choice costs one gate per element instead of one per bit; rtl_element() may then leave the
+    /// zero case out.
+    virtual std::string rtl_zero_when(const std::string& x, const FixedType& in) const {
+        (void)x, (void)in;
+        return "";
+    }
 
   public:
     void infer(Node& node, const NodeInputs& in, Diagnostics& diag) const override {

@@ -1,6 +1,6 @@
 // Resource estimates of the element-wise kinds built on unary_rtl.cpp (relu, clipped_relu, leaky_relu,
 // linear): one combinational function per element, one result register, latency 1, and the timing
-// shell (a one-entry skid register and the output multiplexer).
+// shell (which leaves the pending result in the core: no skid register, no multiplexer).
 #include <algorithm>
 #include <cmath>
 
@@ -24,7 +24,7 @@ Resources unary_frame(const Node& n, const NodeInputs& in, const Timing& t, doub
     r.lut = lut_elem * elems;
     r.ff = double(elems) * wo;
     r += res::valid_pipeline(t.latency);
-    const Resources sh = res::shell(t, elems * wo);
+    const Resources sh = res::shell(t, elems * wo, /*held=*/true);
     r += sh;
     res::debug_components(n.name, {{"kind", 0}, {std::string("lut_") + what, lut_elem * elems},
                                    {"lut_shell", sh.lut}, {"ff_shell", sh.ff}, {"lut", r.lut}, {"ff", r.ff}});
@@ -38,8 +38,9 @@ double positive_test_luts(const FixedType& in) { return std::ceil(double(in.widt
 
 Resources ReluKind::estimate(const Node& n, const NodeInputs& in, IoType io) const {
     const FixedType& x = in.types[0];
-    // y = pos ? x : 0: the positive test and one gate per bit (fitted on Yosys: w + ceil(w/6) - 1).
-    const double lut = positive_test_luts(x) + x.width - 1 + res::cast_luts(res::sig_of(x), n.type("result"));
+    // y = cast(x), or 0 through the register's synchronous reset when x is negative: one gate (the
+    // reset, in_valid & sign) per element.
+    const double lut = (x.is_signed ? 1 : 0) + res::cast_luts(res::sig_of(x), n.type("result"));
     return unary_frame(n, in, timing(n, in, io), lut, 0, "relu");
 }
 

@@ -1,5 +1,6 @@
 // The Verilog core shared by element-wise kinds (unary.hpp): latency 1, one register stage holding
-// every element's result, computed combinationally from in_data by the kind's rtl_element().
+// every element's result, computed combinationally from in_data by the kind's rtl_element(), or zero
+// through the register's synchronous reset where the kind's rtl_zero_when() holds.
 #include <sstream>
 
 #include "models/common/unary.hpp"
@@ -18,18 +19,22 @@ void UnaryKind::emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::os
     const FixedType& in = spec.in_types[0];
     const int wi = in.width, wo = spec.out_type.width;
     os << "    reg [" << spec.out_width - 1 << ":0] res;\n    assign out_data = res;\n";
-    std::ostringstream body;
-    std::vector<std::string> results;
+    std::ostringstream body, regs;
     for (int i = 0; i < spec.out_elems; ++i) {
-        const std::string x = "x" + std::to_string(i);
+        const std::string x = "x" + std::to_string(i), e = "e" + std::to_string(i);
         body << "    wire [" << wi - 1 << ":0] " << x << " = " << elem("in_data", i, wi) << ";\n";
-        results.push_back(rtl_element(body, node, x, in, spec.out_type, "e" + std::to_string(i)));
+        const std::string y = rtl_element(body, node, x, in, spec.out_type, e);
+        const std::string zero = rtl_zero_when(x, in);
+        regs << "    always @(posedge clk) begin\n";
+        if (!zero.empty()) {
+            body << "    wire " << e << "_zero = in_valid & " << zero << ";\n";
+            regs << "        if (" << e << "_zero) " << elem("res", i, wo) << " <= " << vconst(wo, 0) << ";\n        else ";
+        } else {
+            regs << "        ";
+        }
+        regs << "if (in_valid) " << elem("res", i, wo) << " <= " << y << ";\n    end\n";
     }
-    os << body.str();
-    os << "    always @(posedge clk) begin\n        if (in_valid) begin\n";
-    for (int i = 0; i < spec.out_elems; ++i)
-        os << "            " << elem("res", i, wo) << " <= " << results[size_t(i)] << ";\n";
-    os << "        end\n    end\nendmodule\n";
+    os << body.str() << regs.str() << "endmodule\n";
 }
 
 }  // namespace nnsim

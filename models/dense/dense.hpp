@@ -45,6 +45,8 @@ class DenseKind : public LayerKind {
     Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
     std::vector<int> valid_reuse_factors(const Node& node, const NodeInputs& in) const override;
     void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
+    /// The MAC core's result register loads only in a sample's last group cycle.
+    bool rtl_holds_result() const override { return true; }
     bool fold_affine(Node& node, const std::vector<double>& scale, const std::vector<double>& shift) const override;
 };
 

@@ -77,6 +77,12 @@ void emit_slot_sums(std::ostream& body, const MacPlan& plan, int rf, int m_count
                 body << "    wire [" << aw - 1 << ":0] acc_add" << j << "_" << t << " = " << acc << " + slot" << t
                      << ";\n";
             }
+        if (added.size() == 1 && int(uses[size_t(j)].size()) == rf) {
+            // One slot in every group (the input-chunked plan): no choice to make over k.
+            body << "    wire [" << aw - 1 << ":0] " << nx << " = acc_add" << j << "_" << added.begin()->first << ";\n";
+            next[size_t(j)] = nx;
+            continue;
+        }
         body << "    reg [" << aw - 1 << ":0] " << nx << ";\n    always @(*) begin\n        case (" << k_sig << ")\n";
         for (const auto& [k, t] : uses[size_t(j)])
             body << "            " << vconst(kw, k) << ": " << nx << " = acc_add" << j << "_" << t << ";\n";
@@ -190,6 +196,7 @@ void emit_mac_core(const Node& n, const MacPlan& plan, const RtlCoreSpec& spec, 
     std::ostringstream body;
     std::vector<std::string> casted(static_cast<size_t>(m_count));  // cast of multiplier m's product to accum_t
     std::vector<bool> zero(size_t(m_count), false);     // a constant zero product (RF 1, pruned weight)
+    std::map<std::vector<int>, std::string> x_mux;      // input sequence over k -> its multiplexer
     for (int m = 0; m < m_count; ++m) {
         const std::string id = "m" + std::to_string(m);
         std::string xop, wop;
@@ -203,14 +210,24 @@ void emit_mac_core(const Node& n, const MacPlan& plan, const RtlCoreSpec& spec, 
             wop = vconst(pw, weight(p));
             body << "    wire [" << xt.width - 1 << ":0] " << id << "_x = " << xop << ";\n";
         } else {
-            body << "    reg [" << xt.width - 1 << ":0] " << id << "_x;\n";
-            body << "    always @(*) begin\n        case (" << mac_k << ")\n";
+            // The input multiplexer over k; multipliers reading the same sequence of inputs share one.
+            std::vector<int> seq;
             for (int k = 0; k < rf; ++k) {
                 const int64_t p = int64_t(k) * m_count + m;
-                body << "            " << vconst(kw, k) << ": " << id << "_x = "
-                     << (p < total ? elem(mac_x, input(p), xt.width) : vconst(xt.width, 0)) << ";\n";
+                seq.push_back(p < total ? input(p) : -1);
             }
-            body << "            default: " << id << "_x = " << vconst(xt.width, 0) << ";\n        endcase\n    end\n";
+            const auto shared = x_mux.find(seq);
+            if (shared != x_mux.end()) {
+                body << "    wire [" << xt.width - 1 << ":0] " << id << "_x = " << shared->second << ";\n";
+            } else {
+                x_mux.emplace(seq, id + "_x");
+                body << "    reg [" << xt.width - 1 << ":0] " << id << "_x;\n";
+                body << "    always @(*) begin\n        case (" << mac_k << ")\n";
+                for (int k = 0; k < rf; ++k)
+                    body << "            " << vconst(kw, k) << ": " << id << "_x = "
+                         << (seq[size_t(k)] >= 0 ? elem(mac_x, seq[size_t(k)], xt.width) : vconst(xt.width, 0)) << ";\n";
+                body << "            default: " << id << "_x = " << vconst(xt.width, 0) << ";\n        endcase\n    end\n";
+            }
             if (resource) {
                 wop = extend(elem("w_word", m, wt.width), wt.width, pw, wt.is_signed);
             } else {

@@ -15,10 +15,12 @@ std::unique_ptr<LayerOp> ReluKind::compile(const Node& n, const NodeInputs& in) 
 std::string ReluKind::rtl_element(std::ostream& os, const Node& node, const std::string& x, const FixedType& in,
                                   const FixedType& res, const std::string& uniq) const {
     (void)node;
-    const int w = in.width;
-    const std::string pos = in.is_signed ? "(~" + x + "[" + std::to_string(w - 1) + "] & (|" + x + "))" : "(|" + x + ")";
-    os << "    wire [" << w - 1 << ":0] " << uniq << "_relu = " << pos << " ? " << x << " : " << vconst(w, 0) << ";\n";
-    return emit_cast(os, uniq + "_relu", signal_type(in), res, uniq + "_c");
+    // x itself where it is positive; negative inputs are rtl_zero_when's (and x = 0 casts to 0).
+    return emit_cast(os, x, signal_type(in), res, uniq + "_c");
+}
+
+std::string ReluKind::rtl_zero_when(const std::string& x, const FixedType& in) const {
+    return in.is_signed ? x + "[" + std::to_string(in.width - 1) + "]" : "";
 }
 
 }  // namespace nnsim

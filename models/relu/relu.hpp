@@ -16,6 +16,7 @@ class ReluKind : public UnaryKind {
   protected:
     std::string rtl_element(std::ostream& os, const Node& node, const std::string& x, const FixedType& in,
                             const FixedType& res, const std::string& uniq) const override;
+    std::string rtl_zero_when(const std::string& x, const FixedType& in) const override;
 };
 
 }  // namespace nnsim
