@@ -220,10 +220,18 @@ class LayerKind {
         (void)spec, (void)os;
         throw UserError("layer " + node.name + ": kind " + name() + " has no Verilog generator yet");
     }
-    /// Whether the core from emit_rtl_core() holds every result on out_data until its next out_valid
-    /// (out_data changes only in cycles where out_valid is high). The timing shell then leaves a
-    /// pending result in the core instead of copying it into a skid queue (rtl/generator.cpp).
-    virtual bool rtl_holds_result() const { return false; }
+    /// How many pending results the core from emit_rtl_core() keeps itself, so that the timing shell
+    /// (rtl/generator.cpp) need not copy them into its skid queue:
+    ///   0  none;
+    ///   1  it holds every result on out_data until its next out_valid (out_data changes only in
+    ///      cycles where out_valid is high);
+    ///   2  as 1, and a result it finishes while out_data still holds one the shell has not taken
+    ///      waits inside the core: it has an input `out_take` (the shell writes out_data this cycle)
+    ///      and raises out_valid the cycle after out_data takes the waiting result.
+    virtual int rtl_held_results(const Node& node) const {
+        (void)node;
+        return 0;
+    }
     /// For StreamStyle::kRepack with several beats in or out under io_stream: write the layer's
     /// streaming hardware, a module `spec.module` with the layer wrapper's ports (in0_data, in0_empty,
     /// in0_rd, out_data, out_wr, out_full; rtl/repack_shell.hpp) implementing the repack contract of

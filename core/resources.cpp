@@ -356,13 +356,14 @@ int bits_for_count(uint64_t n) {
     return b;
 }
 
-Resources shell(const Timing& t, int out_width, bool held) {
+Resources shell(const Timing& t, int out_width, int held) {
     const int p = (t.latency + t.ii - 1) / t.ii;
     const Coefficients& k = coefficients();
-    if (held && p <= 2) {
+    if (held >= p || (held == 1 && p == 2)) {
+        const bool reg = held < p;  // the one register `prev` and its multiplexer
         Resources r;
-        r.ff = 2 + (p == 2 ? out_width + 1 : 0) + bits_for_count(uint64_t(p));
-        r.lut = (p == 2 ? out_width : 0) + k.control_lut;
+        r.ff = 2 + (reg ? out_width + 1 : 0) + bits_for_count(uint64_t(p));
+        r.lut = (reg ? out_width : 0) + k.control_lut;
         if (t.ii > 1) r.ff += bits_for_count(uint64_t(t.ii - 1)), r.lut += bits_for_count(uint64_t(t.ii - 1));
         return r;
     }

@@ -126,11 +126,11 @@ double cast_luts(const Sig& from, const FixedType& to);
 /// Whether that cast is only wires (no rounding, no overflow logic).
 bool cast_is_wires(const Sig& from, const FixedType& to);
 
-/// The layer wrapper of rtl/generator.cpp around a core: skid queue of ceil(L/II) results of
-/// `out_width` bits, sample counters, II counter. With `held` (a core that holds its results,
-/// LayerKind::rtl_holds_result) and P <= 2, the queue is one register and its multiplexer (P = 2)
-/// or nothing (P = 1).
-Resources shell(const Timing& t, int out_width, bool held = false);
+/// The layer wrapper of rtl/generator.cpp around a core: skid queue of P = ceil(L/II) results of
+/// `out_width` bits, sample counters, II counter. A core keeping `held` pending results itself
+/// (LayerKind::rtl_held_results) needs no queue when held >= P, one register and its multiplexer when
+/// held = 1 and P = 2.
+Resources shell(const Timing& t, int out_width, int held = 0);
 /// The valid pipeline every core has (emit_core_header): `latency` flip-flops with reset.
 Resources valid_pipeline(int latency);
 

@@ -9,8 +9,8 @@
 //   q_count'   = q_count + accept - pop                     samples accepted and not yet written
 // Results that cannot be written when the core delivers them wait in a P-entry skid queue; a result
 // delivered into an empty queue can be written in the same cycle (bypass), as in the model. A core
-// that holds its results (LayerKind::rtl_holds_result) keeps the newest pending one itself, and with
-// P <= 2 the queue shrinks to one register or nothing.
+// that keeps pending results itself (LayerKind::rtl_held_results) needs a smaller queue: none when it
+// keeps P of them, one register when it keeps one and P = 2.
 #include "rtl/generator.hpp"
 
 #include <cctype>
@@ -130,13 +130,15 @@ void emit_skid_queue(std::ostream& os, int p, int ow) {
        << "    end\n";
 }
 
-/// The result side for a core that holds each result on out_data until its next out_valid
-/// (LayerKind::rtl_holds_result) with P <= 2: the newest pending result stays in the core
-/// (core_pend); with P = 2 the register `prev` follows out_data while it holds nothing pending, so
+/// The result side for a core that keeps pending results itself (LayerKind::rtl_held_results): the
+/// newest pending result stays on the core's out_data (core_pend). With `slots` = 1 the core keeps
+/// every pending result (P <= its held results) and the shell stores nothing. With `slots` = 2 (a core
+/// holding one result, P = 2) the register `prev` follows out_data while it holds nothing pending, so
 /// when the core delivers a result over an unwritten one, the older is in `prev` (prev_pend). Order
-/// and cycles are the skid queue's; the storage is one register (P = 2) or none (P = 1).
-void emit_held_results(std::ostream& os, int p, int ow) {
-    os << "    // pending results held in the core (P = " << p << ")\n"
+/// and cycles are the skid queue's.
+void emit_held_results(std::ostream& os, int slots, int ow) {
+    const int p = slots;
+    os << "    // pending results held in the core" << (p == 2 ? " and one register" : "") << "\n"
        << "    reg core_pend;\n"
        << "    wire core_live = core_pend | core_out_valid;\n";
     if (p == 1) {
@@ -185,8 +187,9 @@ void emit_layer(std::ostream& os, const std::string& mod, const Node& n, const R
     os << "    output wire [" << ow - 1 << ":0] out_data,\n    output wire out_wr,\n    input wire out_full\n);\n";
     os << "    wire core_out_valid;\n    wire [" << ow - 1 << ":0] core_out_data;\n";
     os << "    reg [" << qw - 1 << ":0] q_count;\n";
-    const bool held = n.kind->rtl_holds_result() && p <= 2;
-    if (held) emit_held_results(os, p, ow);
+    const int held = n.kind->rtl_held_results(n);
+    if (held >= p) emit_held_results(os, 1, ow);
+    else if (held == 1 && p == 2) emit_held_results(os, 2, ow);
     else emit_skid_queue(os, p, ow);
     std::string all_in = "1'b1";
     for (int k = 0; k < n_inputs; ++k) all_in += " & ~in" + std::to_string(k) + "_empty";
@@ -217,8 +220,8 @@ void emit_layer(std::ostream& os, const std::string& mod, const Node& n, const R
     std::string in_cat;
     for (int k = n_inputs - 1; k >= 0; --k) in_cat += (in_cat.empty() ? "" : ", ") + ("in" + std::to_string(k) + "_data");
     os << "    " << spec.module << " core (\n        .clk(clk),\n        .rst(rst),\n        .in_valid(accept),\n"
-       << "        .in_data({" << in_cat << "}),\n        .out_valid(core_out_valid),\n        .out_data(core_out_data)\n"
-       << "    );\nendmodule\n";
+       << "        .in_data({" << in_cat << "}),\n        .out_valid(core_out_valid),\n        .out_data(core_out_data)"
+       << (held >= 2 ? ",\n        .out_take(pop)" : "") << "\n    );\nendmodule\n";
 }
 
 std::string write_file(const std::string& dir, const std::string& name, const std::string& text) {
@@ -302,6 +305,7 @@ RtlDesign generate_rtl(const Graph& g, const std::string& dir) {
             stream.needs = beat_needs(g, n);
             n.kind->emit_rtl_stream(n, stream, core, wrap);
         } else {
+            spec.out_take = n.kind->rtl_held_results(n) >= 2;
             n.kind->emit_rtl_core(n, spec, core);
             emit_layer(wrap, mod, n, spec, int(n.inputs.size()));
         }

@@ -52,14 +52,16 @@ std::string top_bits(std::ostream& os, const std::string& wire, int width, int b
     return top;
 }
 
-void emit_core_header(std::ostream& os, const RtlCoreSpec& s, const std::string& comment) {
+void emit_core_header(std::ostream& os, const RtlCoreSpec& s, const std::string& comment, bool take_port) {
     os << "// " << comment << "\n"
        << "// II " << s.timing.ii << ", latency " << s.timing.latency << " cycles (docs/timing.md).\n"
        << "module " << s.module << " (\n"
        << "    input wire clk,\n    input wire rst,\n    input wire in_valid,\n"
        << "    input wire [" << s.in_width - 1 << ":0] in_data,\n"
        << "    output wire out_valid,\n"
-       << "    output wire [" << s.out_width - 1 << ":0] out_data\n);\n";
+       << "    output wire [" << s.out_width - 1 << ":0] out_data" << (take_port ? ",\n    input wire out_take" : "")
+       << "\n);\n";
+    if (take_port) return;
     const int l = s.timing.latency;
     os << "    reg [" << l - 1 << ":0] vld;\n"
        << "    always @(posedge clk) begin\n"

@@ -48,6 +48,7 @@ struct RtlCoreSpec {
     int out_elems = 0;
     int out_width = 0;                ///< OUT_W
     Timing timing;
+    bool out_take = false;            ///< the shell drives an input out_take (LayerKind::rtl_held_results 2)
 };
 
 /// What the generator asks of a streaming kind under io_stream (LayerKind::emit_rtl_stream).
@@ -63,7 +64,9 @@ struct RtlStreamSpec {
 /// Writes the port list and the in_valid delay line shared by fixed-latency cores:
 /// `module <m> (...)` up to and including the declarations, and a valid pipeline `vld` of
 /// timing.latency stages with out_valid = vld[latency-1].
-void emit_core_header(std::ostream& os, const RtlCoreSpec& spec, const std::string& comment);
+/// With `take_port` the port list also has `input wire out_take` (LayerKind::rtl_held_results 2) and
+/// the core defines out_valid itself (no valid pipeline is written).
+void emit_core_header(std::ostream& os, const RtlCoreSpec& spec, const std::string& comment, bool take_port = false);
 
 /// Writes a core's result register and its end: `reg [out_width-1:0] res`, out_data = res, element i of
 /// res (`width` bits) loaded with y[i] in the cycles `enable` is high, then `endmodule`.

@@ -37,7 +37,7 @@ Resources BipolarKind::estimate(const Node& n, const NodeInputs& in, IoType io) 
     // Every result bit is the sign bit or a constant: one flip-flop per element, no per-element LUT.
     r.ff = double(elems);
     r += res::valid_pipeline(t.latency);
-    r += res::shell(t, elems * wo, /*held=*/true);
+    r += res::shell(t, elems * wo, /*held=*/1);
     return r;
 }
 

@@ -27,7 +27,10 @@ class TableActivationKind : public UnaryKind {
     }
 
     void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
-    bool rtl_holds_result() const override { return false; }
+    int rtl_held_results(const Node& node) const override {
+        (void)node;
+        return 0;
+    }
     Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
     /// Table contents (raw values of table_t) for a node; used by the model and by the RTL ROMs.
     std::vector<int64_t> table(const Node& node) const;

@@ -117,7 +117,10 @@ class UnaryKind : public LayerKind {
     /// Latency-1 core: every element through rtl_element(), registered (models/common/unary_rtl.cpp).
     void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
     /// The element-wise core's result register loads only with in_valid (latency 1).
-    bool rtl_holds_result() const override { return true; }
+    int rtl_held_results(const Node& node) const override {
+        (void)node;
+        return 1;
+    }
 
   protected:
     /// Verilog computing one output element, already in the result type `res`, from the input element

@@ -24,7 +24,7 @@ Resources unary_frame(const Node& n, const NodeInputs& in, const Timing& t, doub
     r.lut = lut_elem * elems;
     r.ff = double(elems) * wo;
     r += res::valid_pipeline(t.latency);
-    const Resources sh = res::shell(t, elems * wo, /*held=*/true);
+    const Resources sh = res::shell(t, elems * wo, /*held=*/1);
     r += sh;
     res::debug_components(n.name, {{"kind", 0}, {std::string("lut_") + what, lut_elem * elems},
                                    {"lut_shell", sh.lut}, {"ff_shell", sh.ff}, {"lut", r.lut}, {"ff", r.ff}});

@@ -45,8 +45,9 @@ class DenseKind : public LayerKind {
     Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
     std::vector<int> valid_reuse_factors(const Node& node, const NodeInputs& in) const override;
     void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
-    /// The MAC core's result register loads only in a sample's last group cycle.
-    bool rtl_holds_result() const override { return true; }
+    /// The MAC core's result register loads only when a sample's sum is complete; with Resource and
+    /// RF > 1 a second finished sum waits in the accumulators (dense_rtl.cpp).
+    int rtl_held_results(const Node& node) const override;
     bool fold_affine(Node& node, const std::vector<double>& scale, const std::vector<double>& shift) const override;
 };
 

@@ -374,7 +374,7 @@ Resources estimate_mac_core(const Node& n, const MacPlan& plan, const FixedType&
     r.ff = ff_x + ff_ctrl + ff_acc + ff_res + ff_wreg;
     r.lut = lut_sum + lut_cast + lut_accmux + lut_rescast + lut_xmux + lut_wlogic + lut_soft;
     r += res::valid_pipeline(t.latency);
-    const Resources sh = res::shell(t, n_out * rt.width, /*held=*/true);
+    const Resources sh = res::shell(t, n_out * rt.width, n.kind->rtl_held_results(n));
     r += sh;
     res::debug_components(n.name, {{"dsp", dsp},
                                    {"f_unique", f_unique},

@@ -118,6 +118,10 @@ MacPlan dense_plan(const Node& n, int n_in) {
     return plan;
 }
 
+int DenseKind::rtl_held_results(const Node& n) const {
+    return n.strategy == Strategy::kResource && n.reuse_factor > 1 ? 2 : 1;
+}
+
 void DenseKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ostream& os) const {
     const MacPlan plan = dense_plan(n, spec.in_elems[0]);
     const int m_count = int((plan.total() + n.reuse_factor - 1) / n.reuse_factor);
@@ -158,7 +162,11 @@ void emit_mac_core(const Node& n, const MacPlan& plan, const RtlCoreSpec& spec, 
     auto weight = [&](int64_t p) { return plan.weight[size_t(p)]; };
     auto input = [&](int64_t p) { return plan.in_idx[size_t(p)]; };
 
-    emit_core_header(os, spec, comment);
+    // Resource with RF > 1 keeps a second finished sum in the accumulators while the result register
+    // still holds one the shell has not taken (rtl_held_results 2): the weight word is zero whenever
+    // the MAC stage is idle, so acc_next = acc and the result register takes result_t(acc) later.
+    const bool keeps_two = spec.out_take && resource && rf > 1;
+    emit_core_header(os, spec, comment, keeps_two);
     // Control: the group counter k runs 0..RF-1 in the cycles after an accept (one cycle later for
     // Resource, whose MAC stage follows the ROM read).
     os << "    reg [" << spec.in_width - 1 << ":0] x_reg;\n    reg busy;\n    reg [" << kw - 1 << ":0] k;\n"
@@ -181,7 +189,8 @@ void emit_mac_core(const Node& n, const MacPlan& plan, const RtlCoreSpec& spec, 
     if (resource && rf > 1) {
         // The weight ROM: one word of M weights per group, registered read (block RAM when large).
         os << "    reg [" << m_count * wt.width - 1 << ":0] w_word;\n    always @(posedge clk) begin\n"
-           << "        case (k)\n";
+           << "        if (!busy) w_word <= " << vconst(m_count * wt.width, 0) << ";\n"
+           << "        else case (k)\n";
         for (int k = 0; k < rf; ++k) {
             os << "            " << vconst(kw, k) << ": w_word <= {";
             for (int m = m_count - 1; m >= 0; --m) {
@@ -299,7 +308,21 @@ void emit_mac_core(const Node& n, const MacPlan& plan, const RtlCoreSpec& spec, 
     for (int j = 0; j < n_out; ++j)
         results.push_back(emit_cast(body, next[size_t(j)], acc_t, rt, "r" + std::to_string(j)));
     os << body.str();
-    const std::string last = mac_busy + " && " + mac_k + " == " + vconst(kw, rf - 1);
+    std::string last = mac_busy + " && " + mac_k + " == " + vconst(kw, rf - 1);
+    if (keeps_two) {
+        // done: the last group's cycle; a sum finished while res holds an untaken result waits
+        // (acc_pend) until the shell takes it (out_take), and out_valid follows every load of res.
+        os << "    wire done = " << last << ";\n    reg acc_pend;\n    reg res_full;\n    reg out_v;\n"
+           << "    wire res_free = ~res_full | out_take;\n"
+           << "    wire load_res = (done | acc_pend) & res_free;\n"
+           << "    assign out_valid = out_v;\n"
+           << "    always @(posedge clk) begin\n        if (rst) begin\n            acc_pend <= 1'b0;\n"
+           << "            res_full <= 1'b0;\n            out_v <= 1'b0;\n        end else begin\n"
+           << "            acc_pend <= (done | acc_pend) & ~res_free;\n"
+           << "            res_full <= load_res | (res_full & ~out_take);\n"
+           << "            out_v <= load_res;\n        end\n    end\n";
+        last = "load_res";
+    }
     os << "    reg [" << spec.out_width - 1 << ":0] res;\n    assign out_data = res;\n"
        << "    always @(posedge clk) begin\n";
     for (int j = 0; j < n_out; ++j)
