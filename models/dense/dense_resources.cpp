@@ -279,6 +279,7 @@ Resources estimate_mac_core(const Node& n, const MacPlan& plan, const FixedType&
         // k-selected update.
         std::vector<std::vector<int>> member_groups;  // slot -> per multiplier: groups in that slot
         std::vector<std::set<int>> out_slots(static_cast<size_t>(n_out));
+        std::vector<std::set<int>> out_groups(static_cast<size_t>(n_out));
         std::vector<int> active(static_cast<size_t>(m_count), 0);
         for (int k = 0; k < rf && int64_t(k) * m_count < total; ++k) {
             const int64_t lo = int64_t(k) * m_count, hi = std::min(total, lo + m_count), j0 = plan.out_idx[size_t(lo)];
@@ -288,6 +289,7 @@ Resources estimate_mac_core(const Node& n, const MacPlan& plan, const FixedType&
                 ++member_groups[size_t(t)][size_t(m)];
                 ++active[size_t(m)];
                 out_slots[size_t(j)].insert(t);
+                out_groups[size_t(j)].insert(k);
             }
         }
         for (const auto& mg : member_groups) {
@@ -300,8 +302,11 @@ Resources estimate_mac_core(const Node& n, const MacPlan& plan, const FixedType&
             if (terms >= 3) f_slot += double(terms - 2) * at.width;
             if (terms >= 2) f_slot_final += at.width;
         }
-        for (const auto& os : out_slots) {
+        for (int j = 0; j < n_out; ++j) {
+            const auto& os = out_slots[size_t(j)];
             f_accadd += double(os.size()) * at.width;
+            // One slot in every group (the input-chunked plan): acc_next is the sum itself.
+            if (os.size() == 1 && int(out_groups[size_t(j)].size()) == rf) continue;
             lut_accmux += c.slot_update_lut_factor * res::mux_luts(int(os.size()) + 1, at.width);
         }
     }
