@@ -343,7 +343,10 @@ Resources estimate_mac_core(const Node& n, const MacPlan& plan, const FixedType&
                 lut_addcast += double(count) * add_cast;
             }
         }
-        if (rf > 1) lut_accmux += c.acc_update_lut_factor * res::mux_luts(int(groups_j.size()) + 1, at.width);
+        // Every group adding the same multipliers (the input-chunked plan): one expression for all k.
+        const bool same_every_group = groups_j.size() == 1 && int(ranges[size_t(j)].size()) == rf;
+        if (rf > 1 && !same_every_group)
+            lut_accmux += c.acc_update_lut_factor * res::mux_luts(int(groups_j.size()) + 1, at.width);
     }
     lut_sum += c.slot_tree_lut_per_bit * f_slot + c.adder_lut_per_bit * (f_slot_final + f_accadd) +
                c.slot_mask_lut_per_bit * f_mask;
