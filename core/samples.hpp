@@ -15,6 +15,12 @@ namespace nnsim {
 /// `count` random samples of `columns` values from `seed`. Throws UserError for a bad file or count.
 std::vector<std::vector<double>> make_samples(const std::string& input, int count, uint64_t seed, size_t columns);
 
+/// The sample count of a `--samples` option whose 0 means "the default": every sample of `input`
+/// when a file is given, else 100 random samples.
+inline int default_sample_count(const std::string& input, int samples) {
+    return samples != 0 ? samples : input.empty() ? 100 : 0;
+}
+
 /// Columns of one sample: every network input's values, concatenated in input order.
 size_t sample_columns(const Evaluator& ev);
 

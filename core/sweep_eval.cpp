@@ -64,7 +64,7 @@ SweepContext make_context(const Graph& base, const std::string& mode, const std:
     if (!labels.empty() && input.empty()) throw UserError("--labels: needs --input");
     Evaluator ev(base);
     // The samples of `nnsim sim --samples N --seed S` (or --input F), so that a point can be rerun alone.
-    ctx.inputs = make_samples(input, samples > 0 ? samples : input.empty() ? 100 : 0, seed, sample_columns(ev));
+    ctx.inputs = make_samples(input, default_sample_count(input, samples), seed, sample_columns(ev));
     if (ctx.inputs.empty()) throw UserError(input + ": no samples");
     ctx.have_input = !input.empty();
     ctx.samples = ctx.inputs.size();

@@ -125,6 +125,19 @@ class SimContracts(unittest.TestCase):
                 problems += p
         self.assertEqual(problems, [], "\n".join(problems))
 
+    def test_input_file_runs_every_sample(self):
+        """--input simulates every sample of the file (the default of --samples is for random samples
+        only); --samples still limits it; without --input the default is 100 random samples."""
+        data = os.path.join(self.tmp, "in250.dat")
+        with open(data, "w") as f:
+            for s in range(250):
+                f.write(" ".join(f"{((s * 16 + i) % 23 - 11) / 7:.4f}" for i in range(16)) + "\n")
+        for args, expected in ((["--input", data], 250), (["--input", data, "--samples", "7"], 7), ([], 100)):
+            rep = os.path.join(self.tmp, f"in_{expected}.json")
+            nets.run("sim", "--net", nets.KERAS_3LAYER, "--report", rep, *args)
+            with open(rep) as f:
+                self.assertEqual(json.load(f)["samples"], expected, args)
+
     def test_no_progress_is_reported_not_hung(self):
         # An output that is (practically) never ready: nothing moves while work is pending. The run
         # must stop within the bound, exit 3 and name the waiting modules and the full FIFOs.

@@ -34,7 +34,7 @@ int cmd_sim(const SimArgs& a) {
     if (!(a.input_ratio > 0 && a.input_ratio <= 1)) throw UserError("--input-ratio: must be in (0, 1]");
     if (!(a.ready_ratio > 0 && a.ready_ratio <= 1)) throw UserError("--ready-ratio: must be in (0, 1]");
     Evaluator ev(g);
-    const auto samples = make_samples(a.input, a.samples, a.seed, sample_columns(ev));
+    const auto samples = make_samples(a.input, default_sample_count(a.input, a.samples), a.seed, sample_columns(ev));
     // Quantize the inputs and compute the expected outputs with the untimed evaluator.
     const auto raw = quantize_samples(ev, samples);
     std::vector<std::vector<std::vector<int64_t>>> expected(ev.output_nodes().size());

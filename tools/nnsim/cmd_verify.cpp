@@ -42,7 +42,7 @@ namespace fs = std::filesystem;
 /// The samples of `nnsim sim` (core/samples.hpp: same file reading, same seeded RNG), quantized.
 std::vector<std::vector<std::vector<int64_t>>> quantized_samples(const Graph& g, const VerifyArgs& a, size_t& n) {
     Evaluator ev(g);
-    const auto samples = make_samples(a.input, a.samples, a.seed, sample_columns(ev));
+    const auto samples = make_samples(a.input, default_sample_count(a.input, a.samples), a.seed, sample_columns(ev));
     n = samples.size();
     return quantize_samples(ev, samples);
 }

@@ -47,7 +47,7 @@ int cmd_run(const RunArgs& a);
 struct SimArgs {
     NetOptions net;
     std::string input;            ///< samples file; otherwise seeded random samples
-    int samples = 100;            ///< random samples (or limit of the file's samples)
+    int samples = 0;              ///< limit of the file's samples, or random samples (0: all / 100)
     uint64_t seed = 1;            ///< seed of the random samples
     double input_ratio = 1.0;     ///< fraction of cycles in which the source offers a sample
     double ready_ratio = 1.0;     ///< fraction of cycles in which the sinks are ready

@@ -106,7 +106,7 @@ extern "C" int sc_main(int argc, char** argv) {
     auto* sim_cmd = app.add_subcommand("sim", "cycle-accurate SystemC simulation with latency, II and FIFO figures");
     add_net_options(sim_cmd, sim_args.net);
     sim_cmd->add_option("--input", sim_args.input, "samples file (default: seeded standard-normal samples)");
-    sim_cmd->add_option("--samples", sim_args.samples, "number of random samples, or limit of --input")->capture_default_str();
+    sim_cmd->add_option("--samples", sim_args.samples, "number of random samples (default 100), or limit of --input (default: all)");
     sim_cmd->add_option("--seed", sim_args.seed, "seed of the random samples")->capture_default_str();
     sim_cmd->add_option("--input-ratio", sim_args.input_ratio, "fraction of cycles the source offers a sample")->capture_default_str();
     sim_cmd->add_option("--ready-ratio", sim_args.ready_ratio, "fraction of cycles the output is ready")->capture_default_str();
@@ -145,8 +145,8 @@ extern "C" int sc_main(int argc, char** argv) {
         app.add_subcommand("verify", "check the generated RTL under Verilator against the model, word and cycle");
     add_net_options(verify_cmd, verify_args.net);
     verify_cmd->add_option("--input", verify_args.input, "samples file (default: seeded standard-normal samples)");
-    verify_cmd->add_option("--samples", verify_args.samples, "number of random samples, or limit of --input")
-        ->capture_default_str();
+    verify_cmd->add_option("--samples", verify_args.samples,
+                           "number of random samples (default 100), or limit of --input (default: all)");
     verify_cmd->add_option("--seed", verify_args.seed, "seed of the random samples")->capture_default_str();
     verify_cmd->add_option("--input-ratio", verify_args.input_ratio, "fraction of cycles the source offers a sample")
         ->capture_default_str();

@@ -12,7 +12,7 @@ namespace nnsim {
 struct VerifyArgs {
     NetOptions net;
     std::string input;         ///< samples file; otherwise seeded random samples (as `nnsim sim`)
-    int samples = 100;         ///< random samples (or limit of the file's samples)
+    int samples = 0;           ///< limit of the file's samples, or random samples (0: all / 100)
     uint64_t seed = 1;         ///< seed of the random samples
     double input_ratio = 1.0;  ///< fraction of cycles in which the inputs offer a sample
     double ready_ratio = 1.0;  ///< fraction of cycles in which the outputs are ready
