@@ -76,6 +76,12 @@ struct GraphInput {
     int fifo_depth = 0;   ///< depth of the FIFOs from the source to this input's consumers; 0 = default rule
 };
 
+/// A precision fixed by a quantizer of the imported model (QKeras), with the quantizer's text.
+struct QuantizerPrecision {
+    FixedType type;
+    std::string quantizer;
+};
+
 /// The whole network.
 struct Graph {
     std::string name;                  ///< network name (used for generated file names)
@@ -89,6 +95,9 @@ struct Graph {
     FixedType default_precision;       ///< model precision (hls4ml Model: Precision)
     int default_reuse_factor = 1;
     Strategy default_strategy = Strategy::kLatency;
+    /// Per node and variable, the precisions the imported model's quantizers fix (QKeras); applied
+    /// after an hls4ml config, which does not override them (frontends/load.cpp).
+    std::map<std::string, std::map<std::string, QuantizerPrecision>> quantizer_precision;
 
     /// Node by name, or nullptr.
     const Node* find(const std::string& name) const;

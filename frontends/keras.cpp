@@ -17,6 +17,7 @@
 #include "frontends/file_formats.hpp"
 #include "frontends/keras_layers.hpp"
 #include "frontends/keras_weights.hpp"
+#include "frontends/qkeras.hpp"
 
 namespace nnsim {
 namespace {
@@ -226,10 +227,14 @@ Graph import_keras_model(const json& model, const std::string& source_file, cons
     if (!looks_like_keras_model(model))
         throw UserError(source_file +
                         ": not a Keras model (expected an object with \"class_name\" and \"config\")");
-    KerasImporter importer(model, source_file, where_prefix);
+    QKerasQuantizers quantizers;
+    const json lowered = lower_qkeras(model, source_file, quantizers);  // the importer keeps a reference
+    KerasImporter importer(lowered, source_file, where_prefix);
     importer.read_structure();
     const KerasWeightFile weights(weights_path);
-    return importer.build(weights, name);
+    Graph g = importer.build(weights, name);
+    apply_qkeras_quantizers(g, quantizers);
+    return g;
 }
 
 Graph import_keras_json(const std::string& json_path, const std::string& weights_path, bool float_qkeras) {
@@ -239,10 +244,14 @@ Graph import_keras_json(const std::string& json_path, const std::string& weights
         throw UserError(json_path +
                         ": not a Keras model JSON (expected an object with \"class_name\" and \"config\")");
     // Check the structure before looking for weights: an unsupported model is reported as such.
-    KerasImporter importer(model, json_path, "");
+    QKerasQuantizers quantizers;
+    const json lowered = lower_qkeras(model, json_path, quantizers);  // the importer keeps a reference
+    KerasImporter importer(lowered, json_path, "");
     importer.read_structure();
     const KerasWeightFile weights(weights_path.empty() ? default_keras_weights(json_path) : weights_path);
-    return importer.build(weights, fs::path(json_path).stem().string());
+    Graph g = importer.build(weights, fs::path(json_path).stem().string());
+    apply_qkeras_quantizers(g, quantizers);
+    return g;
 }
 
 Graph import_keras_h5(const std::string& h5_path, const std::string& weights_path, bool float_qkeras) {
@@ -259,9 +268,13 @@ Graph import_keras_h5(const std::string& h5_path, const std::string& weights_pat
         if (!looks_like_keras_model(model))
             throw UserError(h5_path +
                             ": model_config is not a Keras model (expected \"class_name\" and \"config\")");
-        KerasImporter importer(model, h5_path, "model_config");
+        QKerasQuantizers quantizers;
+        const json lowered = lower_qkeras(model, h5_path, quantizers);  // the importer keeps a reference
+        KerasImporter importer(lowered, h5_path, "model_config");
         importer.read_structure();
-        return importer.build(file, name);
+        Graph g = importer.build(file, name);
+        apply_qkeras_quantizers(g, quantizers);
+        return g;
     }
     return import_keras_model(model, h5_path, "model_config", name, weights_path);
 }

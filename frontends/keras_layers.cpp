@@ -89,7 +89,7 @@ bool keras_class_supported(const std::string& keras_class) {
 std::string keras_unsupported(const std::string& name, const std::string& keras_class) {
     const bool qkeras = keras_class.size() > 1 && keras_class[0] == 'Q' && std::isupper(keras_class[1]);
     return "layer '" + name + "' (" + keras_class + ") is not supported yet; supported: " + keras_supported_classes() +
-           (qkeras ? " (QKeras quantizers come later; --ignore-quantizers reads the layer structure with float weights)"
+           (qkeras ? " (this QKeras layer is not supported yet; --ignore-quantizers reads it as its float layer)"
                    : "");
 }
 

@@ -31,9 +31,17 @@ std::string unrecognized(const std::string& path, const std::string& why) {
            "(KerasJson/KerasH5/OnnxModel/HLSConfig)";
 }
 
+/// Set the precisions the model's quantizers fix: they win over an hls4ml config, as in hls4ml.
+void apply_quantizer_precisions(Graph& g) {
+    for (const auto& [node, vars] : g.quantizer_precision)
+        if (Node* n = g.find(node))
+            for (const auto& [var, p] : vars) n->precision[var] = p.type;
+}
+
 /// Apply LoadOptions::config, if any, to an imported Keras model and validate it.
 Graph finish_keras(Graph g, const LoadOptions& opt) {
     if (!opt.config.empty()) apply_hls4ml_config(read_hls4ml_config(opt.config), g);
+    apply_quantizer_precisions(g);
     validate_or_throw(g);
     return g;
 }
@@ -67,6 +75,7 @@ Graph load_from_config(const Hls4mlConfig& cfg, const LoadOptions& opt) {
         throw UserError(cfg.path +
                         ": names no model (expected KerasJson with KerasH5, a full-model KerasH5, or OnnxModel)");
     apply_hls4ml_config(cfg, g);
+    apply_quantizer_precisions(g);
     validate_or_throw(g);
     return g;
 }

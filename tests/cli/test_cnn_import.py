@@ -105,17 +105,17 @@ class CnnImport(unittest.TestCase):
                         shape[l["name"]] = src
                 nets.run("timing", "--net", self.path(model + ".json"))  # the description validates
 
-    def test_qkeras_cnn_refused_naming_layers(self):
-        r = nets.run("import", "--net", os.path.join(KERAS, "qkeras_mnist_cnn.json"), "-o", self.path("q.json"),
-                     check=False)
-        self.assertEqual(r.returncode, 2, r.stderr)
-        lines = r.stderr.strip().splitlines()
-        for name, cls in (("q_conv2d", "QConv2D"), ("q_activation", "QActivation"), ("q_conv2d_1", "QConv2D"),
-                          ("q_dense", "QDense")):
-            self.assertTrue(any(f"layer '{name}' ({cls}) is not supported yet; supported: " in line and
-                                "QKeras quantizers come later; --ignore-quantizers" in line for line in lines), r.stderr)
-        self.assertEqual(len(lines), 5, r.stderr)  # one line per Q layer, nothing else
-        self.assertFalse(os.path.exists(self.path("q.json")))
+    def test_qkeras_cnn_takes_its_precisions_from_the_quantizers(self):
+        nets.run("import", "--net", os.path.join(KERAS, "qkeras_mnist_cnn.json"), "-o", self.path("q.json"))
+        with open(self.path("q.json")) as f:
+            layers = {l["name"]: l for l in json.load(f)["layers"]}
+        for conv in ("q_conv2d", "q_conv2d_1", "q_dense"):  # quantized_bits(6,0,alpha=1) kernels and biases
+            self.assertEqual(layers[conv]["precision"]["weight"], "fixed<6,1>", conv)
+            self.assertEqual(layers[conv]["precision"]["bias"], "fixed<6,1>", conv)
+        for act in ("q_activation", "q_activation_1"):  # quantized_relu(6,0)
+            self.assertEqual(layers[act]["kind"], "relu")
+            self.assertEqual(layers[act]["precision"]["result"], "fixed<7,1,RND_CONV,SAT>", act)
+        nets.run("timing", "--net", self.path("q.json"), "--io-type", "io_stream")
 
     def keras_conv(self, cls="Conv2D", **extra):
         """A Keras model x[6,6,2] -> <cls>(2 filters, 3x3) with weights as Keras writes them."""

@@ -6,7 +6,8 @@ descriptions in configs/ (svhn_cnn, resnet_block, concat_block).
     with their argmax agreement against the float model reported, simulate under io_stream to the
     evaluator's outputs at the timing model's latency and II, and the jet tagger's Verilog verifies
     against the model under random back-pressure;
-  - qkeras_mnist_cnn's layer structure imports with float weights under --ignore-quantizers (and
+  - qkeras_mnist_cnn imports with its quantizers and simulates; its layer structure imports with float
+    weights under --ignore-quantizers (and
     without it, the QKeras layers are refused with a line that names the option);
   - SeparableConv2D imports as a depthwise layer and a 1x1 convolution that compute what the same
     layers written by hand compute; channels_first, dilation and 'causal' padding are refused;
@@ -86,10 +87,9 @@ class CnnModels(nets.TmpDirTest):
 
     def test_qkeras_cnn_structure_with_float_weights(self):
         net = os.path.join(KERAS, "qkeras_mnist_cnn.json")
-        r = nets.run("timing", "--net", net, check=False)
-        self.assertEqual(r.returncode, 2, r.stderr)
-        self.assertIn("(QConv2D) is not supported yet", r.stderr)
-        self.assertIn("--ignore-quantizers", r.stderr)
+        quantized = self.path("qkeras_mnist_cnn_quantized.json")
+        nets.run("import", "--net", net, "-o", quantized)  # with its quantizers (test_qkeras.py)
+        self.sim_equals_run(quantized, "qkeras_mnist_cnn_quantized", "--io-type", "io_stream")
         desc = self.path("qkeras_mnist_cnn.json")
         r = nets.run("import", "--net", net, "--ignore-quantizers", "-o", desc)
         self.assertIn("quantizers are ignored", r.stderr)

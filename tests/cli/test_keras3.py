@@ -84,6 +84,8 @@ class Keras3(nets.TmpDirTest):
         k3 = os.path.join(KERAS, "qkeras-v3_3layer.keras")
         k2 = os.path.join(KERAS, "qkeras_3layer.json")
         self.assertEqual(self.run_outputs(k3, "--ignore-quantizers"), self.run_outputs(k2, "--ignore-quantizers"))
+        # With the QKeras quantizers (precisions and quantized weights) as well.
+        self.assertEqual(self.run_outputs(k3), self.run_outputs(k2))
 
     def test_functional_archive_float(self):
         rng = np.random.default_rng(7)

@@ -1,0 +1,258 @@
+// QKeras quantizers and the lowering of QKeras layers (qkeras.hpp).
+#include "frontends/qkeras.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cctype>
+#include <cmath>
+#include <set>
+
+#include "core/diag.hpp"
+
+namespace nnsim {
+namespace {
+
+using json = nlohmann::json;
+
+const std::map<std::string, std::string>& float_classes() {
+    static const std::map<std::string, std::string> k = {
+        {"QDense", "Dense"},         {"QConv1D", "Conv1D"},
+        {"QConv2D", "Conv2D"},       {"QDepthwiseConv2D", "DepthwiseConv2D"},
+        {"QSeparableConv1D", "SeparableConv1D"}, {"QSeparableConv2D", "SeparableConv2D"},
+        {"QActivation", "Activation"}};  // QBatchNormalization: not yet (its quantizers fold into the scale)
+    return k;
+}
+
+/// The quantizer keys of a Q-layer's config and the weight each one quantizes.
+const std::map<std::string, std::string>& weight_quantizer_keys() {
+    static const std::map<std::string, std::string> k = {{"kernel_quantizer", "kernel"},
+                                                         {"bias_quantizer", "bias"},
+                                                         {"depthwise_quantizer", "depthwise_kernel"},
+                                                         {"pointwise_quantizer", "pointwise_kernel"}};
+    return k;
+}
+
+/// "name(a, b, key=value)" -> class name, positional and keyword arguments (as JSON values).
+void parse_call(const std::string& text, std::string& name, std::vector<json>& args, std::map<std::string, json>& kw,
+                const std::string& fail) {
+    const size_t open = text.find('(');
+    name = text.substr(0, open);
+    while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) name.pop_back();
+    if (open == std::string::npos) return;
+    if (text.back() != ')') throw UserError(fail + "expected name(arguments)");
+    std::string inner = text.substr(open + 1, text.size() - open - 2);
+    size_t pos = 0;
+    while (pos <= inner.size()) {
+        size_t comma = inner.find(',', pos);
+        if (comma == std::string::npos) comma = inner.size();
+        std::string item = inner.substr(pos, comma - pos);
+        pos = comma + 1;
+        const auto trim = [](std::string s) {
+            while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.erase(s.begin());
+            while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+            return s;
+        };
+        item = trim(item);
+        if (item.empty()) continue;
+        const size_t eq = item.find('=');
+        const std::string value = trim(eq == std::string::npos ? item : item.substr(eq + 1));
+        json v;
+        if (value == "True") v = true;
+        else if (value == "False") v = false;
+        else if (value == "None") v = nullptr;
+        else {
+            try {
+                size_t used = 0;
+                const double d = std::stod(value, &used);
+                if (used != value.size()) throw std::invalid_argument(value);
+                v = d;
+            } catch (const std::exception&) {
+                v = value;  // a string argument such as alpha='auto_po2'
+            }
+        }
+        if (eq == std::string::npos) args.push_back(v);
+        else kw[trim(item.substr(0, eq))] = v;
+    }
+}
+
+int as_int(const json& v, const std::string& fail, const char* what) {
+    if (v.is_boolean()) return v.get<bool>() ? 1 : 0;
+    if (!v.is_number() || std::floor(v.get<double>()) != v.get<double>())
+        throw UserError(fail + std::string(what) + " must be an integer");
+    return int(v.get<double>());
+}
+
+}  // namespace
+
+double QKerasQuantizer::quantize(double x) const {
+    if (kind == "quantized_relu") {
+        const double scale = std::ldexp(1.0, bits - integer);
+        const double v = std::nearbyint(std::max(x, 0.0) * scale) / scale;  // ties to even (default FE_TONEAREST)
+        return std::min(v, std::ldexp(1.0, integer) - 1.0 / scale);
+    }
+    const double m = std::ldexp(1.0, bits - (keep_negative ? 1 : 0)), m_i = std::ldexp(1.0, integer);
+    const double lo = keep_negative ? (symmetric ? 1.0 : 0.0) - m : 0.0;
+    const double p = std::min(std::max(std::nearbyint(x * m / m_i), lo), m - 1);
+    return m_i * p / m;
+}
+
+FixedType QKerasQuantizer::weight_type() const {
+    FixedType t;
+    t.width = bits;
+    t.is_signed = keep_negative;
+    t.integer = integer + (keep_negative ? 1 : 0);
+    return t;
+}
+
+FixedType QKerasQuantizer::activation_type() const {
+    FixedType t = weight_type();
+    if (kind == "quantized_relu") t.width = bits + 1, t.integer = integer + 1, t.is_signed = true;
+    t.round = RoundMode::kRndConv;
+    t.overflow = OverflowMode::kSat;
+    return t;
+}
+
+QKerasQuantizer parse_qkeras_quantizer(const json& q, const std::string& file, const std::string& where,
+                                       const std::string& layer) {
+    const std::string fail = file + ": " + where + " (layer '" + layer + "'): ";
+    QKerasQuantizer r;
+    std::vector<json> args;
+    std::map<std::string, json> kw;
+    if (q.is_string()) {
+        parse_call(q.get<std::string>(), r.kind, args, kw, fail);
+        r.text = q.get<std::string>();
+    } else if (q.is_object() && q.contains("class_name") && q["class_name"].is_string()) {
+        r.kind = q["class_name"].get<std::string>();
+        if (q.contains("config") && q["config"].is_object())
+            for (const auto& [k, v] : q["config"].items()) kw[k] = v;
+    } else {
+        throw UserError(fail + "expected a QKeras quantizer (an object with class_name and config, or its string form)");
+    }
+    const std::vector<std::string> order = r.kind == "quantized_relu"
+                                               ? std::vector<std::string>{"bits", "integer", "use_sigmoid"}
+                                               : std::vector<std::string>{"bits", "integer", "symmetric", "keep_negative"};
+    if (r.kind != "quantized_bits" && r.kind != "quantized_relu")
+        throw UserError(fail + "quantizer " + r.kind +
+                        " is not supported yet (supported: quantized_bits, quantized_relu; --ignore-quantizers "
+                        "reads the model with float weights)");
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (i >= order.size()) throw UserError(fail + r.kind + ": too many arguments");
+        kw[order[i]] = args[i];
+    }
+    static const std::set<std::string> known = {"bits", "integer", "symmetric", "keep_negative", "alpha",
+                                                "use_stochastic_rounding", "qnoise_factor", "use_sigmoid",
+                                                "negative_slope", "relu_upper_bound", "var_name", "use_ste",
+                                                "use_variables", "min_po2_exponent", "max_po2_exponent",
+                                                "scale_axis", "elements_per_scale", "post_training_scale"};
+    for (const auto& [k, v] : kw) {
+        if (!known.count(k)) throw UserError(fail + r.kind + ": unknown argument '" + k + "'");
+    }
+    if (!kw.count("bits")) throw UserError(fail + r.kind + ": missing bits");
+    r.bits = as_int(kw["bits"], fail, "bits");
+    r.integer = kw.count("integer") ? as_int(kw["integer"], fail, "integer") : 0;
+    if (r.kind == "quantized_bits") {
+        r.keep_negative = !kw.count("keep_negative") || as_int(kw["keep_negative"], fail, "keep_negative") != 0;
+        r.symmetric = kw.count("symmetric") && as_int(kw["symmetric"], fail, "symmetric") != 0;
+        if (kw.count("alpha") && !kw["alpha"].is_null() && !(kw["alpha"].is_number() && kw["alpha"].get<double>() == 1.0))
+            throw UserError(fail + "quantized_bits alpha=" + kw["alpha"].dump() +
+                            " is not supported yet (only alpha=1; auto and auto_po2 scale after the layer)");
+    } else {
+        r.keep_negative = false;
+        const auto nonzero = [&](const char* k) {
+            return kw.count(k) && !kw[k].is_null() && !(kw[k].is_number() && kw[k].get<double>() == 0.0) &&
+                   !(kw[k].is_boolean() && !kw[k].get<bool>());
+        };
+        if (nonzero("use_sigmoid") || nonzero("negative_slope") || nonzero("relu_upper_bound"))
+            throw UserError(fail + "quantized_relu with use_sigmoid, negative_slope or relu_upper_bound is not supported yet");
+    }
+    if (kw.count("use_stochastic_rounding") && kw["use_stochastic_rounding"].is_boolean() &&
+        kw["use_stochastic_rounding"].get<bool>())
+        throw UserError(fail + r.kind + ": stochastic rounding has no hardware equivalent");
+    if (r.bits < 1 || r.bits > 32 || r.integer < 0 || r.integer > r.bits)
+        throw UserError(fail + r.kind + ": bits " + std::to_string(r.bits) + ", integer " + std::to_string(r.integer) +
+                        " (expected 1 <= bits <= 32, 0 <= integer <= bits)");
+    if (r.text.empty()) {
+        r.text = r.kind + "(" + std::to_string(r.bits) + "," + std::to_string(r.integer);
+        if (r.kind == "quantized_bits") r.text += "," + std::to_string(r.keep_negative ? 1 : 0);
+        r.text += ")";
+    }
+    return r;
+}
+
+json lower_qkeras(const json& model, const std::string& source_file, QKerasQuantizers& found) {
+    json m = model;
+    if (!m.is_object() || !m.contains("config")) return m;
+    json* layers = &m["config"];
+    std::string base = "/config";
+    if (layers->is_object() && layers->contains("layers")) layers = &(*layers)["layers"], base += "/layers";
+    if (!layers->is_array()) return m;
+    for (size_t i = 0; i < layers->size(); ++i) {
+        json& l = (*layers)[i];
+        if (!l.is_object() || !l.contains("class_name") || !l["class_name"].is_string() || !l.contains("config") ||
+            !l["config"].is_object())
+            continue;
+        const auto it = float_classes().find(l["class_name"].get<std::string>());
+        if (it == float_classes().end()) continue;
+        json& c = l["config"];
+        const std::string name = c.contains("name") && c["name"].is_string() ? c["name"].get<std::string>() : "";
+        const std::string where = base + "/" + std::to_string(i) + "/config";
+        auto& q = found[name];
+        for (const auto& [key, weight] : weight_quantizer_keys()) {
+            if (!c.contains(key) || c[key].is_null()) continue;
+            q[weight] = parse_qkeras_quantizer(c[key], source_file, where + "/" + key, name);
+            c.erase(key);
+        }
+        if (c.contains("activation")) {
+            const json& a = c["activation"];
+            const bool quantizer = a.is_object() || (a.is_string() && a.get<std::string>().find('(') != std::string::npos) ||
+                                   (a.is_string() && a.get<std::string>().rfind("quantized_", 0) == 0);
+            if (quantizer) {
+                const QKerasQuantizer aq = parse_qkeras_quantizer(a, source_file, where + "/activation", name);
+                if (it->first != "QActivation" && aq.kind != "quantized_relu")
+                    throw UserError(source_file + ": " + where + "/activation (layer '" + name + "'): " + aq.kind +
+                                    " as the activation of a " + it->first +
+                                    " is not supported yet (a QActivation after the layer is)");
+                q["activation"] = aq;
+                c["activation"] = aq.kind == "quantized_relu" ? "relu" : "linear";
+            }
+        }
+        l["class_name"] = it->second;
+    }
+    return m;
+}
+
+void apply_qkeras_quantizers(Graph& g, const QKerasQuantizers& q) {
+    std::map<std::string, Node*> by_name;
+    for (Node& n : g.nodes) by_name[n.name] = &n;
+    auto node = [&](const std::string& name) -> Node* {
+        auto it = by_name.find(name);
+        return it == by_name.end() ? nullptr : it->second;
+    };
+    auto set_weight = [&](Node* n, const char* weight, const char* var, const QKerasQuantizer& quant) {
+        if (n == nullptr) return;
+        auto w = n->weights.find(weight);
+        if (w == n->weights.end()) return;
+        for (double& v : w->second.data) v = quant.quantize(v);
+        w->second.file.clear(), w->second.dataset.clear();  // quantized: no longer the file's values
+        g.quantizer_precision[n->name][var] = {quant.weight_type(), quant.text};
+    };
+    for (const auto& [layer, roles] : q) {
+        // Separable layers are split into "<layer>_depthwise" and "<layer>_pointwise" (keras_conv.cpp).
+        Node* own = node(layer);
+        Node* dw = own ? own : node(layer + "_depthwise");
+        Node* last = own ? own : node(layer + "_pointwise");
+        for (const auto& [role, quant] : roles) {
+            if (role == "kernel") set_weight(own, "kernel", "weight", quant);
+            else if (role == "depthwise_kernel") set_weight(dw, "kernel", "weight", quant);
+            else if (role == "pointwise_kernel") set_weight(node(layer + "_pointwise"), "kernel", "weight", quant);
+            else if (role == "bias") set_weight(last, "bias", "bias", quant);
+        }
+        auto act = roles.find("activation");
+        if (act == roles.end() || last == nullptr) continue;
+        // A QActivation is its own node; a Q-layer's quantized_relu is split off as "<layer>_relu".
+        Node* target = last->weights.empty() ? last : node(last->name + "_relu");
+        if (target != nullptr) g.quantizer_precision[target->name]["result"] = {act->second.activation_type(), act->second.text};
+    }
+}
+
+}  // namespace nnsim

@@ -1,0 +1,62 @@
+// QKeras quantized import: the quantizers of QDense, QConv1D/2D, QDepthwiseConv2D,
+// QSeparableConv1D/2D, QBatchNormalization-free models and QActivation become nnsim precisions, and
+// the weights are quantized as QKeras does at inference, so that they are stored exactly.
+//
+// Quantizers (QKeras's inference arithmetic; round() is round-half-to-even, as tf.round):
+//   quantized_bits(bits, integer, keep_negative=1, alpha=1, symmetric=0):
+//       m = 2^(bits - keep_negative), m_i = 2^integer,
+//       q(x) = m_i * clip(round(x * m / m_i), keep_negative * (symmetric - m), m - 1) / m
+//       -> ap_fixed<bits, integer + 1> (keep_negative) or ap_ufixed<bits, integer>
+//   quantized_relu(bits, integer=0):
+//       q(x) = clip(round(relu(x) * 2^(bits - integer)) / 2^(bits - integer), 0, 2^integer - 2^(integer - bits))
+//       -> relu with result ap_fixed<bits + 1, integer + 1, AP_RND_CONV, AP_SAT> (hls4ml's type for it)
+// As weight quantizers (kernel_quantizer, bias_quantizer, depthwise_quantizer, pointwise_quantizer) the
+// type keeps TRN/WRAP: the quantized weights are exact in it. As an activation (QActivation, or a
+// Q-layer's `activation`) quantized_bits becomes a linear layer whose result type rounds and saturates
+// as QKeras does (AP_RND_CONV, AP_SAT). A quantizer's precision wins over an hls4ml config's for the
+// same variable, as in hls4ml. Other quantizers (quantized_po2, binary, ternary, quantized_tanh, ...)
+// and alpha other than 1 are refused with a one-line error naming the layer.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/fixed.hpp"
+#include "core/graph.hpp"
+
+namespace nnsim {
+
+/// One QKeras quantizer, as its config gives it.
+struct QKerasQuantizer {
+    std::string kind;         ///< "quantized_bits" or "quantized_relu"
+    int bits = 0;
+    int integer = 0;
+    bool keep_negative = true;
+    bool symmetric = false;
+    std::string text;         ///< e.g. "quantized_bits(6,0,1,alpha=1)", for reports
+
+    /// The value QKeras's inference computes for `x`.
+    double quantize(double x) const;
+    /// The precision of a weight (TRN/WRAP, exact for quantize()'s values) or of an activation result.
+    FixedType weight_type() const;
+    FixedType activation_type() const;
+};
+
+/// Parse a quantizer: a config object {"class_name": ..., "config": {...}} or its string form
+/// ("quantized_bits(6,0,alpha=1)"). UserError "<file>: <where> (layer '<layer>'): ..." if unsupported.
+QKerasQuantizer parse_qkeras_quantizer(const nlohmann::json& q, const std::string& file, const std::string& where,
+                                       const std::string& layer);
+
+/// The quantizers of a QKeras model, per Keras layer name and role ("kernel", "bias", "activation").
+using QKerasQuantizers = std::map<std::string, std::map<std::string, QKerasQuantizer>>;
+
+/// The model with its QKeras layers as their float Keras classes (their activations as float
+/// activations), and the quantizers found. A model without QKeras layers comes back unchanged.
+nlohmann::json lower_qkeras(const nlohmann::json& model, const std::string& source_file, QKerasQuantizers& found);
+
+/// Quantize the imported graph's weights with their layers' quantizers (stored inline from then on) and
+/// record the quantizers' precisions in Graph::quantizer_precision.
+void apply_qkeras_quantizers(Graph& g, const QKerasQuantizers& q);
+
+}  // namespace nnsim

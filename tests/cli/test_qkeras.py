@@ -1,0 +1,131 @@
+"""QKeras quantized import (frontends/qkeras.cpp):
+  - qkeras_3layer imported from its files alone has, for every layer its hls4ml config names, the
+    weight, bias and result precisions hls4ml derived from the quantizers (config-files/);
+  - its weights are QKeras's quantized_bits(6,0,alpha=1) values (numpy, round half to even, clip),
+    stored exactly;
+  - every relu output is QKeras's quantized_relu(6,0) of the dense output before it (numpy);
+  - a quantizer's precision wins over a config that names another one for the same variable;
+  - unsupported quantizers, alpha other than 1 and unknown arguments are one line, exit 2."""
+import json
+import os
+import shutil
+import tempfile
+import unittest
+
+import h5py
+import numpy as np
+
+import nets
+
+KERAS = os.path.join(nets.SHARED, "external_models", "keras")
+CONFIGS = os.path.join(nets.SHARED, "external_models", "config-files")
+Q3 = os.path.join(KERAS, "qkeras_3layer.json")
+
+
+def normalize(type_text):
+    """hls4ml's ap_fixed<7,1,AP_RND_CONV,AP_SAT> as nnsim writes it: fixed<7,1,RND_CONV,SAT>."""
+    return type_text.replace(" ", "").replace("ap_", "").replace("AP_", "")
+
+
+def quantized_bits(x, bits, integer, keep_negative=True):
+    m = 2.0 ** (bits - (1 if keep_negative else 0))
+    m_i = 2.0 ** integer
+    lo = -m if keep_negative else 0.0
+    return m_i * np.clip(np.round(x * m / m_i), lo, m - 1) / m
+
+
+def quantized_relu(x, bits, integer):
+    scale = 2.0 ** (bits - integer)
+    return np.minimum(np.round(np.maximum(x, 0.0) * scale) / scale, 2.0 ** integer - 1.0 / scale)
+
+
+class QKerasImport(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="nnsim_qkeras_")
+        cls.net = os.path.join(cls.tmp, "q3.json")
+        nets.run("import", "--net", Q3, "-o", cls.net, "--inline-weights")
+        with open(cls.net) as f:
+            cls.desc = json.load(f)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def layer(self, name):
+        return next(l for l in self.desc["layers"] if l["name"] == name)
+
+    def test_precisions_equal_hls4ml_config(self):
+        import yaml
+        with open(os.path.join(CONFIGS, "qkeras_3layer_config.yml")) as f:
+            cfg = yaml.safe_load(f)["HLSConfig"]["LayerName"]
+        checked = 0
+        for name, entry in cfg.items():
+            prec = entry.get("Precision")
+            if not isinstance(prec, dict) or not any(l["name"] == name for l in self.desc["layers"]):
+                continue
+            for var, text in prec.items():
+                if var in ("weight", "bias") or (var == "result" and name.startswith("relu")):
+                    self.assertEqual(self.layer(name)["precision"][var], normalize(text), f"{name} {var}")
+                    checked += 1
+        self.assertEqual(checked, 11)  # 4 dense x (weight, bias) + 3 relu results
+
+    def test_weights_are_qkeras_quantized(self):
+        with h5py.File(os.path.join(KERAS, "qkeras_3layer_weights.h5"), "r") as f:
+            for name in ("fc1", "fc2", "fc3", "output"):
+                for var in ("kernel", "bias"):
+                    raw = np.array(f[f"{name}/{name}/{var}:0"], dtype=np.float64)
+                    want = quantized_bits(raw, 6, 0)
+                    w = self.layer(name)["weights"][var]
+                    got = np.array(w["data"], dtype=np.float64).reshape(w["shape"])
+                    np.testing.assert_array_equal(got, want, f"{name} {var}")
+                    self.assertTrue(np.all(got * 32 == np.round(got * 32)))  # exact on the 2^-5 grid
+
+    def test_relu_outputs_are_quantized_relu(self):
+        trace = os.path.join(self.tmp, "trace")
+        nets.run("run", "--net", self.net, "--random-samples", "200", "--seed", "3", "--trace", trace)
+        for dense, relu in (("fc1", "relu1"), ("fc2", "relu2"), ("fc3", "relu3")):
+            x = np.loadtxt(os.path.join(trace, dense + ".dat"), ndmin=2)
+            y = np.loadtxt(os.path.join(trace, relu + ".dat"), ndmin=2)
+            np.testing.assert_array_equal(y, quantized_relu(x, 6, 0), relu)
+
+    def test_quantizer_wins_over_config(self):
+        cfg = os.path.join(self.tmp, "override.yml")
+        with open(cfg, "w") as f:
+            f.write("HLSConfig:\n  Model:\n    Precision: ap_fixed<16,6>\n    ReuseFactor: 1\n"
+                    "  LayerName:\n    fc1:\n      Precision:\n        weight: ap_fixed<12,4>\n"
+                    "        accum: ap_fixed<20,8>\n")
+        out = os.path.join(self.tmp, "override.json")
+        nets.run("import", "--net", Q3, "--config", cfg, "-o", out)
+        with open(out) as f:
+            fc1 = next(l for l in json.load(f)["layers"] if l["name"] == "fc1")
+        self.assertEqual(fc1["precision"]["weight"], "fixed<6,1>")  # the quantizer's
+        self.assertEqual(fc1["precision"]["accum"], "fixed<20,8>")  # the config's: no quantizer sets it
+
+    def check_error(self, quantizer, *fragments):
+        with open(Q3) as f:
+            model = json.load(f)
+        model["config"]["layers"][1]["config"]["kernel_quantizer"] = quantizer
+        path = os.path.join(self.tmp, "bad.json")
+        with open(path, "w") as f:
+            json.dump(model, f)
+        shutil.copy(os.path.join(KERAS, "qkeras_3layer_weights.h5"), os.path.join(self.tmp, "bad_weights.h5"))
+        r = nets.run("import", "--net", path, check=False)
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        lines = [l for l in r.stderr.splitlines() if l.strip()]
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertIn("/config/layers/1/config/kernel_quantizer (layer 'fc1')", lines[0])
+        for frag in fragments:
+            self.assertIn(frag, lines[0])
+
+    def test_bad_quantizers(self):
+        self.check_error("quantized_po2(4,1)", "quantized_po2 is not supported yet")
+        self.check_error("quantized_bits(6,0,alpha='auto_po2')", "alpha=", "not supported yet")
+        self.check_error({"class_name": "quantized_bits", "config": {"bits": 6, "integer": 0, "wrong": 1}},
+                         "unknown argument 'wrong'")
+        self.check_error("quantized_bits(6,9)", "expected 1 <= bits <= 32, 0 <= integer <= bits")
+        self.check_error(7, "expected a QKeras quantizer")
+
+
+if __name__ == "__main__":
+    unittest.main()
