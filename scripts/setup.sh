@@ -16,6 +16,7 @@
 #   libonnx-dev libprotobuf-dev  ONNX import (ONNX's own protobuf classes, onnx/onnx_pb.h)
 #   libzip-dev         Keras 3 .keras archives (zip files holding config.json and model.weights.h5)
 #   python3-onnx python3-torch   ONNX tests: models exported from torch, bad models written with onnx
+#   pybind11-dev python3-dev  the Python module (`import nnsim`, python/nnsim_module.cpp)
 #   ccache             caches the compilation of Verilator's runtime library and models across the
 #                      many small designs `nnsim verify` builds (the test suite builds dozens)
 set -euo pipefail
@@ -27,6 +28,7 @@ PACKAGES=(
   libsqlite3-dev gnuplot-nox
   python3 python3-numpy python3-h5py
   libonnx-dev libprotobuf-dev python3-onnx python3-torch libzip-dev
+  pybind11-dev python3-dev
   gtkwave xvfb xauth imagemagick x11-utils
 )
 

@@ -1,0 +1,134 @@
+"""`import nnsim` (python/nnsim_module.cpp), from build/python:
+  - run() equals the command line's `nnsim run --output` bit for bit, on the jet tagger and on a skip
+    network (configs/resnet_block.json), and run(trace=True) equals `nnsim run --trace` per layer;
+  - float_run() equals the command line's float trace; timing() and estimate() equal `nnsim timing --json`;
+  - load() takes every `--net` input with Model-level overrides (reuse factor, strategy, precision);
+  - bad input raises nnsim.Error with the command line's one-line message;
+  - run() releases the GIL: the main thread keeps running Python while another thread is inside run()
+    (a mutation that keeps the GIL makes this test fail)."""
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import unittest
+
+import numpy as np
+
+import nets
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(nets.NNSIM)), "python"))
+import nnsim  # noqa: E402
+
+RESNET = os.path.join(os.environ.get("NNSIM_SOURCE_DIR", "."), "configs", "resnet_block.json")
+
+
+class PythonModule(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="nnsim_py_")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def samples(self, net, n, seed):
+        x = np.random.RandomState(seed).randn(n, net.inputs) * 1.5
+        path = self.path(f"in_{seed}.dat")
+        np.savetxt(path, x, fmt="%.17g")
+        return x, path
+
+    def check_against_cli(self, net_path, *overrides, **kw):
+        net = nnsim.load(net_path, **kw)
+        x, data = self.samples(net, 60, 4)
+        out, trace = self.path("out.dat"), self.path("trace")
+        nets.run("run", "--net", net_path, "--input", data, "--output", out, "--trace", trace, *overrides)
+        y, layers = net.run(x, trace=True)
+        np.testing.assert_array_equal(y, np.loadtxt(out, ndmin=2))
+        _, float_layers = net.float_run(x, trace=True)
+        for layer in net.layers:
+            name = layer["name"]
+            np.testing.assert_array_equal(layers[name], np.loadtxt(os.path.join(trace, name + ".dat"), ndmin=2), name)
+            np.testing.assert_array_equal(float_layers[name],
+                                          np.loadtxt(os.path.join(trace, name + ".float.dat"), ndmin=2), name)
+        return net
+
+    def test_run_equals_cli_jet_tagger(self):
+        self.check_against_cli(nets.KERAS_3LAYER)
+
+    def test_run_equals_cli_with_overrides(self):
+        net = self.check_against_cli(nets.KERAS_3LAYER, "--precision", "fixed<10,4,RND,SAT>", "--reuse-factor", "4",
+                                     "--strategy", "Resource", precision="fixed<10,4,RND,SAT>", reuse_factor=4,
+                                     strategy="Resource")
+        self.assertTrue(all(l["reuse_factor"] == 4 for l in net.layers))
+        self.assertEqual(net.layers[0]["precision"]["weight"], "fixed<10,4,RND,SAT>")
+
+    def test_run_equals_cli_skip_network(self):
+        self.check_against_cli(RESNET)
+
+    def test_timing_and_estimate_equal_cli(self):
+        net = nnsim.load(nets.KERAS_3LAYER, reuse_factor=4, strategy="Resource")
+        cli = nets.timing(nets.KERAS_3LAYER, "--reuse-factor", "4", "--strategy", "Resource")
+        t = net.timing()
+        self.assertEqual((t["latency"], t["ii"]), (cli["latency"], cli["ii"]))
+        self.assertEqual([(l["name"], l["ii"], l["latency"]) for l in t["layers"]],
+                         [(l["name"], l["ii"], l["latency"]) for l in cli["layers"]])
+        e = net.estimate()
+        for l in cli["layers"]:
+            self.assertEqual(e["layers"][l["name"]]["dsp"], l["resources"]["dsp"], l["name"])
+            self.assertAlmostEqual(e["layers"][l["name"]]["lut"], l["resources"]["lut"], delta=0.5)
+
+    def test_save_round_trip(self):
+        net = nnsim.load(nets.KERAS_3LAYER)
+        saved = self.path("saved.json")
+        net.save(saved)
+        x, _ = self.samples(net, 20, 9)
+        np.testing.assert_array_equal(nnsim.load(saved).run(x), net.run(x))
+
+    def test_errors(self):
+        with self.assertRaisesRegex(nnsim.Error, "nope.json: file not found"):
+            nnsim.load(self.path("nope.json"))
+        bad = self.path("bad.json")
+        with open(bad, "w") as f:
+            f.write('{"format": "nnsim-network", "layers": [}')
+        with self.assertRaisesRegex(nnsim.Error, "bad.json"):
+            nnsim.load(bad)
+        net = nnsim.load(nets.KERAS_3LAYER)
+        with self.assertRaisesRegex(nnsim.Error, r"expected an array of shape \[samples, 16\]"):
+            net.run(np.zeros((3, 7)))
+        with self.assertRaisesRegex(nnsim.Error, "reuse-factor: must be a positive integer"):
+            nnsim.load(nets.KERAS_3LAYER, reuse_factor=-3)
+        with self.assertRaisesRegex(nnsim.Error, "strategy"):
+            nnsim.load(nets.KERAS_3LAYER, strategy="Fast")
+
+    def test_run_releases_the_gil(self):
+        """While another thread is inside run(), this thread keeps running Python at a good part of the
+        rate it has alone (a run() that held the GIL would let it take a turn only now and then)."""
+        import time
+
+        def spin(seconds, alive=None):
+            """Loop iterations until `seconds` have passed, or while alive() holds."""
+            n, end = 0, time.perf_counter() + seconds
+            while alive() if alive else time.perf_counter() < end:
+                n += 1
+            return n
+
+        net = nnsim.load(nets.KERAS_3LAYER)
+        x = np.random.RandomState(1).randn(400000, net.inputs)
+        alone = spin(0.2) / 0.2  # loop iterations per second with nothing else running
+        t = threading.Thread(target=net.run, args=(x,))
+        t0 = time.perf_counter()
+        t.start()
+        n = spin(0, t.is_alive)
+        elapsed = time.perf_counter() - t0
+        t.join()
+        self.assertGreater(n, 0.1 * alone * elapsed,
+                           f"{n} iterations in {elapsed:.3f} s beside run(), {alone:.0f}/s alone")
+
+
+if __name__ == "__main__":
+    unittest.main()
