@@ -287,6 +287,15 @@ struct SweepOptions {
     bool retry_failed = false;        ///< --retry-failed: compute failed points again
     bool no_plot = false;             ///< --no-plot
     std::string command_line;         ///< for the store's run table
+    std::vector<std::string> args;    ///< the command's arguments (argv without the program), for --backend slurm
+    std::string shard;                ///< --shard K/N: compute only the points i with i % N == K
+    std::vector<std::string> merge;   ///< --merge DIR...: the results of these shards' stores, nothing computed
+    std::string backend = "local";    ///< --backend local | slurm
+    int tasks = 4;                    ///< --tasks: Slurm array tasks (shards)
+    std::string partition;            ///< --partition (Slurm)
+    std::string time = "1:00:00";     ///< --time (Slurm)
+    bool submit = false;              ///< --submit: call sbatch
+    bool wait = false;                ///< --wait: wait for the array, then merge
 };
 
 }  // namespace nnsim

@@ -22,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -31,6 +32,7 @@
 #include "core/sweep.hpp"
 #include "sim/network_sim.hpp"
 #include "tools/nnsim/commands.hpp"
+#include "tools/nnsim/sweep_shards.hpp"
 #include "tools/nnsim/verify_args.hpp"
 
 namespace nnsim {
@@ -369,6 +371,43 @@ struct Sweep {
 
 }  // namespace
 
+/// --backend slurm: the job array script (and with --submit, sbatch; with --wait, the merge).
+int slurm_sweep(const SweepOptions& opt, size_t points) {
+    SlurmOptions so;
+    so.tasks = opt.tasks, so.partition = opt.partition, so.time = opt.time, so.out = opt.out;
+    if (so.tasks < 1) throw UserError("--tasks: must be at least 1, got " + std::to_string(so.tasks));
+    so.nnsim = fs::read_symlink("/proc/self/exe").string();
+    // The sweep's own arguments, without the backend's and without --out (each shard has its own).
+    static const std::set<std::string> with_value = {"--backend", "--tasks", "--partition", "--time", "--out"};
+    static const std::set<std::string> flags = {"--submit", "--wait"};
+    for (size_t i = 0; i < opt.args.size(); ++i) {
+        const std::string& a = opt.args[i];
+        const std::string key = a.substr(0, a.find('='));
+        if (flags.count(a)) continue;
+        if (with_value.count(key)) {
+            if (key == a) ++i;  // "--tasks 4": skip the value too
+            continue;
+        }
+        so.sweep_args.push_back(a);
+    }
+    const std::string script = opt.out + "/slurm_array.sh";
+    {
+        std::ofstream f(script);
+        if (!f || !(f << slurm_array_script(so))) throw UserError(script + ": cannot write");
+    }
+    fs::permissions(script, fs::perms::owner_exec | fs::perms::group_exec, fs::perm_options::add);
+    std::printf("%zu points in %d shards: %s\nsubmit: sbatch %s\nmerge:  %s\n", points, so.tasks, script.c_str(),
+                script.c_str(), slurm_merge_command(so).c_str());
+    if (!opt.submit) return 0;
+    const std::string cmd = std::string("sbatch ") + (opt.wait ? "--wait " : "") + "'" + script + "'";
+    std::fflush(stdout);
+    if (std::system(cmd.c_str()) != 0) throw UserError("sbatch failed: " + cmd);
+    if (!opt.wait) return 0;
+    const std::string merge = slurm_merge_command(so);
+    std::fflush(stdout);
+    return std::system(merge.c_str()) == 0 ? 0 : 2;
+}
+
 int cmd_sweep(const NetOptions& net, const SweepOptions& opt) {
     const auto t_start = Clock::now();
     Graph base = load_for_command(net);
@@ -380,11 +419,17 @@ int cmd_sweep(const NetOptions& net, const SweepOptions& opt) {
     std::error_code ec;
     fs::create_directories(opt.out, ec);
     if (ec) throw UserError(opt.out + ": cannot create the output folder: " + ec.message());
+    if (opt.backend == "slurm") return slurm_sweep(opt, grid.size());
+    if (!opt.shard.empty() && !opt.merge.empty()) throw UserError("--shard and --merge: give one of them");
+    const ShardSpec shard = opt.shard.empty() ? ShardSpec{} : parse_shard(opt.shard);
     SweepStore store(opt.out + "/sweep.db");
 
-    // Points finished by earlier runs of the same sweep are taken from the store, not recomputed.
+    // Points finished by earlier runs of the same sweep are taken from the store, not recomputed; with
+    // --merge every point comes from the shards' stores.
     std::vector<PointResult> results;
-    const std::vector<uint64_t> todo = store.restore(ctx, grid, opt.retry_failed, results);
+    std::vector<uint64_t> todo;
+    if (!opt.merge.empty()) results = merge_stores(opt.merge, ctx, grid);
+    else todo = shard_points(store.restore(ctx, grid, opt.retry_failed, results), shard);
     const int64_t run = store.begin_run(ctx.hash, opt.command_line, grid.size());
     const size_t in_store = size_t(std::count_if(results.begin(), results.end(), [](auto& r) { return r.run > 0; }));
     std::printf("%s: %zu points (%s), %s, part %s, %zu samples per point; %zu stored, %zu to compute on %d %s\n",
@@ -414,6 +459,10 @@ int cmd_sweep(const NetOptions& net, const SweepOptions& opt) {
         return 130;
     }
 
+    if (shard.count > 1)  // a shard reports its own points only
+        results.erase(std::remove_if(results.begin(), results.end(),
+                                     [&](const PointResult& r) { return r.index % shard.count != shard.index; }),
+                      results.end());
     mark_fronts_and_rank(results);
     write_csv(opt.out + "/results.csv", results, ctx, grid);
     write_json(opt.out + "/results.json", results, ctx, grid);

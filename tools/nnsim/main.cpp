@@ -49,6 +49,15 @@ void add_sweep_options(CLI::App* cmd, nnsim::SweepOptions& s, bool required) {
     cmd->add_option("--top", s.top, "rows of the ranked table")->capture_default_str();
     cmd->add_flag("--retry-failed", s.retry_failed, "compute points stored as failed again");
     cmd->add_flag("--no-plot", s.no_plot, "do not draw the Pareto plot");
+    cmd->add_option("--shard", s.shard, "compute only shard K/N: the points i with i % N == K (0 <= K < N)");
+    cmd->add_option("--merge", s.merge, "merge the stores of these shard folders instead of computing")->expected(1, -1);
+    cmd->add_option("--backend", s.backend, "local, or slurm: write (and with --submit, submit) a job array")
+        ->check(CLI::IsMember({"local", "slurm"}))->capture_default_str();
+    cmd->add_option("--tasks", s.tasks, "Slurm array tasks (shards)")->capture_default_str();
+    cmd->add_option("--partition", s.partition, "Slurm partition");
+    cmd->add_option("--time", s.time, "Slurm time limit per task")->capture_default_str();
+    cmd->add_flag("--submit", s.submit, "submit the array with sbatch");
+    cmd->add_flag("--wait", s.wait, "with --submit: wait for the array (sbatch --wait), then merge");
 }
 
 std::string command_line(int argc, char** argv) {
@@ -216,6 +225,7 @@ extern "C" int sc_main(int argc, char** argv) {
         if (*help_cmd) return nnsim::cmd_help_kind(help_kind);
         if (*sweep_cmd) {
             sweep_opts.command_line = command_line(argc, argv);
+            sweep_opts.args.assign(argv + 1, argv + argc);
             return nnsim::cmd_sweep(sweep_net, sweep_opts);
         }
         if (top_sweep.sweep.empty()) {
@@ -223,6 +233,7 @@ extern "C" int sc_main(int argc, char** argv) {
             return kExitUserError;
         }
         top_sweep.command_line = command_line(argc, argv);
+        top_sweep.args.assign(argv + 1, argv + argc);
         return nnsim::cmd_sweep(top_net, top_sweep);
     } catch (const nnsim::UserError& e) {
         print_error(e.what());
