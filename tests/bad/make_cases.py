@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""Writes the golden error corpus: one JSON file per bad input in tests/bad/, holding the files the case
+needs, the command line, and the exact exit code and stderr nnsim gives. tests/cli/test_bad_inputs.py
+replays every case and requires the same exit code and the same message.
+
+  NNSIM=build/nnsim python3 tests/bad/make_cases.py [--update]
+
+Without --update only new cases are written; --update rewrites every expected message (review the diff:
+a changed message is a changed user interface). In arguments and file contents, {tmp} is the case's
+scratch folder, {shared} the ../shared folder and {src} the source tree; stderr is stored with {tmp}
+and {shared} put back."""
+import base64
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.dirname(os.path.dirname(HERE))
+SHARED = os.environ.get("NNSIM_SHARED_DIR", os.path.join(SRC, "..", "shared"))
+NNSIM = os.environ.get("NNSIM", os.path.join(SRC, "build", "nnsim"))
+K3 = "{shared}/external_models/keras/KERAS_3layer.json"
+Q3 = "{shared}/external_models/keras/qkeras_3layer.json"
+
+DENSE = {"name": "fc", "kind": "dense", "inputs": ["x"], "n_out": 2,
+         "weights": {"kernel": {"shape": [3, 2], "data": [0.5, -0.25, 0.125, 1, -1, 0.75]},
+                     "bias": {"shape": [2], "data": [0, 0.5]}}}
+
+
+def net(layers=None, **top):
+    d = {"format": "nnsim-network", "name": "bad", "inputs": [{"name": "x", "shape": [3]}],
+         "layers": [DENSE] if layers is None else layers, "outputs": ["fc"]}
+    d.update(top)
+    return json.dumps(d)
+
+
+def with_layer(**changes):
+    layer = dict(DENSE)
+    layer.update(changes)
+    return net([{k: v for k, v in layer.items() if v is not None}])
+
+
+def keras(layers):
+    return json.dumps({"class_name": "Sequential", "config": {"name": "m", "layers": layers}})
+
+
+def dense_keras(**cfg):
+    c = {"name": "fc1_relu", "units": 64, "activation": "linear", "use_bias": True, "batch_input_shape": [None, 16]}
+    c.update(cfg)
+    return {"class_name": "Dense", "config": {k: v for k, v in c.items() if v is not None}}
+
+
+def qkeras_with(quantizer):
+    with open(os.path.join(SHARED, "external_models", "keras", "qkeras_3layer.json")) as f:
+        m = json.load(f)
+    m["config"]["layers"][1]["config"]["kernel_quantizer"] = quantizer
+    return json.dumps(m)
+
+
+GOOD = net()
+CASES = {
+    # --- network descriptions -------------------------------------------------------------------
+    "desc_empty": ({"n.json": ""}, ["validate", "--net", "{tmp}/n.json"]),
+    "desc_not_json": ({"n.json": "hello"}, ["validate", "--net", "{tmp}/n.json"]),
+    "desc_truncated": ({"n.json": GOOD[: len(GOOD) // 2]}, ["validate", "--net", "{tmp}/n.json"]),
+    "desc_array": ({"n.json": "[1, 2]"}, ["validate", "--net", "{tmp}/n.json"]),
+    "desc_wrong_format": ({"n.json": GOOD.replace("nnsim-network", "other")}, ["validate", "--net", "{tmp}/n.json"]),
+    "desc_layers_not_array": ({"n.json": net(layers={})}, ["validate", "--net", "{tmp}/n.json"]),
+    "desc_unknown_kind": ({"n.json": with_layer(kind="densest")}, ["validate", "--net", "{tmp}/n.json"]),
+    "desc_missing_param": ({"n.json": with_layer(n_out=None)}, ["validate", "--net", "{tmp}/n.json"]),
+    "desc_param_type": ({"n.json": with_layer(n_out="two")}, ["validate", "--net", "{tmp}/n.json"]),
+    "desc_param_zero": ({"n.json": with_layer(n_out=0)}, ["validate", "--net", "{tmp}/n.json"]),
+    "desc_bad_precision_width": ({"n.json": with_layer(precision="fixed<0,3>")}, ["validate", "--net", "{tmp}/n.json"]),
+    "desc_bad_precision_text": ({"n.json": with_layer(precision="ap_fixed<16>")}, ["validate", "--net", "{tmp}/n.json"]),
+    "desc_bad_precision_mode": ({"n.json": with_layer(precision={"weight": "fixed<8,3,FOO>"})},
+                                ["validate", "--net", "{tmp}/n.json"]),
+    "desc_unknown_input": ({"n.json": with_layer(inputs=["y"])}, ["validate", "--net", "{tmp}/n.json"]),
+    "desc_duplicate_names": ({"n.json": net([DENSE, dict(DENSE, inputs=["fc"])])}, ["validate", "--net", "{tmp}/n.json"]),
+    "desc_kernel_shape": ({"n.json": with_layer(weights={"kernel": {"shape": [2, 2], "data": [1, 2, 3, 4]}})},
+                          ["validate", "--net", "{tmp}/n.json"]),
+    "desc_kernel_data_count": ({"n.json": with_layer(weights={"kernel": {"shape": [3, 2], "data": [1, 2]}})},
+                               ["validate", "--net", "{tmp}/n.json"]),
+    "desc_missing_kernel": ({"n.json": with_layer(weights={})}, ["validate", "--net", "{tmp}/n.json"]),
+    "desc_weights_file_missing": ({"n.json": with_layer(weights={"kernel": {"h5": "/fc/kernel"}})},
+                                  ["validate", "--net", "{tmp}/n.json"]),
+    "desc_reuse_zero": ({"n.json": with_layer(reuse_factor=0)}, ["validate", "--net", "{tmp}/n.json"]),
+    "desc_bad_strategy": ({"n.json": with_layer(strategy="Fast")}, ["validate", "--net", "{tmp}/n.json"]),
+    "desc_bad_io_type": ({"n.json": net(io_type="io_serial")}, ["validate", "--net", "{tmp}/n.json"]),
+    "desc_bad_input_shape": ({"n.json": net(inputs=[{"name": "x", "shape": [-3]}])}, ["validate", "--net", "{tmp}/n.json"]),
+    "desc_no_layers": ({"n.json": net(layers=[])}, ["validate", "--net", "{tmp}/n.json"]),
+    "desc_unknown_output": ({"n.json": net(outputs=["nope"])}, ["validate", "--net", "{tmp}/n.json"]),
+    "desc_missing_file": ({}, ["validate", "--net", "{tmp}/absent.json"]),
+    # --- Keras ---------------------------------------------------------------------------------
+    "keras_unknown_class": ({"m.json": keras([{"class_name": "Fancy", "config": {"name": "f"}}])},
+                            ["import", "--net", "{tmp}/m.json"]),
+    "keras_no_weights": ({"m.json": keras([dense_keras()])}, ["import", "--net", "{tmp}/m.json"]),
+    "keras_weights_not_hdf5": ({"m.json": keras([dense_keras()]), "m_weights.h5": "not hdf5"},
+                               ["import", "--net", "{tmp}/m.json"]),
+    "keras_weights_truncated": ({"m.json": "@copy {shared}/external_models/keras/KERAS_3layer.json",
+                                 "m_weights.h5": "@head 3000 {shared}/external_models/keras/KERAS_3layer_weights.h5"},
+                                ["import", "--net", "{tmp}/m.json"]),
+    "keras_weights_other_model": ({"m.json": keras([dense_keras(name="other")]),
+                                   "m_weights.h5": "@copy {shared}/external_models/keras/KERAS_1layer_weights.h5"},
+                                  ["import", "--net", "{tmp}/m.json"]),
+    "keras_no_layers": ({"m.json": json.dumps({"class_name": "Sequential", "config": {"name": "m"}})},
+                        ["import", "--net", "{tmp}/m.json"]),
+    "keras_dense_no_units": ({"m.json": keras([dense_keras(units=None)]), "m_weights.h5": "@copy {shared}/external_models/keras/KERAS_1layer_weights.h5"}, ["import", "--net", "{tmp}/m.json"]),
+    "keras_conv_channels_first": ({"m.json": keras([{"class_name": "Conv2D", "config": {
+        "name": "fc1_relu", "filters": 2, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid",
+        "data_format": "channels_first", "activation": "linear", "use_bias": True,
+        "batch_input_shape": [None, 1, 8, 8]}}]), "m_weights.h5": "@copy {shared}/external_models/keras/KERAS_1layer_weights.h5"}, ["import", "--net", "{tmp}/m.json"]),
+    "keras_conv_dilation": ({"m.json": keras([{"class_name": "Conv2D", "config": {
+        "name": "fc1_relu", "filters": 2, "kernel_size": [3, 3], "strides": [1, 1], "padding": "valid",
+        "data_format": "channels_last", "dilation_rate": [2, 2], "activation": "linear", "use_bias": True,
+        "batch_input_shape": [None, 8, 8, 1]}}]), "m_weights.h5": "@copy {shared}/external_models/keras/KERAS_1layer_weights.h5"}, ["import", "--net", "{tmp}/m.json"]),
+    "keras_bad_activation": ({"m.json": keras([dense_keras(activation="swishy")]), "m_weights.h5": "@copy {shared}/external_models/keras/KERAS_1layer_weights.h5"},
+                             ["import", "--net", "{tmp}/m.json"]),
+    # --- QKeras --------------------------------------------------------------------------------
+    "qkeras_po2": ({"q.json": qkeras_with("quantized_po2(4,1)"),
+                    "q_weights.h5": "@copy {shared}/external_models/keras/qkeras_3layer_weights.h5"},
+                   ["import", "--net", "{tmp}/q.json"]),
+    "qkeras_alpha_auto": ({"q.json": qkeras_with("quantized_bits(6,0,alpha='auto')"),
+                           "q_weights.h5": "@copy {shared}/external_models/keras/qkeras_3layer_weights.h5"},
+                          ["import", "--net", "{tmp}/q.json"]),
+    "qkeras_unknown_argument": ({"q.json": qkeras_with({"class_name": "quantized_bits", "config": {"bits": 6, "width": 2}}),
+                                 "q_weights.h5": "@copy {shared}/external_models/keras/qkeras_3layer_weights.h5"},
+                                ["import", "--net", "{tmp}/q.json"]),
+    "qkeras_bits_range": ({"q.json": qkeras_with("quantized_bits(40,0)"),
+                           "q_weights.h5": "@copy {shared}/external_models/keras/qkeras_3layer_weights.h5"},
+                          ["import", "--net", "{tmp}/q.json"]),
+    "qkeras_not_a_quantizer": ({"q.json": qkeras_with(12),
+                                "q_weights.h5": "@copy {shared}/external_models/keras/qkeras_3layer_weights.h5"},
+                               ["import", "--net", "{tmp}/q.json"]),
+    # --- hls4ml configs --------------------------------------------------------------------------
+    "config_yaml_syntax": ({"c.yml": "HLSConfig:\n  Model: [unclosed\n"}, ["import", "--net", K3, "--config", "{tmp}/c.yml"]),
+    "config_bad_strategy": ({"c.yml": "HLSConfig:\n  Model:\n    Precision: ap_fixed<16,6>\n    ReuseFactor: 1\n    Strategy: Fast\n"},
+                            ["import", "--net", K3, "--config", "{tmp}/c.yml"]),
+    "config_bad_precision": ({"c.yml": "HLSConfig:\n  Model:\n    Precision: ap_fixed<16,6,WHAT>\n    ReuseFactor: 1\n"},
+                             ["import", "--net", K3, "--config", "{tmp}/c.yml"]),
+    "config_bad_reuse": ({"c.yml": "HLSConfig:\n  Model:\n    Precision: ap_fixed<16,6>\n    ReuseFactor: -4\n"},
+                         ["import", "--net", K3, "--config", "{tmp}/c.yml"]),
+    "config_bad_iotype": ({"c.yml": "IOType: io_serial\nHLSConfig:\n  Model:\n    Precision: ap_fixed<16,6>\n    ReuseFactor: 1\n"},
+                          ["import", "--net", K3, "--config", "{tmp}/c.yml"]),
+    "config_missing_model": ({"c.yml": "KerasJson: {tmp}/absent.json\nHLSConfig:\n  Model:\n    Precision: ap_fixed<16,6>\n"},
+                             ["import", "--net", "{tmp}/c.yml"]),
+    "config_twice": ({"c.yml": "KerasJson: " + K3 + "\nHLSConfig:\n  Model:\n    Precision: ap_fixed<16,6>\n"},
+                     ["import", "--net", "{tmp}/c.yml", "--config", "{tmp}/c.yml"]),
+    "config_missing_file": ({}, ["import", "--net", K3, "--config", "{tmp}/absent.yml"]),
+    # --- data files ------------------------------------------------------------------------------
+    "data_columns": ({"in.dat": "1 2 3\n"}, ["run", "--net", K3, "--input", "{tmp}/in.dat"]),
+    "data_token": ({"in.dat": " ".join(["0.5"] * 15) + " x\n"}, ["run", "--net", K3, "--input", "{tmp}/in.dat"]),
+    "data_empty": ({"in.dat": ""}, ["run", "--net", K3, "--input", "{tmp}/in.dat"]),
+    "data_missing": ({}, ["run", "--net", K3, "--input", "{tmp}/absent.dat"]),
+    "data_reference_short": ({"in.dat": (" ".join(["0.5"] * 16) + "\n") * 3, "ref.dat": "0 0 0 0 1\n"},
+                             ["run", "--net", K3, "--input", "{tmp}/in.dat", "--reference", "{tmp}/ref.dat"]),
+    "data_sim_columns": ({"in.dat": "1 2\n"}, ["sim", "--net", K3, "--input", "{tmp}/in.dat"]),
+    "run_no_samples": ({}, ["run", "--net", K3]),
+    # --- overrides and options -------------------------------------------------------------------
+    "override_precision_short": ({}, ["timing", "--net", K3, "--precision", "fixed<8>"]),
+    "override_precision_mode": ({}, ["timing", "--net", K3, "--precision", "fixed<8,3,FOO>"]),
+    "override_reuse_negative": ({}, ["timing", "--net", K3, "--reuse-factor", "-1"]),
+    "override_strategy": ({}, ["timing", "--net", K3, "--strategy", "Fast"]),
+    "override_io_type": ({}, ["timing", "--net", K3, "--io-type", "io_serial"]),
+    "option_unknown_part": ({}, ["timing", "--net", K3, "--part", "xc9nothing"]),
+    "option_input_ratio": ({}, ["sim", "--net", K3, "--input-ratio", "0"]),
+    "option_ready_ratio": ({}, ["sim", "--net", K3, "--ready-ratio", "1.5"]),
+    "option_fifo_margin": ({}, ["fifo", "--net", K3, "--margin", "-1"]),
+    "option_no_net": ({}, ["timing"]),
+    # --- sweeps ----------------------------------------------------------------------------------
+    "sweep_unknown_kind": ({}, ["--net", K3, "--sweep", "colour", "--out", "{tmp}/s"]),
+    "sweep_spec_yaml": ({"s.yml": "grid: [unclosed\n"}, ["--net", K3, "--sweep", "{tmp}/s.yml", "--out", "{tmp}/s"]),
+    "sweep_spec_key": ({"s.yml": "grids:\n  reuse: [1, 2]\n"}, ["--net", K3, "--sweep", "{tmp}/s.yml", "--out", "{tmp}/s"]),
+    "sweep_spec_setting": ({"s.yml": "grid:\n  colour: [1, 2]\n"}, ["--net", K3, "--sweep", "{tmp}/s.yml", "--out", "{tmp}/s"]),
+    "sweep_shard": ({}, ["--net", K3, "--sweep", "reuse", "--shard", "2/2", "--out", "{tmp}/s"]),
+    "sweep_merge_missing": ({}, ["--net", K3, "--sweep", "reuse", "--merge", "{tmp}/none", "--out", "{tmp}/s"]),
+    # --- ONNX and Keras 3 ------------------------------------------------------------------------
+    "onnx_truncated": ({"m.onnx": "@head 200 {shared}/external_models/onnx/three_layer_keras.onnx"},
+                       ["import", "--net", "{tmp}/m.onnx"]),
+    "onnx_text": ({"m.onnx": "not a protobuf at all"}, ["import", "--net", "{tmp}/m.onnx"]),
+    "keras3_not_zip": ({"m.keras": "PK but not a zip"}, ["import", "--net", "{tmp}/m.keras"]),
+}
+
+
+def materialize(files, tmp):
+    for name, content in files.items():
+        path = os.path.join(tmp, name)
+        content = content.replace("{tmp}", tmp).replace("{shared}", SHARED)
+        if content.startswith("@copy "):
+            with open(content[6:], "rb") as f:
+                data = f.read()
+        elif content.startswith("@head "):
+            n, src = content[6:].split(" ", 1)
+            with open(src, "rb") as f:
+                data = f.read(int(n))
+        else:
+            data = content.encode()
+        with open(path, "wb") as f:
+            f.write(data)
+
+
+def run_case(case):
+    with tempfile.TemporaryDirectory(prefix="nnsim_bad_") as tmp:
+        materialize(case["files"], tmp)
+        args = [a.replace("{tmp}", tmp).replace("{shared}", SHARED).replace("{src}", SRC) for a in case["args"]]
+        r = subprocess.run([NNSIM, *args], capture_output=True, text=True, timeout=120, cwd=tmp)
+        stderr = r.stderr.replace(tmp, "{tmp}").replace(SHARED, "{shared}")
+        return r.returncode, stderr
+
+
+def main():
+    update = "--update" in sys.argv
+    for name, (files, args) in CASES.items():
+        path = os.path.join(HERE, name + ".json")
+        if os.path.exists(path) and not update:
+            continue
+        case = {"files": files, "args": args}
+        case["exit"], case["stderr"] = run_case(case)
+        with open(path, "w") as f:
+            json.dump(case, f, indent=1)
+            f.write("\n")
+        print(f"{name}: exit {case['exit']}: {case['stderr'].strip()}")
+
+
+if __name__ == "__main__":
+    main()
