@@ -8,8 +8,9 @@
 //   net.float_run(x)                  # the float model (no quantization)
 //   net.timing(), net.estimate(), net.layers, net.save(path)
 // Errors raise nnsim.Error with the command line's one-line message. The GIL is released while the
-// evaluator runs, so threads running separate networks proceed in parallel. Cycle-accurate simulation
-// and RTL verification stay in the command-line tool (SystemC allows one elaboration per process).
+// evaluator runs, so threads running separate networks proceed in parallel. This is the package's
+// compiled half (nnsim._nnsim); python/nnsim/__init__.py adds simulate, sweep, gen and verify, which
+// run the command-line tool (SystemC allows one elaboration per process).
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -165,7 +166,7 @@ std::unique_ptr<Network> load(const std::string& path, const std::string& weight
 
 }  // namespace
 
-PYBIND11_MODULE(nnsim, m) {
+PYBIND11_MODULE(_nnsim, m) {
     m.doc() = "nnsim: bit-exact hls4ml-style networks, their timing and resources, from Python";
     static py::exception<nnsim::UserError> error(m, "Error");
     py::register_exception_translator([](std::exception_ptr p) {

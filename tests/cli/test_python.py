@@ -2,6 +2,8 @@
   - run() equals the command line's `nnsim run --output` bit for bit, on the jet tagger and on a skip
     network (configs/resnet_block.json), and run(trace=True) equals `nnsim run --trace` per layer;
   - float_run() equals the command line's float trace; timing() and estimate() equal `nnsim timing --json`;
+  - simulate(), sweep(), gen() and verify() run the command line's model, sweep, generator and Verilator
+    check on the network (their reports as dicts and rows), with its errors as nnsim.Error;
   - load() takes every `--net` input with Model-level overrides (reuse factor, strategy, precision);
   - bad input raises nnsim.Error with the command line's one-line message;
   - run() releases the GIL: the main thread keeps running Python while another thread is inside run()
@@ -81,6 +83,22 @@ class PythonModule(unittest.TestCase):
         for l in cli["layers"]:
             self.assertEqual(e["layers"][l["name"]]["dsp"], l["resources"]["dsp"], l["name"])
             self.assertAlmostEqual(e["layers"][l["name"]]["lut"], l["resources"]["lut"], delta=0.5)
+
+    def test_simulate_sweep_gen_verify(self):
+        net = nnsim.load(nets.KERAS_3LAYER, reuse_factor=4, strategy="Resource")
+        x, _ = self.samples(net, 30, 5)
+        report = net.simulate(x)
+        self.assertEqual(report["samples"], 30)
+        self.assertEqual(report["measured"]["latency_first_sample"], net.timing()["latency"])
+        rows = net.sweep("strategy")
+        self.assertEqual(sorted(r["strategy"] for r in rows), ["Latency", "Resource"])
+        self.assertTrue(all(r["status"] == "ok" and r["dsp"] > 0 for r in rows))
+        files = net.gen(self.path("rtl"))
+        self.assertIn("KERAS_3layer_top.v", files)
+        result = net.verify(samples=20, ready_ratio=0.7)
+        self.assertTrue(result["passed"], result)
+        with self.assertRaisesRegex(nnsim.Error, "--ready-ratio: must be in"):
+            net.simulate(ready_ratio=2)
 
     def test_save_round_trip(self):
         net = nnsim.load(nets.KERAS_3LAYER)
