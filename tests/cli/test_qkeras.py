@@ -44,7 +44,7 @@ class QKerasImport(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="nnsim_qkeras_")
         cls.net = os.path.join(cls.tmp, "q3.json")
-        nets.run("import", "--net", Q3, "-o", cls.net, "--inline-weights")
+        cls.import_stdout = nets.run("import", "--net", Q3, "-o", cls.net, "--inline-weights").stdout
         with open(cls.net) as f:
             cls.desc = json.load(f)
 
@@ -69,6 +69,13 @@ class QKerasImport(unittest.TestCase):
                     self.assertEqual(self.layer(name)["precision"][var], normalize(text), f"{name} {var}")
                     checked += 1
         self.assertEqual(checked, 11)  # 4 dense x (weight, bias) + 3 relu results
+
+    def test_import_reports_quantizer_precisions(self):
+        lines = {l.split()[0]: l for l in self.import_stdout.splitlines()[1:]}
+        self.assertIn("weight fixed<6,1> (quantized_bits(6,0,1))", lines["fc1"])
+        self.assertIn("bias fixed<6,1> (quantized_bits(6,0,1))", lines["output"])
+        self.assertIn("result fixed<7,1,RND_CONV,SAT> (quantized_relu(6,0))", lines["relu2"])
+        self.assertNotIn("softmax", lines)
 
     def test_weights_are_qkeras_quantized(self):
         with h5py.File(os.path.join(KERAS, "qkeras_3layer_weights.h5"), "r") as f:
