@@ -77,8 +77,11 @@ TEST(FrontendConfig, QkerasConfigFileReads) {
     TempDir tmp;
     std::filesystem::create_directory_symlink(external("keras"), tmp.file("keras"));
     std::filesystem::copy_file(external("config-files/qkeras_3layer_config.yml"), tmp.file("q.yml"));
-    const std::string msg = user_error_of([&] { load_network(tmp.file("q.yml")); });
-    EXPECT_TRUE(contains(msg, "layer 'fc1' (QDense) is not supported yet"));
+    // The quantizers give the weights and relu results; the config everything else (softmax tables).
+    const Graph g = load_network(tmp.file("q.yml"));
+    EXPECT_EQ(g.find("fc1")->type("weight").to_string(), "fixed<6,1>");
+    EXPECT_EQ(g.find("relu1")->type("result").to_string(), "fixed<7,1,RND_CONV,SAT>");
+    EXPECT_EQ(g.find("softmax")->type("inv_table").to_string(), "fixed<18,4>");
 }
 
 // The qkeras precedence cases, on KERAS_3layer's layer names: LayerName over LayerType over Model, fixed
