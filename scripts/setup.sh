@@ -17,6 +17,7 @@
 #   libzip-dev         Keras 3 .keras archives (zip files holding config.json and model.weights.h5)
 #   python3-onnx python3-torch   ONNX tests: models exported from torch, bad models written with onnx
 #   pybind11-dev python3-dev  the Python module (`import nnsim`, python/nnsim_module.cpp)
+#   slurm-wlm munge    (optional) a single-node Slurm cluster for the opt-in cluster-sweep test
 #   ccache             caches the compilation of Verilator's runtime library and models across the
 #                      many small designs `nnsim verify` builds (the test suite builds dozens)
 set -euo pipefail
@@ -39,13 +40,30 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
-if (( ${#missing[@]} == 0 )); then
+# Optional: a single-node Slurm cluster for the opt-in test of cluster sweeps (ctest label slurm,
+# tests/slurm/test_slurm.py); a machine where they cannot be installed skips that test.
+OPTIONAL=(slurm-wlm munge)
+optional_missing=()
+for p in "${OPTIONAL[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    optional_missing+=("$p")
+  fi
+done
+
+if (( ${#missing[@]} == 0 && ${#optional_missing[@]} == 0 )); then
   echo "setup: all ${#PACKAGES[@]} packages present"
   exit 0
 fi
 
-echo "setup: installing ${missing[*]}"
 SUDO=""
 if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if (( ${#missing[@]} > 0 )); then
+  echo "setup: installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if (( ${#optional_missing[@]} > 0 )); then
+  echo "setup: installing (optional) ${optional_missing[*]}"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${optional_missing[@]}" ||
+    echo "setup: optional ${optional_missing[*]} not installed: the Slurm test will be skipped"
+fi
