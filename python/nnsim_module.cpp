@@ -2,7 +2,8 @@
 // from Python (pybind11). Built by the same CMake into build/python (PYTHONPATH=build/python).
 //
 //   net = nnsim.load(path, weights=None, config=None, ignore_quantizers=False,
-//                    precision=None, reuse_factor=None, strategy=None, io_type=None)
+//                    precision=None, reuse_factor=None, strategy=None, io_type=None,
+//                    layers={"fc1": {"reuse_factor": 4, "precision": "fixed<8,3>"}})
 //   y = net.run(x)                    # x: [samples, inputs] floats -> [samples, outputs], bit-exact
 //   y, trace = net.run(x, trace=True) # trace: {layer: [samples, values]} (hls4ml's trace)
 //   net.float_run(x)                  # the float model (no quantization)
@@ -24,8 +25,10 @@
 #include "core/evaluator.hpp"
 #include "core/network_json.hpp"
 #include "core/overrides.hpp"
+#include "core/precision.hpp"
 #include "core/resources.hpp"
 #include "core/timing_model.hpp"
+#include "core/validate.hpp"
 #include "frontends/load.hpp"
 
 namespace py = pybind11;
@@ -152,15 +155,57 @@ class Network {
     size_t m_in = 0, m_out = 0;
 };
 
+/// Per-layer overrides, like hls4ml's LayerName entries: {layer: {"precision": "fixed<8,3>" or
+/// {var: type}, "reuse_factor": N, "strategy": "Latency" | "Resource"}}.
+void apply_layer_overrides(nnsim::Graph& g, const py::dict& layers) {
+    for (const auto& [key, value] : layers) {
+        const std::string name = py::str(key);
+        nnsim::Node* n = g.find(name);
+        if (n == nullptr) throw nnsim::UserError("layers: no layer '" + name + "' in " + g.name);
+        const std::string where = "layers['" + name + "']";
+        for (const auto& [k, v] : py::cast<py::dict>(value)) {
+            const std::string setting = py::str(k);
+            auto type_of = [&](const std::string& text, const std::string& at) {
+                nnsim::FixedType t;
+                std::string err;
+                if (!nnsim::parse_fixed_type(text, t, err)) throw nnsim::UserError(at + ": " + err);
+                return t;
+            };
+            if (setting == "reuse_factor") {
+                const int rf = py::cast<int>(v);
+                if (rf < 1) throw nnsim::UserError(where + "['reuse_factor']: must be a positive integer");
+                n->reuse_factor = rf;
+            } else if (setting == "strategy") {
+                const std::string s = py::str(v);
+                if (s != "Latency" && s != "Resource")
+                    throw nnsim::UserError(where + "['strategy']: expected Latency or Resource, got '" + s + "'");
+                n->strategy = s == "Latency" ? nnsim::Strategy::kLatency : nnsim::Strategy::kResource;
+            } else if (setting == "precision" && py::isinstance<py::dict>(v)) {
+                for (const auto& [var, text] : py::cast<py::dict>(v))
+                    n->precision[py::str(var)] = type_of(py::str(text), where + "['precision']['" + std::string(py::str(var)) + "']");
+            } else if (setting == "precision") {
+                const nnsim::FixedType t = type_of(py::str(v), where + "['precision']");
+                for (const auto& var : n->kind->precision_vars())
+                    if (var.fixed_default.empty()) n->precision[var.name] = t;
+            } else {
+                throw nnsim::UserError(where + ": unknown setting '" + setting +
+                                       "' (expected precision, reuse_factor or strategy)");
+            }
+        }
+    }
+    nnsim::validate_or_throw(g);
+}
+
 std::unique_ptr<Network> load(const std::string& path, const std::string& weights, const std::string& config,
                               bool ignore_quantizers, const std::string& precision, int reuse_factor,
-                              const std::string& strategy, const std::string& io_type) {
+                              const std::string& strategy, const std::string& io_type, const py::dict& layers) {
     nnsim::LoadOptions lo;
     lo.weights = weights, lo.config = config, lo.ignore_quantizers = ignore_quantizers;
     nnsim::Graph g = nnsim::load_network(path, lo);
     nnsim::Overrides o;
     o.precision = precision, o.reuse_factor = reuse_factor, o.strategy = strategy, o.io_type = io_type;
     nnsim::apply_overrides(g, o);
+    if (!layers.empty()) apply_layer_overrides(g, layers);
     return std::make_unique<Network>(std::move(g));
 }
 
@@ -190,6 +235,7 @@ PYBIND11_MODULE(_nnsim, m) {
         .def("save", &Network::save, py::arg("path"), "write the network description (weights inline)");
     m.def("load", &load, py::arg("path"), py::arg("weights") = "", py::arg("config") = "",
           py::arg("ignore_quantizers") = false, py::arg("precision") = "", py::arg("reuse_factor") = 0,
-          py::arg("strategy") = "", py::arg("io_type") = "",
-          "load any network `nnsim --net` accepts, with hls4ml-style Model-level overrides");
+          py::arg("strategy") = "", py::arg("io_type") = "", py::arg("layers") = py::dict(),
+          "load any network `nnsim --net` accepts, with hls4ml-style Model-level overrides and per-layer ones "
+          "(layers={name: {'precision': ..., 'reuse_factor': ..., 'strategy': ...}})");
 }

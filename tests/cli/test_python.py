@@ -69,6 +69,29 @@ class PythonModule(unittest.TestCase):
         self.assertTrue(all(l["reuse_factor"] == 4 for l in net.layers))
         self.assertEqual(net.layers[0]["precision"]["weight"], "fixed<10,4,RND,SAT>")
 
+    def test_per_layer_overrides(self):
+        net = nnsim.load(nets.KERAS_3LAYER, reuse_factor=2,
+                         layers={"fc1_relu": {"reuse_factor": 4, "strategy": "Resource",
+                                              "precision": {"weight": "fixed<8,3>"}},
+                                 "fc2_relu": {"precision": "fixed<12,5>"}})
+        layers = {l["name"]: l for l in net.layers}
+        self.assertEqual((layers["fc1_relu"]["reuse_factor"], layers["fc1_relu"]["strategy"]), (4, "Resource"))
+        self.assertEqual(layers["fc2_relu"]["reuse_factor"], 2)
+        self.assertEqual(layers["fc1_relu"]["precision"]["weight"], "fixed<8,3>")
+        self.assertEqual(layers["fc2_relu"]["precision"]["accum"], "fixed<12,5>")
+        self.assertEqual(net.timing()["layers"][0]["ii"], 4)
+        # The same through the command line: a description edited the same way runs to the same outputs.
+        saved = self.path("per_layer.json")
+        net.save(saved)
+        x, data = self.samples(net, 30, 6)
+        out = self.path("per_layer.dat")
+        nets.run("run", "--net", saved, "--input", data, "--output", out)
+        np.testing.assert_array_equal(net.run(x), np.loadtxt(out, ndmin=2))
+        with self.assertRaisesRegex(nnsim.Error, "layers: no layer 'nope'"):
+            nnsim.load(nets.KERAS_3LAYER, layers={"nope": {"reuse_factor": 2}})
+        with self.assertRaisesRegex(nnsim.Error, r"unknown setting 'colour'"):
+            nnsim.load(nets.KERAS_3LAYER, layers={"fc1_relu": {"colour": 2}})
+
     def test_run_equals_cli_skip_network(self):
         self.check_against_cli(RESNET)
 
