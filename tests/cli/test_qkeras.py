@@ -96,6 +96,27 @@ class QKerasImport(unittest.TestCase):
             y = np.loadtxt(os.path.join(trace, relu + ".dat"), ndmin=2)
             np.testing.assert_array_equal(y, quantized_relu(x, 6, 0), relu)
 
+    def test_quantized_bits_activation(self):
+        """A QActivation with quantized_bits(6,2) is a linear layer whose result rounds half to even and
+        saturates as QKeras does: numpy's quantized_bits of the dense output before it."""
+        with open(Q3) as f:
+            model = json.load(f)
+        model["config"]["layers"][2]["config"]["activation"] = "quantized_bits(6,2)"
+        path = os.path.join(self.tmp, "qbits.json")
+        with open(path, "w") as f:
+            json.dump(model, f)
+        shutil.copy(os.path.join(KERAS, "qkeras_3layer_weights.h5"), os.path.join(self.tmp, "qbits_weights.h5"))
+        desc = os.path.join(self.tmp, "qbits_net.json")
+        nets.run("import", "--net", path, "-o", desc)
+        with open(desc) as f:
+            relu1 = next(l for l in json.load(f)["layers"] if l["name"] == "relu1")
+        self.assertEqual((relu1["kind"], relu1["precision"]["result"]), ("linear", "fixed<6,3,RND_CONV,SAT>"))
+        trace = os.path.join(self.tmp, "qbits_trace")
+        nets.run("run", "--net", desc, "--random-samples", "200", "--seed", "4", "--trace", trace)
+        x = np.loadtxt(os.path.join(trace, "fc1.dat"), ndmin=2)
+        y = np.loadtxt(os.path.join(trace, "relu1.dat"), ndmin=2)
+        np.testing.assert_array_equal(y, quantized_bits(x, 6, 2))
+
     def test_quantizer_wins_over_config(self):
         cfg = os.path.join(self.tmp, "override.yml")
         with open(cfg, "w") as f:
