@@ -16,7 +16,7 @@
 #   libonnx-dev libprotobuf-dev  ONNX import (ONNX's own protobuf classes, onnx/onnx_pb.h)
 #   libzip-dev         Keras 3 .keras archives (zip files holding config.json and model.weights.h5)
 #   python3-onnx python3-torch   ONNX tests: models exported from torch, bad models written with onnx
-#   pybind11-dev python3-dev  the Python module (`import nnsim`, python/nnsim_module.cpp)
+#   pybind11-dev python3-dev  the Python module (`import nnsim`, python/nnsim_module.cpp); python3-pytest runs its tests
 #   slurm-wlm munge    (optional) a single-node Slurm cluster for the opt-in cluster-sweep test
 #   ccache             caches the compilation of Verilator's runtime library and models across the
 #                      many small designs `nnsim verify` builds (the test suite builds dozens)
@@ -29,7 +29,7 @@ PACKAGES=(
   libsqlite3-dev gnuplot-nox
   python3 python3-numpy python3-h5py
   libonnx-dev libprotobuf-dev python3-onnx python3-torch libzip-dev
-  pybind11-dev python3-dev
+  pybind11-dev python3-dev python3-pytest
   gtkwave xvfb xauth imagemagick x11-utils
 )
 
