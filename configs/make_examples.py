@@ -12,6 +12,10 @@ resources and equivalence):
                       branch, the identity on the other, add, relu
   concat_block.json   two branches on 8x8x4 (1x1 conv + relu; 3x3 same conv + relu) concatenated on
                       the channels, then a 1x1 conv
+  gru_top_tagger.json the jet top tagger with a GRU: 20 particles x 6 features, GRU(20), dense 64 +
+                      relu, dense 1 + sigmoid; io_parallel, static GRU
+  lstm_tagger.json    a jet flavour tagger with an LSTM: 15 tracks x 6 features, LSTM(16), dense 16 +
+                      relu, dense 3 + softmax; io_parallel, static LSTM
 
 Run from the repository root: /usr/bin/python3 configs/make_examples.py (numpy from Debian)
 """
@@ -57,8 +61,17 @@ class Builder:
                          "weights": {"kernel": self.tensor([n_in, n_out], 1.0 / np.sqrt(n_in)),
                                      "bias": self.tensor([n_out], 0.1)}}, inputs)
 
-    def network(self, name, shape):
-        return {"format": "nnsim-network", "name": name, "io_type": "io_stream",
+    def recurrent(self, name, kind, n_in, units, **params):
+        gates = {"lstm": 4, "gru": 3, "simple_rnn": 1}[kind]
+        weights = {"kernel": self.tensor([n_in, gates * units], 1.0 / np.sqrt(n_in)),
+                   "recurrent_kernel": self.tensor([units, gates * units], 1.0 / np.sqrt(units)),
+                   "bias": self.tensor([gates * units], 0.1)}
+        if kind == "gru":
+            weights["recurrent_bias"] = self.tensor([gates * units], 0.1)
+        return self.add(dict({"name": name, "kind": kind, "units": units, "weights": weights}, **params))
+
+    def network(self, name, shape, io="io_stream"):
+        return {"format": "nnsim-network", "name": name, "io_type": io,
                 "defaults": {"precision": "fixed<16,6>"},
                 "inputs": [{"name": "x", "shape": shape}], "layers": self.layers}
 
@@ -113,8 +126,29 @@ def concat_block():
     return b.network("concat_block", [8, 8, 4])
 
 
+def gru_top_tagger():
+    b = Builder(14)
+    b.recurrent("gru", "gru", 6, 20)
+    b.dense("fc1", 20, 64)
+    b.add({"name": "fc1_relu", "kind": "relu"})
+    b.dense("fc2", 64, 1)
+    b.add({"name": "fc2_sigmoid", "kind": "sigmoid"})
+    return b.network("gru_top_tagger", [20, 6], io="io_parallel")
+
+
+def lstm_tagger():
+    b = Builder(15)
+    b.recurrent("lstm", "lstm", 6, 16)
+    b.dense("fc1", 16, 16)
+    b.add({"name": "fc1_relu", "kind": "relu"})
+    b.dense("fc2", 16, 3)
+    b.add({"name": "softmax", "kind": "softmax"})
+    return b.network("lstm_tagger", [15, 6], io="io_parallel")
+
+
 def main():
-    for name, net in [("svhn_cnn", svhn_cnn()), ("resnet_block", resnet_block()), ("concat_block", concat_block())]:
+    for name, net in [("svhn_cnn", svhn_cnn()), ("resnet_block", resnet_block()), ("concat_block", concat_block()),
+                      ("gru_top_tagger", gru_top_tagger()), ("lstm_tagger", lstm_tagger())]:
         path = os.path.join(HERE, name + ".json")
         with open(path, "w") as f:
             json.dump(net, f, separators=(",", ":"))

@@ -11,6 +11,8 @@
 #include "models/conv2d/conv2d.hpp"
 #include "models/cropping/cropping.hpp"
 #include "models/dense/dense.hpp"
+#include "models/gru/gru.hpp"
+#include "models/lstm/lstm.hpp"
 #include "models/depthwise_conv1d/depthwise_conv1d.hpp"
 #include "models/depthwise_conv2d/depthwise_conv2d.hpp"
 #include "models/leaky_relu/leaky_relu.hpp"
@@ -21,6 +23,7 @@
 #include "models/pooling/pooling.hpp"
 #include "models/relu/relu.hpp"
 #include "models/reshape/reshape.hpp"
+#include "models/simple_rnn/simple_rnn.hpp"
 #include "models/sigmoid/sigmoid.hpp"
 #include "models/softmax/softmax.hpp"
 #include "models/subtract/subtract.hpp"
@@ -63,6 +66,9 @@ void register_all_kinds(Registry& reg) {
     reg.add(std::make_unique<MinimumKind>());
     reg.add(std::make_unique<ConcatenateKind>());
     reg.add(std::make_unique<BipolarKind>());
+    reg.add(std::make_unique<LstmKind>());
+    reg.add(std::make_unique<GruKind>());
+    reg.add(std::make_unique<SimpleRnnKind>());
 }
 
 }  // namespace nnsim

@@ -281,8 +281,10 @@ Timing DenseKind::timing(const Node& n, const NodeInputs& in, IoType io) const {
 
 // hls4ml's _validate_reuse_factor for an (n_in, n_out) multiplication (hls4ml_reference.md 2.2).
 std::vector<int> DenseKind::valid_reuse_factors(const Node& n, const NodeInputs& in) const {
-    const int64_t n_in = shape_size(in.shapes[0]);
-    const int64_t n_out = n.get_int("n_out");
+    return valid_rfs(shape_size(in.shapes[0]), n.get_int("n_out"));
+}
+
+std::vector<int> DenseKind::valid_rfs(int64_t n_in, int64_t n_out) {
     std::vector<int> valid;
     for (int64_t rf = 1; rf <= n_in * n_out; ++rf) {
         const int64_t multfactor = std::min(n_in, rf);

@@ -44,6 +44,8 @@ class DenseKind : public LayerKind {
     Timing timing(const Node& node, const NodeInputs& in, IoType io) const override;
     Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
     std::vector<int> valid_reuse_factors(const Node& node, const NodeInputs& in) const override;
+    /// hls4ml's valid reuse factors of an (n_in, n_out) product, ascending.
+    static std::vector<int> valid_rfs(int64_t n_in, int64_t n_out);
     void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
     /// The MAC core's result register loads only when a sample's sum is complete; with Resource and
     /// RF > 1 a second finished sum waits in the accumulators (dense_rtl.cpp).

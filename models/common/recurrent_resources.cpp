@@ -1,0 +1,83 @@
+// Resource estimate of a recurrent layer's Verilog (recurrent_rtl.cpp): the cell's parts estimated by
+// their own kinds (the two dense products and the table activations, each with the shell figures those
+// kinds include), plus the element-wise products of the gates, the state registers and the sequencing.
+// A static layer has one cell; a non-static one has T cells and the delay lines that keep each step's
+// input until its cell starts (shift registers, which Yosys maps to SRL LUTs: 32 bits per LUT).
+#include <algorithm>
+
+#include "core/resources.hpp"
+#include "models/common/recurrent.hpp"
+#include "rtl/verilog_util.hpp"
+
+namespace nnsim {
+namespace {
+
+/// One element-wise product of `n` lanes with its cast, as Yosys maps it.
+Resources products(int n, const FixedType& a, const FixedType& b, const FixedType& to) {
+    Resources r;
+    const int y = a.width + b.width;
+    const int d = res::mul_dsps(a.width, a.is_signed, b.width, b.is_signed, y);
+    r.dsp = double(n) * d;
+    // Without DSPs a product is an array of about wa * wb / 2 LUTs; the cast adds a few per bit.
+    r.lut = double(n) * ((d == 0 ? 0.5 * a.width * b.width : 0.0) + 0.5 * to.width);
+    return r;
+}
+
+Resources cell_resources(const RecurrentCell& c) {
+    Resources r;
+    r += c.kernel.kind->estimate(c.kernel, c.kernel_in(), IoType::kParallel);
+    r += c.recurrent.kind->estimate(c.recurrent, c.recurrent_in(), IoType::kParallel);
+    if (c.has_h_product()) r += c.recurrent_h.kind->estimate(c.recurrent_h, c.recurrent_h_in(), IoType::kParallel);
+    r += c.act.kind->estimate(c.act, c.act_in(), IoType::kParallel);
+    const int n = c.n;
+    switch (c.type) {
+        case CellType::kSimpleRnn: break;
+        case CellType::kLstm:
+            r += c.recr_act.kind->estimate(c.recr_act, c.recr_act_in(), IoType::kParallel);
+            r += c.act_state.kind->estimate(c.act_state, c.act_state_in(), IoType::kParallel);
+            r += products(n, c.act_t, c.recr_act_t, c.state_t);
+            r += products(n, c.state_t, c.recr_act_t, c.state_t);
+            r += products(n, c.recr_act_t, c.act_t, c.result_t);
+            r.ff += double(n) * (c.state_t.width + c.result_t.width);
+            break;
+        case CellType::kGru:
+            r += c.recr_act.kind->estimate(c.recr_act, c.recr_act_in(), IoType::kParallel);
+            r += products(n, c.recr_act_t, c.reset_after ? c.accum : c.result_t, c.accum);
+            r += products(n, c.act_t, c.recr_act_t, c.result_t);
+            r += products(n, c.result_t, c.recr_act_t, c.result_t);
+            r.ff += double(n) * (c.accum.width + c.result_t.width);
+            break;
+    }
+    // The gates' pre-activation adders and casts.
+    r.lut += double(c.gates * n) * (c.accum.width + 2);
+    r.ff += double(n) * c.result_t.width;
+    return r;
+}
+
+}  // namespace
+
+Resources RecurrentKind::estimate(const Node& node, const NodeInputs& in, IoType io) const {
+    (void)io;
+    const RecurrentCell c = make_cell(node, in);
+    const int T = c.steps;
+    Resources cell = cell_resources(c);
+    Resources r;
+    const double xbits = double(c.n_in) * c.x_t.width;
+    const double hbits = double(c.n) * c.result_t.width;
+    if (c.is_static) {
+        r = cell;
+        r.ff += double(T) * xbits;                          // the sample's input sequence
+        r.lut += double(T) * xbits / 6.0 + 2.0 * bits_for(uint64_t(T)) + 8;  // step multiplexer, counters
+        if (c.return_sequences) r.ff += double(T) * hbits;
+    } else {
+        for (int t = 0; t < T; ++t) r += cell;
+        // Step t's input waits t * L_step cycles; outputs of return_sequences wait (T-1-t) * L_step.
+        const double waits = double(T) * double(T - 1) / 2.0 * c.step_latency();
+        const double bits = waits * xbits + (c.return_sequences ? waits * hbits : 0.0);
+        r.lut += bits / 32.0;
+        r.ff += double(T) * (xbits + hbits);
+    }
+    return r;
+}
+
+}  // namespace nnsim
