@@ -16,7 +16,14 @@
 namespace nnsim {
 namespace {
 
-const char* const kBases[] = {"io", "strategy", "precision", "reuse", "fifo", "fifo_depth"};
+const char* const kBases[] = {"io", "strategy", "precision", "reuse", "fifo", "fifo_depth", "static"};
+
+/// Whether a node's kind has the parameter `param` (the recurrent layers' `static`).
+bool declares(const Node& n, const char* param) {
+    for (const auto& p : n.kind->params())
+        if (p.name == param) return true;
+    return false;
+}
 
 /// Application order of a setting: io, strategy, precision, reuse, fifo, fifo_depth; a global setting
 /// before the per-layer ones of the same base. -1 for an unknown base.
@@ -65,7 +72,7 @@ std::string scalar_text(const nlohmann::json& v, const std::string& where) {
 void check_name(const std::string& name, const Graph& g, const std::string& where) {
     if (precedence(name) < 0)
         throw UserError(where + ": unknown setting '" + name +
-                        "' (expected io, strategy, precision, reuse, fifo or fifo_depth, optionally .<layer>)");
+                        "' (expected io, strategy, precision, reuse, fifo, fifo_depth or static, optionally .<layer>)");
     const size_t dot = name.find('.');
     if (dot == std::string::npos) return;
     const std::string base = name.substr(0, dot), rest = name.substr(dot + 1);
@@ -93,6 +100,7 @@ std::vector<std::string> default_values(const std::string& name, const Graph& g,
     if (base == "strategy") return {"Latency", "Resource"};
     if (base == "io") return {"io_parallel", "io_stream"};
     if (base == "fifo") return {"0.5", "1", "2", "4"};
+    if (base == "static") return {"true", "false"};
     throw UserError(where + ": '" + name + "' has no default values; give a list");
 }
 
@@ -110,9 +118,11 @@ void add_kind(SweepGrid& grid, const std::string& kind, const Graph& g, const st
             add_axis(grid, {"reuse." + n->name, default_values("reuse." + n->name, g, where)}, where);
         return;
     }
-    if (kind != "reuse" && kind != "precision" && kind != "strategy" && kind != "io" && kind != "fifo")
+    if (kind == "static" && std::none_of(g.nodes.begin(), g.nodes.end(), [](const Node& n) { return declares(n, "static"); }))
+        throw UserError(where + ": 'static' applies to recurrent layers (lstm, gru, simple_rnn); " + g.name + " has none");
+    if (kind != "reuse" && kind != "precision" && kind != "strategy" && kind != "io" && kind != "fifo" && kind != "static")
         throw UserError(where + ": unknown sweep kind '" + kind +
-                        "' (expected reuse, reuse:layer, precision, strategy, io, fifo, or a spec file)");
+                        "' (expected reuse, reuse:layer, precision, strategy, io, fifo, static, or a spec file)");
     add_axis(grid, {kind, default_values(kind, g, where)}, where);
 }
 
@@ -342,6 +352,7 @@ void apply_point(Graph& g, const Graph& base, const std::vector<Setting>& settin
         n.strategy = b.strategy;
         n.fifo_depth = b.fifo_depth;
         if (n.precision != b.precision) n.precision = b.precision;
+        if (b.has_param("static")) n.params["static"] = b.params.at("static");
     }
     for (const auto& s : settings) {
         const size_t dot = s.name.find('.');
@@ -402,6 +413,11 @@ void apply_point(Graph& g, const Graph& base, const std::vector<Setting>& settin
             const int d = parse_positive("fifo_depth", s.value);
             for (auto& n : g.nodes)
                 if (!target || &n == target) n.fifo_depth = d;
+        } else if (base_name == "static") {
+            if (s.value != "true" && s.value != "false")
+                throw UserError("static: expected true or false, got '" + s.value + "'");
+            for (auto& n : g.nodes)
+                if ((!target || &n == target) && declares(n, "static")) n.params["static"] = s.value == "true";
         } else {
             throw UserError("unknown setting '" + s.name + "'");
         }

@@ -261,6 +261,15 @@ void ConfigReader::read_level(const json& j, ConfigLevel& level) {
         } else if (key == "table_size") {
             int64_t ts = 0;
             if (positive_int(v, at, int64_t(1) << 20, ts)) level.table_size = ts;
+        } else if (key == "recr_table_size" || key == "RecrTableSize") {
+            int64_t ts = 0;
+            if (positive_int(v, at, int64_t(1) << 20, ts)) level.recr_table_size = ts;
+        } else if (key == "RecurrentReuseFactor" || key == "recurrent_reuse_factor") {
+            int64_t rf = 0;
+            if (positive_int(v, at, INT_MAX, rf)) level.recurrent_reuse_factor = rf;
+        } else if (key == "static" || key == "Static") {
+            if (v.is_boolean()) level.is_static = v.get<bool>();
+            else error(at, "must be true or false, got " + shown(v));
         } else if (key == "implementation") {
             std::string s;
             if (get_string(v, at, s)) level.implementation = s;

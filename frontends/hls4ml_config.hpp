@@ -44,6 +44,9 @@ struct ConfigLevel {
     std::optional<Strategy> strategy;           ///< Strategy
     std::optional<int64_t> table_size;          ///< table_size (activation lookup tables)
     std::optional<std::string> implementation;  ///< softmax implementation (stable, latency, argmax)
+    std::optional<int64_t> recr_table_size;     ///< recr_table_size (the gates' table of a recurrent layer)
+    std::optional<int64_t> recurrent_reuse_factor;  ///< RecurrentReuseFactor (recurrent layers)
+    std::optional<bool> is_static;              ///< static / Static (recurrent layers: one cell for all steps)
 };
 
 /// A parsed hls4ml config file.

@@ -88,6 +88,9 @@ ConfigLevel separable_part(const ConfigLevel* type, const ConfigLevel* name, con
         if (level->strategy) r.strategy = level->strategy;
         if (level->table_size) r.table_size = level->table_size;
         if (level->implementation) r.implementation = level->implementation;
+        if (level->recr_table_size) r.recr_table_size = level->recr_table_size;
+        if (level->recurrent_reuse_factor) r.recurrent_reuse_factor = level->recurrent_reuse_factor;
+        if (level->is_static) r.is_static = level->is_static;
     }
     std::map<std::string, ConfigPrecision> out;
     for (const auto& [var, p] : r.precision)
@@ -245,6 +248,13 @@ void ConfigApplier::apply_node(size_t index) {
             spdlog::warn("{}: {}/implementation: layer '{}' ({}) has no implementation choice; ignored",
                          m_cfg.path, lv.name->key_path, n.name, n.kind->name());
     }
+    // The recurrent layers' settings, where the kind has them.
+    auto param = [&](const char* name, const auto& value) {
+        if (value && declares(name)) n.params[name] = *value;
+    };
+    param("recr_table_size", resolve_setting(lv, &ConfigLevel::recr_table_size));
+    param("recurrent_reuse_factor", resolve_setting(lv, &ConfigLevel::recurrent_reuse_factor));
+    param("static", resolve_setting(lv, &ConfigLevel::is_static));
     // Variables named at LayerName level that this kind does not have are most likely typos.
     if (lv.name == nullptr) return;
     const auto vars = n.kind->precision_vars();

@@ -76,6 +76,10 @@ const std::vector<std::pair<const char*, KerasMapper::AddFn>>& KerasMapper::tabl
         {"Maximum", &KerasMapper::add_merge},
         {"Minimum", &KerasMapper::add_merge},
         {"Concatenate", &KerasMapper::add_merge},
+        {"LSTM", &KerasMapper::add_recurrent},
+        {"GRU", &KerasMapper::add_recurrent},
+        {"SimpleRNN", &KerasMapper::add_recurrent},
+        {"Bidirectional", &KerasMapper::add_recurrent},
     };
     return kTable;
 }

@@ -75,6 +75,8 @@ class KerasMapper {
     void add_conv(const KerasLayer& l);
     /// Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate (keras_merge.cpp).
     void add_merge(const KerasLayer& l);
+    /// LSTM, GRU, SimpleRNN (keras_recurrent.cpp); Bidirectional and TimeDistributed are refused there.
+    void add_recurrent(const KerasLayer& l);
 
     friend bool keras_class_supported(const std::string& keras_class);
     friend std::string keras_supported_classes();

@@ -200,17 +200,18 @@ void RecurrentKind::infer(Node& n, const NodeInputs& in, Diagnostics& diag) cons
     }
     const int units = int(n.get_int("units"));
     const int g = gate_count(m_type) * units;
+    // The first weight of the wrong shape (one mismatch, such as units, shows in all of them).
     auto check = [&](const char* w, const Shape& want) {
         auto it = n.weights.find(w);
-        if (it != n.weights.end() && it->second.shape != want)
-            diag.error("", std::string(w) + " has shape " + shape_to_string(it->second.shape) + ", expected " +
-                               shape_to_string(want) + " for input " + shape_to_string(s) + " and " +
-                               std::to_string(units) + " units");
+        if (it == n.weights.end() || it->second.shape == want) return true;
+        diag.error("", std::string(w) + " has shape " + shape_to_string(it->second.shape) + ", expected " +
+                           shape_to_string(want) + " for input " + shape_to_string(s) + " and " +
+                           std::to_string(units) + " units");
+        return false;
     };
-    check("kernel", {s[1], g});
-    check("recurrent_kernel", {units, g});
-    check("bias", {g});
-    check("recurrent_bias", {g});
+    if (!check("kernel", {s[1], g}) || !check("recurrent_kernel", {units, g}) || !check("bias", {g}) ||
+        !check("recurrent_bias", {g}))
+        return;
     if (m_type == CellType::kGru && !n.get_bool("reset_after") && n.weights.count("recurrent_bias"))
         diag.error("", "a GRU without reset_after has one bias vector; remove recurrent_bias");
     for (const char* var : {"result", "act", "recr_act", "state"}) {

@@ -23,11 +23,15 @@ Resources products(int n, const FixedType& a, const FixedType& b, const FixedTyp
     return r;
 }
 
-Resources cell_resources(const RecurrentCell& c) {
+/// One cell; `zero_state`: the first cell of a non-static chain, whose state input is the constant 0
+/// (Yosys removes its recurrent products).
+Resources cell_resources(const RecurrentCell& c, bool zero_state) {
     Resources r;
     r += c.kernel.kind->estimate(c.kernel, c.kernel_in(), IoType::kParallel);
-    r += c.recurrent.kind->estimate(c.recurrent, c.recurrent_in(), IoType::kParallel);
-    if (c.has_h_product()) r += c.recurrent_h.kind->estimate(c.recurrent_h, c.recurrent_h_in(), IoType::kParallel);
+    if (!zero_state) {
+        r += c.recurrent.kind->estimate(c.recurrent, c.recurrent_in(), IoType::kParallel);
+        if (c.has_h_product()) r += c.recurrent_h.kind->estimate(c.recurrent_h, c.recurrent_h_in(), IoType::kParallel);
+    }
     r += c.act.kind->estimate(c.act, c.act_in(), IoType::kParallel);
     const int n = c.n;
     switch (c.type) {
@@ -60,17 +64,18 @@ Resources RecurrentKind::estimate(const Node& node, const NodeInputs& in, IoType
     (void)io;
     const RecurrentCell c = make_cell(node, in);
     const int T = c.steps;
-    Resources cell = cell_resources(c);
     Resources r;
     const double xbits = double(c.n_in) * c.x_t.width;
     const double hbits = double(c.n) * c.result_t.width;
     if (c.is_static) {
-        r = cell;
+        r = cell_resources(c, false);
         r.ff += double(T) * xbits;                          // the sample's input sequence
         r.lut += double(T) * xbits / 6.0 + 2.0 * bits_for(uint64_t(T)) + 8;  // step multiplexer, counters
         if (c.return_sequences) r.ff += double(T) * hbits;
     } else {
-        for (int t = 0; t < T; ++t) r += cell;
+        r = cell_resources(c, true);
+        const Resources cell = cell_resources(c, false);
+        for (int t = 1; t < T; ++t) r += cell;
         // Step t's input waits t * L_step cycles; outputs of return_sequences wait (T-1-t) * L_step.
         const double waits = double(T) * double(T - 1) / 2.0 * c.step_latency();
         const double bits = waits * xbits + (c.return_sequences ? waits * hbits : 0.0);
