@@ -111,7 +111,7 @@ void check_stream_style(const Graph& g, const Node& n, const NodeInputs& in, con
     Diagnostics local;
     n.kind->check_stream(n, in, local);
     for (const auto& l : local.lines()) diag.error(w, l);
-    if (n.kind->stream_style() != StreamStyle::kTensor) return;
+    if (!local.lines().empty() || n.kind->stream_style() != StreamStyle::kTensor) return;
     bool multi = shape_pixels(n.shape) > 1;
     for (const auto& s : in.shapes) multi = multi || shape_pixels(s) > 1;
     if (multi)

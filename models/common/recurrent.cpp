@@ -240,6 +240,12 @@ std::vector<int> RecurrentKind::valid_reuse_factors(const Node& n, const NodeInp
     return DenseKind::valid_rfs(in.shapes[0].size() == 2 ? in.shapes[0][1] : 1, gate_count(m_type) * int(n.get_int("units")));
 }
 
+void RecurrentKind::check_stream(const Node& n, const NodeInputs& in, Diagnostics& diag) const {
+    (void)n, (void)in;
+    diag.error("", std::string(name()) + " layers run under io_parallel only for now (io_stream, one time step per "
+                                         "beat as hls4ml streams them, is not modelled yet); use --io-type io_parallel");
+}
+
 Timing RecurrentKind::timing(const Node& n, const NodeInputs& in, IoType io) const {
     (void)io;
     const RecurrentCell c = make_cell(n, in);

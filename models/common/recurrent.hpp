@@ -77,6 +77,8 @@ class RecurrentKind : public LayerKind {
     int64_t macs(const Node& node, const NodeInputs& in) const override;
     std::vector<int> valid_reuse_factors(const Node& node, const NodeInputs& in) const override;
     Timing timing(const Node& node, const NodeInputs& in, IoType io) const override;
+    /// Recurrent layers are modelled under io_parallel only (one beat of [T, n_in] per sample).
+    void check_stream(const Node& node, const NodeInputs& in, Diagnostics& diag) const override;
     Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;  // recurrent_resources.cpp
     void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;  // recurrent_rtl.cpp
     CellType cell_type() const { return m_type; }

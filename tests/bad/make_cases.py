@@ -41,6 +41,17 @@ def with_layer(**changes):
     return net([{k: v for k, v in layer.items() if v is not None}])
 
 
+def gru(**changes):
+    """A GRU(2) on [4, 3] inputs with the given parameters changed (None removes one)."""
+    layer = {"name": "rnn", "kind": "gru", "inputs": ["x"], "units": 2,
+             "weights": {"kernel": {"shape": [3, 6], "data": [0.25] * 18},
+                         "recurrent_kernel": {"shape": [2, 6], "data": [-0.5] * 12}}}
+    layer.update(changes)
+    d = json.loads(net([{k: v for k, v in layer.items() if v is not None}], outputs=["rnn"]))
+    d["inputs"][0]["shape"] = [4, 3]
+    return json.dumps(d)
+
+
 def keras(layers):
     return json.dumps({"class_name": "Sequential", "config": {"name": "m", "layers": layers}})
 
@@ -167,6 +178,16 @@ CASES = {
     "option_ready_ratio": ({}, ["sim", "--net", K3, "--ready-ratio", "1.5"]),
     "option_fifo_margin": ({}, ["fifo", "--net", K3, "--margin", "-1"]),
     "option_no_net": ({}, ["timing"]),
+    # --- recurrent layers --------------------------------------------------------------------------
+    "rnn_sequence_zero": ({"n.json": gru().replace("[4, 3]", "[0, 3]")}, ["validate", "--net", "{tmp}/n.json"]),
+    "rnn_flat_input": ({"n.json": gru().replace("[4, 3]", "[12]")}, ["validate", "--net", "{tmp}/n.json"]),
+    "rnn_state_mismatch": ({"n.json": gru(units=3)}, ["validate", "--net", "{tmp}/n.json"]),
+    "rnn_recurrent_kernel": ({"n.json": gru(weights={"kernel": {"shape": [3, 6], "data": [0.25] * 18},
+                                                     "recurrent_kernel": {"shape": [3, 6], "data": [0.5] * 18}})},
+                             ["validate", "--net", "{tmp}/n.json"]),
+    "rnn_activation": ({"n.json": gru(activation="relu")}, ["validate", "--net", "{tmp}/n.json"]),
+    "rnn_io_stream": ({"n.json": gru()}, ["validate", "--net", "{tmp}/n.json", "--io-type", "io_stream"]),
+    "rnn_static_sweep_dense": ({}, ["--net", K3, "--sweep", "static", "--out", "{tmp}/s"]),
     # --- sweeps ----------------------------------------------------------------------------------
     "sweep_unknown_kind": ({}, ["--net", K3, "--sweep", "colour", "--out", "{tmp}/s"]),
     "sweep_spec_yaml": ({"s.yml": "grid: [unclosed\n"}, ["--net", K3, "--sweep", "{tmp}/s.yml", "--out", "{tmp}/s"]),
