@@ -41,6 +41,15 @@ Hdf5File::Hdf5File(const std::string& path) : m_path(path) {
     if (m_id < 0) throw UserError(path + ": cannot open as HDF5 (truncated or corrupt file)");
 }
 
+Hdf5File::Hdf5File(const void* image, size_t size, const std::string& name) : m_path(name) {
+    silence_hdf5();
+    Handle fapl{H5Pcreate(H5P_FILE_ACCESS), H5Pclose};
+    if (fapl.id < 0 || H5Pset_fapl_core(fapl.id, 1 << 16, 0) < 0 || H5Pset_file_image(fapl.id, const_cast<void*>(image), size) < 0)
+        throw UserError(name + ": cannot hold the HDF5 image in memory");
+    m_id = H5Fopen(name.c_str(), H5F_ACC_RDONLY, fapl.id);
+    if (m_id < 0) throw UserError(name + ": cannot open as HDF5 (truncated or corrupt file)");
+}
+
 Hdf5File::~Hdf5File() {
     if (m_id >= 0) H5Fclose(m_id);
 }

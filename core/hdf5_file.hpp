@@ -15,6 +15,9 @@ class Hdf5File {
   public:
     /// Open for reading; throws UserError if the file is missing or not a readable HDF5 file.
     explicit Hdf5File(const std::string& path);
+    /// Open an HDF5 file image held in memory (HDF5's core driver; the bytes are copied), named `name`
+    /// in messages; throws UserError if the bytes are not a readable HDF5 file. Used by the fuzzers.
+    Hdf5File(const void* image, size_t size, const std::string& name);
     ~Hdf5File();
     Hdf5File(const Hdf5File&) = delete;
     Hdf5File& operator=(const Hdf5File&) = delete;

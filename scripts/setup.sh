@@ -18,6 +18,7 @@
 #   python3-onnx python3-torch   ONNX tests: models exported from torch, bad models written with onnx
 #   pybind11-dev python3-dev  the Python module (`import nnsim`, python/nnsim_module.cpp); python3-pytest runs its tests
 #   slurm-wlm munge    (optional) a single-node Slurm cluster for the opt-in cluster-sweep test
+#   clang libclang-rt-14-dev  (only with --fuzz) libFuzzer and the sanitizers for bench/fuzz.sh
 #   ccache             caches the compilation of Verilator's runtime library and models across the
 #                      many small designs `nnsim verify` builds (the test suite builds dozens)
 set -euo pipefail
@@ -43,6 +44,8 @@ done
 # Optional: a single-node Slurm cluster for the opt-in test of cluster sweeps (ctest label slurm,
 # tests/slurm/test_slurm.py); a machine where they cannot be installed skips that test.
 OPTIONAL=(slurm-wlm munge)
+# With --fuzz (bench/fuzz.sh): clang with libFuzzer, required then.
+if [[ "${1:-}" == "--fuzz" ]]; then PACKAGES+=(clang libclang-rt-14-dev); fi
 optional_missing=()
 for p in "${OPTIONAL[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -3,6 +3,7 @@
 #include "models/common/recurrent.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include "models/dense/dense.hpp"
@@ -109,7 +110,19 @@ RecurrentCell make_cell(const Node& node, const NodeInputs& in) {
     c.recr_act_t = has_gates(type) ? node.type("recr_act") : c.result_t;
     c.state_t = type == CellType::kLstm ? node.type("state") : c.result_t;
     const int rf = node.reuse_factor;
-    const int rrf = node.get_int("recurrent_reuse_factor") > 0 ? int(node.get_int("recurrent_reuse_factor")) : rf;
+    // Without an explicit recurrent_reuse_factor the recurrent product takes the layer's, or under the
+    // Resource strategy the valid one closest to it (the smaller on a tie), as hls4ml sets it.
+    int rrf = int(node.get_int("recurrent_reuse_factor"));
+    if (rrf <= 0) {
+        rrf = rf;
+        if (node.strategy == Strategy::kResource) {
+            const std::vector<int> ok = DenseKind::valid_rfs(c.n, c.gates * c.n);
+            int best = ok.front();
+            for (int v : ok)
+                if (std::abs(v - rf) < std::abs(best - rf)) best = v;
+            rrf = best;
+        }
+    }
     auto opt = [&](const char* w) -> const WeightTensor* {
         auto it = node.weights.find(w);
         return it == node.weights.end() ? nullptr : &it->second;
