@@ -259,9 +259,10 @@ void ConfigApplier::apply_node(size_t index) {
     if (lv.name == nullptr) return;
     const auto vars = n.kind->precision_vars();
     for (const auto& [var, p] : lv.name->precision) {
+        const std::string& named = var;  // a lambda cannot capture a structured binding before C++20
         const bool known =
             var == "default" ||
-            std::any_of(vars.begin(), vars.end(), [&](const PrecisionVarSpec& v) { return v.name == var; });
+            std::any_of(vars.begin(), vars.end(), [&](const PrecisionVarSpec& v) { return v.name == named; });
         if (!known)
             spdlog::warn("{}: {}: layer '{}' ({}) has no precision variable '{}'; ignored", m_cfg.path,
                          p.key_path, n.name, n.kind->name(), var);
