@@ -109,7 +109,25 @@ json parse_json_text(const std::string& text, const std::string& path) {
     }
 }
 
+/// Offset of the first byte that is not part of well-formed UTF-8, or npos. (JSON text is checked by
+/// the JSON parser; YAML's scalars become JSON strings, which must be valid UTF-8.)
+static size_t invalid_utf8(const std::string& text) {
+    size_t i = 0;
+    while (i < text.size()) {
+        const unsigned char c = static_cast<unsigned char>(text[i]);
+        const int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
+        if (n < 0 || (n == 1 && c < 0xC2) || i + size_t(n) >= text.size() + (n ? 0 : 1)) return i;
+        for (int k = 1; k <= n; ++k)
+            if ((static_cast<unsigned char>(text[i + size_t(k)]) & 0xC0) != 0x80) return i;
+        i += size_t(n) + 1;
+    }
+    return std::string::npos;
+}
+
 json parse_yaml_text(const std::string& text, const std::string& path) {
+    const size_t bad = invalid_utf8(text);
+    if (bad != std::string::npos)
+        throw UserError(path + ": not UTF-8 text (byte " + std::to_string(bad) + " is not valid UTF-8)");
     try {
         return yaml_to_json(YAML::Load(text));
     } catch (const YAML::Exception& e) {

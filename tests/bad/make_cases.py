@@ -178,6 +178,11 @@ CASES = {
     "option_ready_ratio": ({}, ["sim", "--net", K3, "--ready-ratio", "1.5"]),
     "option_fifo_margin": ({}, ["fifo", "--net", K3, "--margin", "-1"]),
     "option_no_net": ({}, ["timing"]),
+    # --- found by fuzzing (bench/fuzz.sh) --------------------------------------------------------
+    # A YAML config with a byte that is not UTF-8 in a precision: the message quoting it used to throw.
+    "fuzz_config_not_utf8": ({"c.yml": "@base64 " + base64.b64encode(
+        b"KerasJson: m.json\nHLSConfig:\n  Model:\n    Precision: ap_fi\xffxed<16,6>\n").decode()},
+                             ["import", "--net", "{tmp}/c.yml"]),
     # --- recurrent layers --------------------------------------------------------------------------
     "rnn_sequence_zero": ({"n.json": gru().replace("[4, 3]", "[0, 3]")}, ["validate", "--net", "{tmp}/n.json"]),
     "rnn_flat_input": ({"n.json": gru().replace("[4, 3]", "[12]")}, ["validate", "--net", "{tmp}/n.json"]),
@@ -210,6 +215,8 @@ def materialize(files, tmp):
         if content.startswith("@copy "):
             with open(content[6:], "rb") as f:
                 data = f.read()
+        elif content.startswith("@base64 "):
+            data = base64.b64decode(content[8:])
         elif content.startswith("@head "):
             n, src = content[6:].split(" ", 1)
             with open(src, "rb") as f:
