@@ -81,9 +81,15 @@ WeightTensor Hdf5File::read(const std::string& dataset) const {
     if (rank < 0 || rank > 8) throw UserError(m_path + ": dataset " + dataset + " has an unreadable shape");
     std::vector<hsize_t> dims(size_t(rank), 0);
     if (rank > 0) H5Sget_simple_extent_dims(space.id, dims.data(), nullptr);
+    // A corrupt header can claim any size: bound the element count before allocating (2^27 values,
+    // 1 GiB as doubles, far above any weight tensor an FPGA design holds).
+    constexpr uint64_t kMaxElements = uint64_t(1) << 27;
     WeightTensor t;
     size_t n = 1;
     for (hsize_t d : dims) {
+        if (d > kMaxElements || (d > 0 && n > kMaxElements / d))
+            throw UserError(m_path + ": dataset " + dataset + " claims more than 2^27 values (corrupt file, or weights " +
+                            "far larger than any FPGA design holds)");
         t.shape.push_back(int(d));
         n *= size_t(d);
     }
@@ -105,26 +111,9 @@ WeightTensor Hdf5File::read(const std::string& dataset) const {
 }
 
 std::string Hdf5File::string_attr(const std::string& object, const std::string& name) const {
-    if (!exists(object)) return "";
-    if (H5Aexists_by_name(m_id, object.c_str(), name.c_str(), H5P_DEFAULT) <= 0) return "";
-    Handle attr{H5Aopen_by_name(m_id, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose};
-    if (attr.id < 0) return "";
-    Handle type{H5Aget_type(attr.id), H5Tclose};
-    if (H5Tget_class(type.id) != H5T_STRING) return "";
-    if (H5Tis_variable_str(type.id) > 0) {
-        char* buf = nullptr;
-        Handle mem{H5Tcopy(H5T_C_S1), H5Tclose};
-        H5Tset_size(mem.id, H5T_VARIABLE);
-        if (H5Aread(attr.id, mem.id, &buf) < 0 || buf == nullptr) return "";
-        std::string s(buf);
-        H5free_memory(buf);
-        return s;
-    }
-    const size_t size = H5Tget_size(type.id);
-    std::string s(size, '\0');
-    if (H5Aread(attr.id, type.id, s.data()) < 0) return "";
-    s.resize(s.find('\0') == std::string::npos ? s.size() : s.find('\0'));
-    return s;
+    // Read as an array: an attribute of several strings must not be read into room for one.
+    const std::vector<std::string> all = string_array_attr(object, name);
+    return all.empty() ? "" : all.front();
 }
 
 std::vector<std::string> Hdf5File::string_array_attr(const std::string& object, const std::string& name) const {
@@ -137,6 +126,10 @@ std::vector<std::string> Hdf5File::string_array_attr(const std::string& object, 
     if (H5Tget_class(type.id) != H5T_STRING) return out;
     const hssize_t count = H5Sget_simple_extent_npoints(space.id);
     if (count <= 0) return out;
+    const size_t width = H5Tis_variable_str(type.id) > 0 ? sizeof(char*) : H5Tget_size(type.id);
+    if (count > (hssize_t(1) << 20) || width == 0 || width > (size_t(1) << 28) / size_t(count))
+        throw UserError(m_path + ": attribute " + name + " of " + object + " claims " + std::to_string(count) +
+                        " strings of " + std::to_string(width) + " bytes (corrupt file)");
     if (H5Tis_variable_str(type.id) > 0) {
         std::vector<char*> bufs(size_t(count), nullptr);
         Handle mem{H5Tcopy(H5T_C_S1), H5Tclose};

@@ -100,12 +100,12 @@ std::string read_text_file(const std::string& path) {
 json parse_json_text(const std::string& text, const std::string& path) {
     try {
         return json::parse(text);
-    } catch (const json::parse_error& e) {
-        // e.what() reads "[json.exception.parse_error.101] parse error at line 3, column 5: ..."
+    } catch (const json::exception& e) {
+        // e.what() reads "[json.exception.parse_error.101] parse error at line 3, column 5: ..." (or
+        // out_of_range.406 "number overflow parsing '1E999'"): the text after the bracket.
         const std::string what = e.what();
-        const size_t at = what.find("parse error");
-        throw UserError(path +
-                        ": malformed JSON: " + one_line(at == std::string::npos ? what : what.substr(at)));
+        const size_t at = what.find("] ");
+        throw UserError(path + ": malformed JSON: " + one_line(at == std::string::npos ? what : what.substr(at + 2)));
     }
 }
 

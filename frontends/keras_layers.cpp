@@ -79,7 +79,6 @@ const std::vector<std::pair<const char*, KerasMapper::AddFn>>& KerasMapper::tabl
         {"LSTM", &KerasMapper::add_recurrent},
         {"GRU", &KerasMapper::add_recurrent},
         {"SimpleRNN", &KerasMapper::add_recurrent},
-        {"Bidirectional", &KerasMapper::add_recurrent},
     };
     return kTable;
 }

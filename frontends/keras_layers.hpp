@@ -75,7 +75,7 @@ class KerasMapper {
     void add_conv(const KerasLayer& l);
     /// Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate (keras_merge.cpp).
     void add_merge(const KerasLayer& l);
-    /// LSTM, GRU, SimpleRNN (keras_recurrent.cpp); Bidirectional and TimeDistributed are refused there.
+    /// LSTM, GRU, SimpleRNN (keras_recurrent.cpp).
     void add_recurrent(const KerasLayer& l);
 
     friend bool keras_class_supported(const std::string& keras_class);

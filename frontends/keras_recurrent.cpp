@@ -2,7 +2,8 @@
 // The weights keep Keras' layout (kernel [n_in, G*units], recurrent_kernel [units, G*units], gates side
 // by side in Keras' order); a GRU with reset_after stores its two bias rows as one [2, 3*units] tensor,
 // split here into bias and recurrent_bias. Options hls4ml does not implement are refused by name:
-// go_backwards, stateful, return_state, Bidirectional, and activations other than tanh and sigmoid.
+// go_backwards, stateful, return_state, and activations other than tanh and sigmoid (Bidirectional is
+// not a mapped class: the importer's generic message names it).
 #include "frontends/keras_layers.hpp"
 #include "frontends/keras_weights.hpp"
 
@@ -22,8 +23,6 @@ bool table_activation(const nlohmann::json& a) { return a.is_string() && (a == "
 }  // namespace
 
 void KerasMapper::add_recurrent(const KerasLayer& l) {
-    if (l.class_name == "Bidirectional")
-        return fail(l, "Bidirectional recurrent layers are not supported yet (use a forward LSTM, GRU or SimpleRNN)");
     const std::string input = input_of(l);
     if (input.empty()) return;
     auto units = l.config->find("units");

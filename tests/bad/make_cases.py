@@ -52,6 +52,20 @@ def gru(**changes):
     return json.dumps(d)
 
 
+def huge_h5():
+    """A weights file whose fc kernel claims [2^20, 2^20] float32 values (no storage allocated)."""
+    import h5py
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "w.h5")
+        with h5py.File(path, "w") as f:
+            f.attrs["layer_names"] = [b"fc"]
+            g = f.create_group("fc")
+            g.attrs["weight_names"] = [b"fc/kernel:0"]
+            g.create_group("fc").create_dataset("kernel:0", shape=(1 << 20, 1 << 20), dtype="f4")
+        with open(path, "rb") as fh:
+            return base64.b64encode(fh.read()).decode()
+
+
 def keras(layers):
     return json.dumps({"class_name": "Sequential", "config": {"name": "m", "layers": layers}})
 
@@ -183,6 +197,17 @@ CASES = {
     "fuzz_config_not_utf8": ({"c.yml": "@base64 " + base64.b64encode(
         b"KerasJson: m.json\nHLSConfig:\n  Model:\n    Precision: ap_fi\xffxed<16,6>\n").decode()},
                              ["import", "--net", "{tmp}/c.yml"]),
+    # A number too large for a double in a JSON config or description: the parser's out_of_range error
+    # was not turned into an input error.
+    "fuzz_config_number_overflow": ({"c.json": '{"KerasJson": "m.json", "HLSConfig": {"Model": {"ReuseFactor": 770E667}}}'},
+                                    ["import", "--net", "{tmp}/c.json"]),
+    "fuzz_desc_number_overflow": ({"n.json": '{"format": "nnsim-network", "name": "n", "clock_period_ns": 1E999}'},
+                                  ["validate", "--net", "{tmp}/n.json"]),
+    # An HDF5 dataset whose header claims 2^40 values: the element count overflowed and the read wrote
+    # past its buffer.
+    "fuzz_h5_huge_dataset": ({"m.json": keras([{"class_name": "Dense", "config": {
+        "name": "fc", "units": 2, "batch_input_shape": [None, 3]}}]), "m_weights.h5": "@base64 " + huge_h5()},
+                             ["import", "--net", "{tmp}/m.json"]),
     # --- recurrent layers --------------------------------------------------------------------------
     "rnn_sequence_zero": ({"n.json": gru().replace("[4, 3]", "[0, 3]")}, ["validate", "--net", "{tmp}/n.json"]),
     "rnn_flat_input": ({"n.json": gru().replace("[4, 3]", "[12]")}, ["validate", "--net", "{tmp}/n.json"]),

@@ -288,7 +288,7 @@ class RecurrentTest(nets.GridInputTest):
         json.dump(model, open(js, "w"))
         r = nets.run("import", "--net", js, check=False)
         self.assertEqual(r.returncode, 2, r.stderr)
-        self.assertIn("Bidirectional recurrent layers are not supported", r.stderr.strip().splitlines()[0])
+        self.assertIn("(Bidirectional) is not supported yet", r.stderr.strip().splitlines()[0])
 
 
 if __name__ == "__main__":
