@@ -249,6 +249,9 @@ void OnnxImporter::add(const onnx::NodeProto& n, size_t index) {
         const bool ok = quantizer ? qonnx_domain(n.domain()) || standard_domain(n.domain())
                                   : standard_domain(n.domain()) || channels_last_domain(n);
         if (!ok) fail(n, "operator of domain '" + n.domain() + "' is not supported");
+        // Every mapped operator but Constant reads input 0, and every one writes output 0.
+        if (n.op_type() != "Constant" && (n.input_size() < 1 || n.input(0).empty())) fail(n, "has no input");
+        if (n.output_size() < 1 || n.output(0).empty()) fail(n, "has no output");
         for (int k = 0; k < n.input_size(); ++k) {
             const std::string& x = n.input(k);
             if (!x.empty() && !m_consts.count(x) && !m_tensors.count(x))

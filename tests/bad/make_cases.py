@@ -66,6 +66,18 @@ def huge_h5():
             return base64.b64encode(fh.read()).decode()
 
 
+def onnx_no_input():
+    """An ONNX model whose Transpose node lists no input."""
+    import onnx
+    from onnx import TensorProto, helper
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])
+    g = helper.make_graph([helper.make_node("Relu", ["x"], ["r"]), helper.make_node("Transpose", [], ["y"])],
+                          "g", [x], [y])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    return base64.b64encode(m.SerializeToString()).decode()
+
+
 def keras(layers):
     return json.dumps({"class_name": "Sequential", "config": {"name": "m", "layers": layers}})
 
@@ -208,6 +220,8 @@ CASES = {
     "fuzz_h5_huge_dataset": ({"m.json": keras([{"class_name": "Dense", "config": {
         "name": "fc", "units": 2, "batch_input_shape": [None, 3]}}]), "m_weights.h5": "@base64 " + huge_h5()},
                              ["import", "--net", "{tmp}/m.json"]),
+    # An ONNX node without inputs: the Transpose mapper read input 0 of an empty list.
+    "fuzz_onnx_node_without_input": ({"m.onnx": "@base64 " + onnx_no_input()}, ["import", "--net", "{tmp}/m.onnx"]),
     # --- recurrent layers --------------------------------------------------------------------------
     "rnn_sequence_zero": ({"n.json": gru().replace("[4, 3]", "[0, 3]")}, ["validate", "--net", "{tmp}/n.json"]),
     "rnn_flat_input": ({"n.json": gru().replace("[4, 3]", "[12]")}, ["validate", "--net", "{tmp}/n.json"]),
