@@ -14,6 +14,8 @@
 #include "rtl/generator.hpp"
 
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -21,6 +23,7 @@
 #include <sstream>
 
 #include "core/diag.hpp"
+#include "core/resources.hpp"
 #include "core/timing_model.hpp"
 #include "core/validate.hpp"
 #include "rtl/repack_shell.hpp"
@@ -245,7 +248,25 @@ std::string verilog_name(const std::string& name) {
     return s;
 }
 
+void check_design_size(const Graph& g) {
+    // Four times the largest part in the table (xcvu13p: 12,288 DSPs, 1.73 M LUTs): a design beyond it
+    // fits no FPGA, and its Verilog (products and ROMs written out) would take hours and tens of GB to
+    // build with Verilator or synthesize with Yosys on a machine like this one.
+    constexpr double kMaxDsp = 4 * 12288, kMaxLut = 4 * 1728000;
+    const char* force = std::getenv("NNSIM_NO_SIZE_LIMIT");
+    if (force && *force && std::string(force) != "0") return;
+    const Resources r = estimate_network(g).total;
+    if (r.dsp <= kMaxDsp && r.lut <= kMaxLut) return;
+    char what[160];
+    std::snprintf(what, sizeof what, "an estimated %.0f DSP48E1 and %.0f LUTs (the largest known part, xcvu13p, has "
+                  "12,288 and 1.73 M)", r.dsp, r.lut);
+    throw UserError((g.source_file.empty() ? g.name : g.source_file) + ": the Verilog of this design needs " + what +
+                    "; generating, building or synthesizing it would exhaust this machine. Raise the reuse factor "
+                    "(--strategy Resource --reuse-factor N), or set NNSIM_NO_SIZE_LIMIT=1 to generate it anyway");
+}
+
 RtlDesign generate_rtl(const Graph& g, const std::string& dir) {
+    check_design_size(g);
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) throw UserError(dir + ": cannot create output folder: " + ec.message());

@@ -35,7 +35,11 @@ struct RtlDesign {
     std::vector<int> output_widths;  ///< tdata width of each output port
 };
 
-/// Write the design into `dir` (created if needed). Same graph in, byte-identical files out.
+/// Refuse (UserError with a hint) a design whose estimate exceeds four times the largest known part,
+/// unless NNSIM_NO_SIZE_LIMIT is set: its Verilog would not build on a machine like this one.
+void check_design_size(const Graph& g);
+/// Write the design into `dir` (created if needed), after check_design_size. Same graph in,
+/// byte-identical files out.
 RtlDesign generate_rtl(const Graph& g, const std::string& dir);
 
 /// A legal, unique-within-the-design Verilog identifier for a network or layer name.
