@@ -189,7 +189,8 @@ int64_t cast_double(double value, const FixedType& t, CastEvent* event) {
 NNSIM_SIMD_CLONES bool shift_cast_all(int64_t* v, size_t n, int64_t round, int shift, int64_t lo, int64_t hi) {
     int64_t bad = 0;
     for (size_t i = 0; i < n; ++i) {
-        const int64_t q = (v[i] + round) >> shift;
+        // Unsigned add: a value far out of range (it fails the bound check anyway) must not overflow.
+        const int64_t q = int64_t(uint64_t(v[i]) + uint64_t(round)) >> shift;
         bad |= int64_t(q < lo) | int64_t(q > hi);
         v[i] = q;
     }
@@ -201,7 +202,7 @@ NNSIM_SIMD_CLONES bool scale_cast_all(int64_t* v, size_t n, int up, int64_t lo, 
     const int64_t mul = int64_t(1) << up;
     for (size_t i = 0; i < n; ++i) {
         bad |= int64_t(v[i] < lo) | int64_t(v[i] > hi);
-        v[i] *= mul;
+        v[i] = int64_t(uint64_t(v[i]) * uint64_t(mul));  // out-of-range inputs wrap; the result is then unused
     }
     return bad == 0;
 }

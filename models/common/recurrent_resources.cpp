@@ -27,31 +27,41 @@ Resources products(int n, const FixedType& a, const FixedType& b, const FixedTyp
 /// (Yosys removes its recurrent products).
 Resources cell_resources(const RecurrentCell& c, bool zero_state) {
     Resources r;
-    r += c.kernel.kind->estimate(c.kernel, c.kernel_in(), IoType::kParallel);
+    // A part's estimate includes the timing shell its kind has as a layer; inside the cell the core
+    // stands alone, so that shell is taken off again.
+    auto part = [&](const Node& p, const NodeInputs& in, const FixedType& out) {
+        const Timing t = p.kind->timing(p, in, IoType::kParallel);
+        Resources e = p.kind->estimate(p, in, IoType::kParallel);
+        const Resources sh = res::shell(t, int(shape_size(p.shape)) * out.width, p.kind->rtl_held_results(p));
+        e.lut -= sh.lut, e.ff -= sh.ff;
+        r += e;
+    };
+    part(c.kernel, c.kernel_in(), c.accum);
     if (!zero_state) {
-        r += c.recurrent.kind->estimate(c.recurrent, c.recurrent_in(), IoType::kParallel);
-        if (c.has_h_product()) r += c.recurrent_h.kind->estimate(c.recurrent_h, c.recurrent_h_in(), IoType::kParallel);
+        part(c.recurrent, c.recurrent_in(), c.accum);
+        if (c.has_h_product()) part(c.recurrent_h, c.recurrent_h_in(), c.accum);
     }
-    r += c.act.kind->estimate(c.act, c.act_in(), IoType::kParallel);
+    part(c.act, c.act_in(), c.type == CellType::kSimpleRnn ? c.result_t : c.act_t);
     const int n = c.n;
     switch (c.type) {
         case CellType::kSimpleRnn: break;
         case CellType::kLstm:
-            r += c.recr_act.kind->estimate(c.recr_act, c.recr_act_in(), IoType::kParallel);
-            r += c.act_state.kind->estimate(c.act_state, c.act_state_in(), IoType::kParallel);
+            part(c.recr_act, c.recr_act_in(), c.recr_act_t);
+            part(c.act_state, c.act_state_in(), c.act_t);
             r += products(n, c.act_t, c.recr_act_t, c.state_t);
             r += products(n, c.state_t, c.recr_act_t, c.state_t);
             r += products(n, c.recr_act_t, c.act_t, c.result_t);
             r.ff += double(n) * (c.state_t.width + c.result_t.width);
             break;
         case CellType::kGru:
-            r += c.recr_act.kind->estimate(c.recr_act, c.recr_act_in(), IoType::kParallel);
+            part(c.recr_act, c.recr_act_in(), c.recr_act_t);
             r += products(n, c.recr_act_t, c.reset_after ? c.accum : c.result_t, c.accum);
             r += products(n, c.act_t, c.recr_act_t, c.result_t);
             r += products(n, c.result_t, c.recr_act_t, c.result_t);
             r.ff += double(n) * (c.accum.width + c.result_t.width);
             break;
     }
+    r.ff += c.step_latency();  // the cell's valid chain
     // The gates' pre-activation adders and casts.
     r.lut += double(c.gates * n) * (c.accum.width + 2);
     r.ff += double(n) * c.result_t.width;
@@ -82,6 +92,8 @@ Resources RecurrentKind::estimate(const Node& node, const NodeInputs& in, IoType
         r.lut += bits / 32.0;
         r.ff += double(T) * (xbits + hbits);
     }
+    // The layer's own timing shell around the whole core.
+    r += res::shell(timing(node, in, io), int(shape_size(node.shape)) * c.result_t.width, rtl_held_results(node));
     return r;
 }
 
