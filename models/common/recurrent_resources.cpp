@@ -87,10 +87,17 @@ Resources RecurrentKind::estimate(const Node& node, const NodeInputs& in, IoType
         const Resources cell = cell_resources(c, false);
         for (int t = 1; t < T; ++t) r += cell;
         // Step t's input waits t * L_step cycles; outputs of return_sequences wait (T-1-t) * L_step.
-        const double waits = double(T) * double(T - 1) / 2.0 * c.step_latency();
-        const double bits = waits * xbits + (c.return_sequences ? waits * hbits : 0.0);
-        r.lut += bits / 32.0;
-        r.ff += double(T) * (xbits + hbits);
+        // A delay of d cycles is one shift register per bit: SRL LUTs of up to 32 stages (Yosys keeps
+        // delays of 1 or 2 cycles in flip-flops).
+        auto delay = [&](double width, int d) {
+            if (d <= 0) return;
+            if (d <= 2) r.ff += width * d;
+            else r.lut += width * double((d + 31) / 32);
+        };
+        for (int t = 1; t < T; ++t) {
+            delay(xbits, t * c.step_latency());
+            if (c.return_sequences) delay(hbits, (T - 1 - t) * c.step_latency());
+        }
     }
     // The layer's own timing shell around the whole core.
     r += res::shell(timing(node, in, io), int(shape_size(node.shape)) * c.result_t.width, rtl_held_results(node));
