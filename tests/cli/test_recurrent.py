@@ -7,7 +7,7 @@
   3. `nnsim verify` (RTL vs model, every word and handshake) for each cell type x mode x strategy x two
      reuse factors, with and without back-pressure; lint and Yosys on a static and a non-static design;
   4. the GRU top tagger (configs/gru_top_tagger.json): static and non-static timing from `nnsim timing`
-     and `nnsim sim` agree, and a sweep with the `static` knob;
+     and `nnsim sim` agree, its RTL verifies with back-pressure, and a sweep with the `static` knob;
   5. Keras import of LSTM / GRU / SimpleRNN models written here as Keras files (model JSON + weights
      HDF5 in Keras' layout, the GRU's two bias rows in one tensor), equal to the numpy reference;
   6. bad input: one-line errors, exit 2.
@@ -187,6 +187,9 @@ class RecurrentTest(nets.GridInputTest):
         self.assertEqual(st["ii"] % steps, 0)
         # static II / non-static II = T * L_step / RF: the sequence length times the step latency at RF 1.
         self.assertEqual(st["ii"] // ns["ii"], steps * (st["latency"] // steps))
+        # The static tagger's RTL against the model, with back-pressure.
+        r = nets.run("verify", "--net", path, "--samples", "4", *STALLS, "--work", self.path("tagger_work"))
+        self.assertRegex(r.stdout, SUCCESS)
         out = self.path("sweep")
         r = nets.run("--net", path, "--sweep", "static", "--out", out)
         with open(os.path.join(out, "results.json")) as f:
