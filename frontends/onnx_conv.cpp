@@ -142,7 +142,7 @@ void OnnxImporter::op_pad(const onnx::NodeProto& n) {
     std::vector<int64_t> pads;
     if (auto p = attr_ints(n, "pads")) pads = *p;
     else
-        for (double v : constant(n, 1, "pads").data) pads.push_back(int64_t(v));
+        for (double v : constant(n, 1, "pads").data) pads.push_back(as_int(n, v, "pads"));
     double value = attr_float(n, "value", 0.0);
     if (const OnnxConst* c = optional_constant(n, 2, "constant_value"); c && !c->data.empty()) value = c->data[0];
     const size_t r = x.onnx.size() + 1;

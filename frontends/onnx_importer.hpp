@@ -32,9 +32,13 @@ struct OnnxConst {
     std::vector<int64_t> dims;  ///< ONNX dimensions (with the batch axis if it had one)
     std::vector<double> data;   ///< row-major
     std::optional<FixedType> type;  ///< exact type of the values (quantized constants)
+    /// Elements the dimensions give; -1 if a dimension is negative or the count exceeds 2^40.
     int64_t size() const {
         int64_t n = 1;
-        for (int64_t d : dims) n *= d;
+        for (int64_t d : dims) {
+            if (d < 0 || (d > 0 && n > (int64_t(1) << 40) / d)) return -1;
+            n *= d;
+        }
         return n;
     }
 };
@@ -100,6 +104,9 @@ class OnnxImporter {
     const OnnxConst& constant(const onnx::NodeProto& n, int input, const char* what) const;
     const OnnxConst* optional_constant(const onnx::NodeProto& n, int input, const char* what) const;
     const OnnxTensor& tensor(const onnx::NodeProto& n, int input) const;
+    /// A constant's value used as an integer (a shape, an axis, a pad): refused unless it is a whole
+    /// number of magnitude at most 2^31.
+    int64_t as_int(const onnx::NodeProto& n, double v, const char* what) const;
     /// Integer, float, string and integer-list attributes with their defaults.
     int64_t attr_int(const onnx::NodeProto& n, const char* name, int64_t fallback) const;
     double attr_float(const onnx::NodeProto& n, const char* name, double fallback) const;

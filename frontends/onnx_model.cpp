@@ -159,6 +159,12 @@ const OnnxConst& OnnxImporter::constant(const onnx::NodeProto& n, int input, con
     return *c;
 }
 
+int64_t OnnxImporter::as_int(const onnx::NodeProto& n, double v, const char* what) const {
+    if (!(v >= -2147483648.0 && v <= 2147483648.0) || v != double(int64_t(v)))
+        fail(n, std::string(what) + " value " + std::to_string(v) + " is not an integer of at most 2^31");
+    return int64_t(v);
+}
+
 const OnnxTensor& OnnxImporter::tensor(const onnx::NodeProto& n, int input) const {
     if (input >= n.input_size() || n.input(input).empty())
         fail(n, "input " + std::to_string(input) + " is missing");

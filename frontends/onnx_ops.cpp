@@ -202,6 +202,9 @@ void OnnxImporter::op_reshape(const onnx::NodeProto& n) {
     if (op == "Flatten") {
         int64_t axis = attr_int(n, "axis", 1);
         if (axis < 0) axis += int64_t(full.size());
+        if (axis < 0 || axis > int64_t(full.size()))
+            fail(n, "axis " + std::to_string(attr_int(n, "axis", 1)) + " is outside a rank " + std::to_string(full.size()) +
+                        " tensor");
         int64_t lead = 1;
         for (int64_t a = 1; a < axis; ++a) lead *= full[size_t(a)];
         if (lead != 1) fail(n, "flattening from axis " + std::to_string(axis) + " keeps a non-batch axis");
@@ -210,9 +213,11 @@ void OnnxImporter::op_reshape(const onnx::NodeProto& n) {
         const OnnxConst& shape = constant(n, 1, "shape");
         int64_t known = 1, infer = -1;
         for (size_t i = 0; i < shape.data.size(); ++i) {
-            int64_t d = int64_t(shape.data[i]);
+            int64_t d = as_int(n, shape.data[i], "shape");
+            if (d < -1) fail(n, "shape value " + std::to_string(d) + " is negative");
             if (d == 0 && i < full.size()) d = full[i];
             if (d == -1) infer = int64_t(i);
+            else if (d > 0 && known > (int64_t(1) << 40) / d) fail(n, "the target shape has too many elements");
             else known *= d;
             out.push_back(d);
         }
@@ -223,7 +228,7 @@ void OnnxImporter::op_reshape(const onnx::NodeProto& n) {
         std::vector<int64_t> axes;
         if (auto a = attr_ints(n, "axes")) axes = *a;
         else if (const OnnxConst* c = optional_constant(n, 1, "axes"))
-            for (double v : c->data) axes.push_back(int64_t(v));
+            for (double v : c->data) axes.push_back(as_int(n, v, "axes"));
         const bool squeeze = op == "Squeeze";
         const int64_t rank = int64_t(full.size()) + (squeeze ? 0 : int64_t(axes.size()));
         std::set<int64_t> set;

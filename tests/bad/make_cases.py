@@ -78,6 +78,30 @@ def onnx_no_input():
     return base64.b64encode(m.SerializeToString()).decode()
 
 
+def onnx_model(nodes, shape=(1, 4), out_shape=(1, 4), initializers=()):
+    """An ONNX model (opset 13) of `nodes` from input x to output y."""
+    import onnx  # noqa: F401
+    from onnx import TensorProto, helper
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, list(shape))
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, list(out_shape))
+    g = helper.make_graph(nodes, "g", [x], [y], initializer=list(initializers))
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    return "@base64 " + base64.b64encode(m.SerializeToString()).decode()
+
+
+def onnx_flatten_axis():
+    from onnx import helper
+    return onnx_model([helper.make_node("Relu", ["x"], ["r"]), helper.make_node("Flatten", ["r"], ["y"], axis=91)])
+
+
+def onnx_reshape_huge():
+    from onnx import helper, numpy_helper
+    import numpy as np
+    shape = numpy_helper.from_array(np.array([1, 2**62], dtype=np.int64), "shape")
+    return onnx_model([helper.make_node("Relu", ["x"], ["r"]), helper.make_node("Reshape", ["r", "shape"], ["y"])],
+                      initializers=[shape])
+
+
 def keras(layers):
     return json.dumps({"class_name": "Sequential", "config": {"name": "m", "layers": layers}})
 
@@ -222,6 +246,10 @@ CASES = {
                              ["import", "--net", "{tmp}/m.json"]),
     # An ONNX node without inputs: the Transpose mapper read input 0 of an empty list.
     "fuzz_onnx_node_without_input": ({"m.onnx": "@base64 " + onnx_no_input()}, ["import", "--net", "{tmp}/m.onnx"]),
+    # Flatten with an axis beyond the tensor's rank: the mapper read past its shape.
+    "fuzz_onnx_flatten_axis": ({"m.onnx": onnx_flatten_axis()}, ["import", "--net", "{tmp}/m.onnx"]),
+    # Reshape to a shape with a huge or fractional value: the conversion to an integer was undefined.
+    "fuzz_onnx_reshape_huge": ({"m.onnx": onnx_reshape_huge()}, ["import", "--net", "{tmp}/m.onnx"]),
     # --- recurrent layers --------------------------------------------------------------------------
     "rnn_sequence_zero": ({"n.json": gru().replace("[4, 3]", "[0, 3]")}, ["validate", "--net", "{tmp}/n.json"]),
     "rnn_flat_input": ({"n.json": gru().replace("[4, 3]", "[12]")}, ["validate", "--net", "{tmp}/n.json"]),
