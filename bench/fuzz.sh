@@ -3,11 +3,13 @@
 # executions, the rate and the findings per harness. A finding is a crash, a sanitizer report (ASan,
 # UBSan), an exception other than nnsim's input error, more than 2 s or more than 1 GiB on one input;
 # its input is kept in build-fuzz/findings/<harness>/ (replay: build-fuzz/fuzz/<harness> FILE).
-#   bash bench/fuzz.sh [SECONDS]
+#   bash bench/fuzz.sh [SECONDS [HARNESS...]]      (harness names: precision, network, onnx, ...)
 # Seeds: fuzz/corpus/ (committed, small) plus the real files of configs/ and ../shared/external_models.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EACH=${1:-60}
+shift $(( $# > 0 ? 1 : 0 ))
+ONLY=" $* "
 SHARED=${NNSIM_SHARED_DIR:-../shared}
 M=$SHARED/external_models
 bash scripts/setup.sh --fuzz >/dev/null
@@ -28,6 +30,7 @@ total=0
 upstream_total=0
 for bin in build-fuzz/fuzz/fuzz_*; do
     h=$(basename "$bin" | sed 's/^fuzz_//')
+    [[ "$ONLY" == "  " || "$ONLY" == *" $h "* ]] || continue
     mkdir -p "build-fuzz/corpus/$h" "build-fuzz/findings/$h"
     [[ -d "fuzz/corpus/$h" ]] && cp fuzz/corpus/"$h"/* "build-fuzz/corpus/$h/"
     case $h in

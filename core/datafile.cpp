@@ -15,6 +15,10 @@ namespace nnsim {
 std::vector<std::vector<double>> read_data_file(const std::string& path, size_t columns) {
     std::ifstream f(path);
     if (!f) throw UserError(path + ": cannot open data file");
+    return read_data_stream(f, path, columns);
+}
+
+std::vector<std::vector<double>> read_data_stream(std::istream& f, const std::string& path, size_t columns) {
     std::vector<std::vector<double>> rows;
     std::string line;
     size_t line_no = 0;
