@@ -27,6 +27,7 @@ struct ActivationMapping {
 const ActivationMapping kActivations[] = {
     {"relu", "relu", 0},       {"relu6", "clipped_relu", 6}, {"linear", "linear", 0},
     {"sigmoid", "sigmoid", 0}, {"tanh", "tanh", 0},          {"softmax", "softmax", 0},
+    {"relu1", "clipped_relu", 1}, {"binary_tanh", "bipolar", 0}, {"ternary_tanh", "ternary", 0},
 };
 
 std::string supported_activations() {
@@ -41,6 +42,8 @@ const std::vector<std::pair<const char*, KerasMapper::AddFn>>& KerasMapper::tabl
     static const std::vector<std::pair<const char*, AddFn>> kTable = {
         {"InputLayer", &KerasMapper::add_input},
         {"Dense", &KerasMapper::add_dense},
+        {"BinaryDense", &KerasMapper::add_dense},
+        {"TernaryDense", &KerasMapper::add_dense},
         {"Activation", &KerasMapper::add_activation},
         {"BatchNormalization", &KerasMapper::add_batchnorm},
         {"ReLU", &KerasMapper::add_relu},
@@ -213,6 +216,7 @@ void KerasMapper::add_activation_node(const KerasLayer& l, const json& activatio
         if (a != m.keras) continue;
         Node& n = add_node(l, m.kind, node_name, input, field);
         if (m.max_value > 0) n.params["max_value"] = m.max_value;
+        if (a == "binary_tanh") n.params["zero"] = int64_t(-1);  // hls4ml: x > 0 ? 1 : -1
         return;
     }
     fail(l, "activation '" + a + "' is not supported yet; supported: " + supported_activations(), field);
@@ -269,6 +273,7 @@ void KerasMapper::add_dense(const KerasLayer& l) {
     n.params["n_out"] = n_out;
     attach_weight(l, n, "kernel");
     if (use_bias) attach_weight(l, n, "bias");
+    if (l.class_name != "Dense") binarize_kernel(l, n);
     m_shape[l.name] = Shape{int(n_out)};
     // hls4ml splits Dense(activation=X) into the Dense and an activation layer "<name>_<X>".
     auto act = l.config->find("activation");

@@ -28,6 +28,7 @@
 #include "models/softmax/softmax.hpp"
 #include "models/subtract/subtract.hpp"
 #include "models/tanh/tanh.hpp"
+#include "models/ternary/ternary.hpp"
 #include "models/upsampling/upsampling.hpp"
 #include "models/zero_padding/zero_padding.hpp"
 
@@ -66,6 +67,7 @@ void register_all_kinds(Registry& reg) {
     reg.add(std::make_unique<MinimumKind>());
     reg.add(std::make_unique<ConcatenateKind>());
     reg.add(std::make_unique<BipolarKind>());
+    reg.add(std::make_unique<TernaryKind>());
     reg.add(std::make_unique<LstmKind>());
     reg.add(std::make_unique<GruKind>());
     reg.add(std::make_unique<SimpleRnnKind>());

@@ -1,5 +1,6 @@
-// Bipolar (sign) activation: y = x >= 0 ? +1 : -1, then cast to result_t; QONNX's BipolarQuant of a
-// computed tensor with scale 1 (the sign activation of binarized networks).
+// Bipolar (sign) activation: y = x > 0 ? +1 : (x < 0 ? -1 : zero), then cast to result_t; with zero = +1
+// (the default) QONNX's BipolarQuant of a computed tensor with scale 1, with zero = -1 hls4ml's
+// binary_tanh (y = x > 0 ? 1 : -1) of Keras binary networks.
 #pragma once
 
 #include "models/common/unary.hpp"
@@ -11,6 +12,7 @@ class BipolarKind : public UnaryKind {
     const char* name() const override { return "bipolar"; }
     const char* summary() const override { return "sign activation y = x >= 0 ? 1 : -1 (QONNX BipolarQuant)"; }
     const char* hls4ml_class() const override { return "Activation"; }
+    std::vector<ParamSpec> params() const override;
     std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override;
     Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
 
