@@ -13,6 +13,13 @@ Evaluator::Evaluator(const Graph& g) : m_graph(g) {
     }
     m_node_raw.resize(g.nodes.size());
     m_node_float.resize(g.nodes.size());
+    m_quantized_result.assign(g.nodes.size(), nullptr);
+    for (size_t i = 0; i < g.nodes.size(); ++i) {
+        auto q = g.quantizer_precision.find(g.nodes[i].name);
+        if (q == g.quantizer_precision.end()) continue;
+        auto r = q->second.find("result");
+        if (r != q->second.end()) m_quantized_result[i] = &r->second.type;
+    }
     for (size_t i = 0; i < g.nodes.size(); ++i) {
         const Node& n = g.nodes[i];
         m_node_raw[i].assign(size_t(shape_size(n.shape)), 0);
@@ -68,11 +75,21 @@ std::vector<double> Evaluator::node_values(size_t node) const {
     return v;
 }
 
-void Evaluator::run_float(const std::vector<const double*>& inputs) {
+void Evaluator::run_float(const std::vector<const double*>& inputs, bool quantizers) {
     NNSIM_ASSERT(inputs.size() == m_input_float.size(), "wrong number of float inputs");
     for (size_t k = 0; k < inputs.size(); ++k)
         std::copy(inputs[k], inputs[k] + m_input_float[k].size(), m_input_float[k].begin());
-    for (size_t i = 0; i < m_ops.size(); ++i) m_ops[i]->eval_float(m_fargs[i].data(), m_node_float[i].data());
+    for (size_t i = 0; i < m_ops.size(); ++i) {
+        m_ops[i]->eval_float(m_fargs[i].data(), m_node_float[i].data());
+        if (quantizers && m_quantized_result[i] != nullptr)
+            for (double& v : m_node_float[i]) v = m_quantized_result[i]->to_double(cast_double(v, *m_quantized_result[i]));
+    }
+}
+
+bool Evaluator::has_activation_quantizers() const {
+    for (const FixedType* t : m_quantized_result)
+        if (t != nullptr) return true;
+    return false;
 }
 
 }  // namespace nnsim

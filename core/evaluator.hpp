@@ -36,8 +36,13 @@ class Evaluator {
     /// Real values of a node's result (raw * 2^-F of its result type).
     std::vector<double> node_values(size_t node) const;
 
-    /// Evaluate in double precision from unquantized inputs (one pointer per graph input).
-    void run_float(const std::vector<const double*>& inputs);
+    /// Evaluate in double precision from unquantized inputs (one pointer per graph input). With
+    /// `quantizers`, the results that the imported model's activation quantizers fix
+    /// (Graph::quantizer_precision "result") are quantized to their type: the model's quantized float
+    /// reference (QKeras's inference arithmetic with float accumulation).
+    void run_float(const std::vector<const double*>& inputs, bool quantizers = false);
+    /// Whether any result has an activation quantizer (then run_float(..., true) differs).
+    bool has_activation_quantizers() const;
     const std::vector<double>& node_float(size_t node) const { return m_node_float[node]; }
 
     /// Overflow counters of a node, accumulated over every counted run().
@@ -57,6 +62,7 @@ class Evaluator {
     std::vector<std::vector<const int64_t*>> m_args;    ///< per node: pointers to its input buffers
     std::vector<std::vector<const double*>> m_fargs;    ///< same for the float path
     std::vector<size_t> m_outputs;                      ///< node indices of the outputs
+    std::vector<const FixedType*> m_quantized_result;   ///< per node: its activation quantizer's type, or null
     int64_t m_macs = 0;
 };
 

@@ -146,6 +146,21 @@ class QKerasImport(unittest.TestCase):
         for frag in fragments:
             self.assertIn(frag, lines[0])
 
+    def test_quantized_float_reference(self):
+        """`nnsim run` on a QKeras model also compares with the float model whose activation quantizers
+        are applied (quantized_relu on the float relu outputs): the fixed-point network agrees with it
+        far better than with the unquantized float model. A float model has no such line."""
+        rep = os.path.join(self.tmp, "run.json")
+        r = nets.run("run", "--net", Q3, "--random-samples", "500", "--seed", "3", "--report", rep)
+        self.assertIn("vs float model with the activation quantizers applied", r.stdout)
+        with open(rep) as f:
+            j = json.load(f)
+        q, fl = j["vs_quantized_float"], j["vs_float"]
+        self.assertGreater(q["argmax_agreement"], 0.95)
+        self.assertLess(q["max_abs_diff"], fl["max_abs_diff"])
+        r = nets.run("run", "--net", nets.KERAS_3LAYER, "--random-samples", "5")
+        self.assertNotIn("activation quantizers", r.stdout)
+
     def test_bad_quantizers(self):
         self.check_error("quantized_po2(4,1)", "quantized_po2 is not supported yet")
         self.check_error("quantized_bits(6,0,alpha='auto_po2')", "alpha=", "not supported yet")

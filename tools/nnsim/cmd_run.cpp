@@ -75,7 +75,8 @@ int cmd_run(const RunArgs& a) {
         trace_fixed.resize(g.nodes.size());
         trace_float.resize(g.nodes.size());
     }
-    Agreement vs_float, vs_ref;
+    Agreement vs_float, vs_qfloat, vs_ref;
+    const bool quantized_reference = ev.has_activation_quantizers();
     std::vector<std::vector<double>> predictions;
     for (const auto& s : samples) {
         std::vector<const double*> fin;
@@ -86,8 +87,12 @@ int cmd_run(const RunArgs& a) {
             off += ev.input_size(k);
         }
         ev.run(true);
-        ev.run_float(fin);
         std::vector<double> y = gather_outputs(ev, true);
+        if (quantized_reference) {
+            ev.run_float(fin, true);
+            vs_qfloat.add(y, gather_outputs(ev, false));
+        }
+        ev.run_float(fin);
         vs_float.add(y, gather_outputs(ev, false));
         if (!reference.empty()) vs_ref.add(y, reference[predictions.size()]);
         for (size_t i = 0; i < trace_fixed.size(); ++i) {
@@ -108,6 +113,10 @@ int cmd_run(const RunArgs& a) {
     std::printf("%s: %zu samples, %lld MAC per inference\n", g.name.c_str(), samples.size(), (long long)ev.macs());
     std::printf("  vs float model: max |diff| %.6g, argmax agreement %.2f%% (%zu/%zu)\n", vs_float.max_abs_diff,
                 100 * vs_float.rate(), vs_float.argmax_same, vs_float.samples);
+    if (quantized_reference)
+        std::printf("  vs float model with the activation quantizers applied: max |diff| %.6g, argmax agreement "
+                    "%.2f%% (%zu/%zu)\n",
+                    vs_qfloat.max_abs_diff, 100 * vs_qfloat.rate(), vs_qfloat.argmax_same, vs_qfloat.samples);
     if (!reference.empty())
         std::printf("  vs %s: max |diff| %.6g, argmax agreement %.2f%% (%zu/%zu)\n", a.reference.c_str(),
                     vs_ref.max_abs_diff, 100 * vs_ref.rate(), vs_ref.argmax_same, vs_ref.samples);
@@ -132,6 +141,7 @@ int cmd_run(const RunArgs& a) {
                             {"vs_float", vs_float.to_json()}, {"layers", layers},
                             {"overflow_events", total_events}};
         if (!reference.empty()) r["vs_reference"] = vs_ref.to_json();
+        if (quantized_reference) r["vs_quantized_float"] = vs_qfloat.to_json();
         std::ofstream f(a.report);
         if (!f || !(f << r.dump(2) << "\n")) throw UserError(a.report + ": cannot write report");
     }
