@@ -53,10 +53,14 @@ class Network {
 
     /// Runs every row of x; `fixed` selects the bit-exact or the float evaluator.
     py::object evaluate(const Array& x, bool fixed, bool trace) {
-        if (x.ndim() != 2 || size_t(x.shape(1)) != m_in)
-            throw nnsim::UserError("run: expected an array of shape [samples, " + std::to_string(m_in) + "], got " +
-                                   std::to_string(x.ndim()) + " dimensions" +
-                                   (x.ndim() == 2 ? " with " + std::to_string(x.shape(1)) + " columns" : ""));
+        // One sample per row: [samples, values], or the network input's own shape after the samples
+        // axis ([samples, T, features], [samples, H, W, C]) as Keras takes it.
+        size_t per_sample = 1;
+        for (py::ssize_t d = 1; d < x.ndim(); ++d) per_sample *= size_t(x.shape(d));
+        if (x.ndim() < 2 || per_sample != m_in)
+            throw nnsim::UserError("run: expected an array of shape [samples, " + std::to_string(m_in) +
+                                   "] (or [samples, <input shape>]), got " + std::to_string(x.ndim()) +
+                                   " dimensions with " + std::to_string(per_sample) + " values per sample");
         const size_t n = size_t(x.shape(0));
         std::vector<double> out(n * m_out);
         std::vector<std::vector<double>> layers(trace ? m_graph.nodes.size() : 0);

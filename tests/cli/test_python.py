@@ -95,6 +95,12 @@ class PythonModule(unittest.TestCase):
     def test_run_equals_cli_skip_network(self):
         self.check_against_cli(RESNET)
 
+    def test_run_takes_keras_shaped_inputs(self):
+        """run() takes [samples, <input shape>] as Keras does, with the same results as flat rows."""
+        net = nnsim.load(RESNET)
+        x = np.random.default_rng(7).standard_normal((3, 8, 8, 4))
+        self.assertTrue(np.array_equal(net.run(x), net.run(x.reshape(3, -1))))
+
     def test_timing_and_estimate_equal_cli(self):
         net = nnsim.load(nets.KERAS_3LAYER, reuse_factor=4, strategy="Resource")
         cli = nets.timing(nets.KERAS_3LAYER, "--reuse-factor", "4", "--strategy", "Resource")
