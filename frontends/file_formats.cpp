@@ -48,23 +48,48 @@ json typed_plain_scalar(const std::string& s) {
     return s;
 }
 
-json yaml_to_json(const YAML::Node& node) {
+/// Offset of the first byte that is not part of well-formed UTF-8, or npos. (JSON text is checked by
+/// the JSON parser; YAML's scalars become JSON strings, which must be valid UTF-8.)
+size_t invalid_utf8(const std::string& text) {
+    size_t i = 0;
+    while (i < text.size()) {
+        const unsigned char c = static_cast<unsigned char>(text[i]);
+        const int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
+        if (n < 0 || (n == 1 && c < 0xC2) || i + size_t(n) >= text.size() + (n ? 0 : 1)) return i;
+        for (int k = 1; k <= n; ++k)
+            if ((static_cast<unsigned char>(text[i + size_t(k)]) & 0xC0) != 0x80) return i;
+        i += size_t(n) + 1;
+    }
+    return std::string::npos;
+}
+
+/// A YAML scalar as a JSON string, which must be UTF-8: yaml-cpp's escapes and its encoding
+/// detection (NUL bytes read as UTF-16) can give bytes that are not.
+std::string utf8_scalar(const YAML::Node& node, const std::string& path) {
+    const std::string& v = node.Scalar();
+    if (invalid_utf8(v) != std::string::npos)
+        throw UserError(path + ": line " + std::to_string(node.Mark().line + 1) +
+                        ": a string that is not UTF-8 once read as YAML (escapes, or bytes read as another encoding)");
+    return v;
+}
+
+json yaml_to_json(const YAML::Node& node, const std::string& path) {
     switch (node.Type()) {
         case YAML::NodeType::Null:
         case YAML::NodeType::Undefined:
             return nullptr;
         case YAML::NodeType::Scalar:
             // yaml-cpp tags plain scalars "?" and quoted ones "!".
-            if (node.Tag() == "!") return node.Scalar();
-            return typed_plain_scalar(node.Scalar());
+            if (node.Tag() == "!") return utf8_scalar(node, path);
+            return typed_plain_scalar(utf8_scalar(node, path));
         case YAML::NodeType::Sequence: {
             json a = json::array();
-            for (const auto& item : node) a.push_back(yaml_to_json(item));
+            for (const auto& item : node) a.push_back(yaml_to_json(item, path));
             return a;
         }
         case YAML::NodeType::Map: {
             json o = json::object();
-            for (const auto& kv : node) o[kv.first.Scalar()] = yaml_to_json(kv.second);
+            for (const auto& kv : node) o[utf8_scalar(kv.first, path)] = yaml_to_json(kv.second, path);
             return o;
         }
     }
@@ -109,27 +134,12 @@ json parse_json_text(const std::string& text, const std::string& path) {
     }
 }
 
-/// Offset of the first byte that is not part of well-formed UTF-8, or npos. (JSON text is checked by
-/// the JSON parser; YAML's scalars become JSON strings, which must be valid UTF-8.)
-static size_t invalid_utf8(const std::string& text) {
-    size_t i = 0;
-    while (i < text.size()) {
-        const unsigned char c = static_cast<unsigned char>(text[i]);
-        const int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
-        if (n < 0 || (n == 1 && c < 0xC2) || i + size_t(n) >= text.size() + (n ? 0 : 1)) return i;
-        for (int k = 1; k <= n; ++k)
-            if ((static_cast<unsigned char>(text[i + size_t(k)]) & 0xC0) != 0x80) return i;
-        i += size_t(n) + 1;
-    }
-    return std::string::npos;
-}
-
 json parse_yaml_text(const std::string& text, const std::string& path) {
     const size_t bad = invalid_utf8(text);
     if (bad != std::string::npos)
         throw UserError(path + ": not UTF-8 text (byte " + std::to_string(bad) + " is not valid UTF-8)");
     try {
-        return yaml_to_json(YAML::Load(text));
+        return yaml_to_json(YAML::Load(text), path);
     } catch (const YAML::Exception& e) {
         std::string where;
         if (!e.mark.is_null())

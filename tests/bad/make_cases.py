@@ -250,6 +250,10 @@ CASES = {
     "fuzz_onnx_flatten_axis": ({"m.onnx": onnx_flatten_axis()}, ["import", "--net", "{tmp}/m.onnx"]),
     # Reshape to a shape with a huge or fractional value: the conversion to an integer was undefined.
     "fuzz_onnx_reshape_huge": ({"m.onnx": onnx_reshape_huge()}, ["import", "--net", "{tmp}/m.onnx"]),
+    # A YAML config with NUL and control bytes that yaml-cpp reads as another encoding: its strings came
+    # out as bytes that are not UTF-8 (the message quoting one threw).
+    "fuzz_config_yaml_not_utf8_strings": ({"c.yml": "@base64 " + "T25ueHBlOiBhb19zdHJlYW0KCktlcmFzSnNvbjoKICBNAEw6ID9wX2ZpeGVkPC1fc3RyZWFtCgpLZXJhc0pzb246CiAgTQBMOiA/cF9maXhlZDwtAQBydT9wX2ZpeGVkPC1fc3RyZWFtCgpLZXJhc0pzb246CiAgTQBMOiA/cF9maXhlZDwtAQBfZml4ZWQ8LQEAcnUyAQBydV9maXhlZDwteGVkPDJlCg=="},
+                                          ["import", "--net", K3, "--config", "{tmp}/c.yml"]),
     # --- recurrent layers --------------------------------------------------------------------------
     "rnn_sequence_zero": ({"n.json": gru().replace("[4, 3]", "[0, 3]")}, ["validate", "--net", "{tmp}/n.json"]),
     "rnn_flat_input": ({"n.json": gru().replace("[4, 3]", "[12]")}, ["validate", "--net", "{tmp}/n.json"]),
