@@ -15,6 +15,7 @@
 namespace {
 
 constexpr int kExitUserError = 2;
+constexpr int kExitInternalError = 70;  // a bug in nnsim (sysexits EX_SOFTWARE), never a user's input
 
 /// Options every command that reads a network accepts.
 void add_net_options(CLI::App* cmd, nnsim::NetOptions& o, bool required = true) {
@@ -241,6 +242,11 @@ extern "C" int sc_main(int argc, char** argv) {
     } catch (const std::bad_alloc&) {
         std::fprintf(stderr, "nnsim: error: out of memory\n");
         return kExitUserError;
+    } catch (const std::exception& e) {
+        // Every input error is a UserError; anything else is nnsim's bug, reported as such instead of
+        // ending in the SystemC runtime's handler.
+        std::fprintf(stderr, "nnsim: internal error: %s (a bug in nnsim: please report it with the input)\n", e.what());
+        return kExitInternalError;
     }
     return 0;
 }
