@@ -253,15 +253,17 @@ std::vector<int> RecurrentKind::valid_reuse_factors(const Node& n, const NodeInp
     return DenseKind::valid_rfs(in.shapes[0].size() == 2 ? in.shapes[0][1] : 1, gate_count(m_type) * int(n.get_int("units")));
 }
 
-void RecurrentKind::check_stream(const Node& n, const NodeInputs& in, Diagnostics& diag) const {
-    (void)n, (void)in;
-    diag.error("", std::string(name()) + " layers run under io_parallel only for now (io_stream, one time step per "
-                                         "beat as hls4ml streams them, is not modelled yet); use --io-type io_parallel");
+std::vector<int64_t> RecurrentKind::stream_needs(const Node& n, const NodeInputs& in) const {
+    const int64_t steps = in.shapes[0][0];
+    if (!n.get_bool("return_sequences")) return {steps};
+    std::vector<int64_t> needs;
+    for (int64_t t = 1; t <= steps; ++t) needs.push_back(t);
+    return needs;
 }
 
 Timing RecurrentKind::timing(const Node& n, const NodeInputs& in, IoType io) const {
-    (void)io;
     const RecurrentCell c = make_cell(n, in);
+    if (io == IoType::kStream) return {c.step_latency(), c.step_latency()};
     const int total = c.steps * c.step_latency();
     return {c.is_static ? total : c.cell_ii(), total};
 }

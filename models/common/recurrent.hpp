@@ -23,7 +23,9 @@
 // with L_mac the longer of the two dense latencies (RF + 1 Latency, RF + 2 Resource), 2 cycles per
 // table lookup and one register per state update. static (one cell reused for every step):
 //   II = latency = T * L_step;  non-static (one cell per step, a pipeline): II = max(RF, RF_r),
-//   latency = T * L_step.
+//   latency = T * L_step. Under io_stream (one time step per beat) one cell in either mode takes a beat
+//   every L_step cycles and writes its output beat L_step cycles after the beat: II = L = L_step per
+//   input beat.
 #pragma once
 
 #include <memory>
@@ -77,8 +79,12 @@ class RecurrentKind : public LayerKind {
     int64_t macs(const Node& node, const NodeInputs& in) const override;
     std::vector<int> valid_reuse_factors(const Node& node, const NodeInputs& in) const override;
     Timing timing(const Node& node, const NodeInputs& in, IoType io) const override;
-    /// Recurrent layers are modelled under io_parallel only (one beat of [T, n_in] per sample).
-    void check_stream(const Node& node, const NodeInputs& in, Diagnostics& diag) const override;
+    /// Under io_stream one time step per beat, as hls4ml streams them: output beat t (return_sequences)
+    /// or the one output beat needs the input beats up to its step (recurrent_rtl.cpp).
+    StreamStyle stream_style() const override { return StreamStyle::kRepack; }
+    std::vector<int64_t> stream_needs(const Node& node, const NodeInputs& in) const override;
+    void emit_rtl_stream(const Node& node, const RtlStreamSpec& spec, std::ostream& core,
+                         std::ostream& wrap) const override;
     Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;  // recurrent_resources.cpp
     void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;  // recurrent_rtl.cpp
     CellType cell_type() const { return m_type; }

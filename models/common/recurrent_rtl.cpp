@@ -362,4 +362,70 @@ void RecurrentKind::emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std
     os << "endmodule\n\n/* verilator lint_off DECLFILENAME */\n" << parts.str() << "/* verilator lint_on DECLFILENAME */\n";
 }
 
+// Under io_stream (one time step per input beat): one cell, started by each accepted beat with the
+// state of the previous step (zero for a sample's first beat). Output beats follow the repack contract
+// of docs/timing.md with II = L = L_step and C = 1: a released result is written in the cycle its step
+// is done or waits in a one-entry queue; a beat that releases a result is accepted only when the
+// results held after this cycle's write leave room for it.
+void RecurrentKind::emit_rtl_stream(const Node& node, const RtlStreamSpec& spec, std::ostream& core,
+                                    std::ostream& wrap) const {
+    const RecurrentCell c = make_cell(node, NodeInputs{spec.whole.in_shapes, spec.whole.in_types});
+    const std::string& m = spec.module;
+    const int T = c.steps, L = c.step_latency(), n = c.n;
+    const int xw = c.n_in * c.x_t.width, hw = n * c.result_t.width, cw = n * c.state_t.width;
+    const bool lstm = c.type == CellType::kLstm;
+    const int tw = bits_for(uint64_t(T > 1 ? T - 1 : 1));
+    const int lw = bits_for(uint64_t(L));
+    core << "/* verilator lint_off DECLFILENAME */\n";
+    emit_cell(core, c, m, true);
+    emit_parts(core, c, m);
+    core << "/* verilator lint_on DECLFILENAME */\n";
+    wrap << "// Layer " << node.name << " (" << name() << ") under io_stream: " << T << " beats of " << c.n_in
+         << " values in, " << (c.return_sequences ? std::to_string(T) + " beats" : std::string("1 beat")) << " of " << n
+         << " out per sample;\n// one cell, a step of " << L << " cycles per beat (II = L = " << L
+         << ", docs/timing.md, Recurrent layers).\n"
+         << "module " << m << " (\n    input wire clk,\n    input wire rst,\n"
+         << "    input wire [" << xw - 1 << ":0] in0_data,\n    input wire in0_empty,\n    output wire in0_rd,\n"
+         << "    output wire [" << hw - 1 << ":0] out_data,\n    output wire out_wr,\n    input wire out_full\n);\n"
+         << "    reg [" << tw - 1 << ":0] in_beat;    // index of the next input beat within its sample\n"
+         << "    reg [" << lw - 1 << ":0] wait_cnt;   // cycles until the next accept may happen (II)\n"
+         << "    reg first_reg;                 // the running step is a sample's first: zero state\n"
+         << "    reg inflight;                  // a released result is being computed\n"
+         << "    reg q_full;                    // a finished result waits for room downstream\n"
+         << "    reg [" << hw - 1 << ":0] q_data;\n"
+         << "    wire done;\n    wire [" << hw - 1 << ":0] h;\n";
+    if (lstm) wrap << "    wire [" << cw - 1 << ":0] c;\n";
+    const std::string releases = c.return_sequences ? "1'b1" : "(in_beat == " + vconst(tw, T - 1) + ")";
+    wrap << "    wire ready_now = inflight & done;   // the released result of the running step, this cycle\n"
+         << "    wire pop = (q_full | ready_now) & ~out_full;\n"
+         << "    wire [1:0] held_after_pop = {1'b0, q_full} + {1'b0, inflight} - {1'b0, pop};\n"
+         << "    wire rel_now = " << releases << ";\n"
+         << "    wire accept = ~in0_empty & (wait_cnt == " << vconst(lw, 0) << ") & ((held_after_pop + {1'b0, rel_now}) <= 2'd1);\n"
+         << "    wire first = accept ? (in_beat == " << vconst(tw, 0) << ") : first_reg;\n"
+         << "    assign in0_rd = accept;\n    assign out_wr = pop;\n"
+         << "    assign out_data = q_full ? q_data : h;\n"
+         << "    " << m << "_cell u_cell (.clk(clk), .rst(rst), .start(accept), .x(in0_data), .h_prev(first ? "
+         << vconst(hw, 0) << " : h), ";
+    if (lstm) wrap << ".c_prev(first ? " << vconst(cw, 0) << " : c), .c(c), ";
+    wrap << ".done(done), .h(h));\n"
+         << "    always @(posedge clk) begin\n"
+         << "        if (rst) begin\n            in_beat <= " << vconst(tw, 0) << ";\n            wait_cnt <= "
+         << vconst(lw, 0) << ";\n            first_reg <= 1'b0;\n            inflight <= 1'b0;\n"
+         << "            q_full <= 1'b0;\n        end else begin\n"
+         << "            if (accept) begin\n"
+         << "                in_beat <= (in_beat == " << vconst(tw, T - 1) << ") ? " << vconst(tw, 0) << " : in_beat + "
+         << vconst(tw, 1) << ";\n"
+         << "                wait_cnt <= " << vconst(lw, L - 1) << ";\n                first_reg <= first;\n"
+         << "            end else if (wait_cnt != " << vconst(lw, 0) << ") begin\n"
+         << "                wait_cnt <= wait_cnt - " << vconst(lw, 1) << ";\n            end\n"
+         << "            // The released result: in flight from its accept to its step's end.\n"
+         << "            if (accept & rel_now) inflight <= 1'b1;\n"
+         << "            else if (ready_now) inflight <= 1'b0;\n"
+         << "            if (ready_now & ~pop) q_full <= 1'b1;\n"
+         << "            else if (q_full & pop) q_full <= 1'b0;\n"
+         << "        end\n"
+         << "        if (ready_now & ~pop) q_data <= h;\n"
+         << "    end\nendmodule\n";
+}
+
 }  // namespace nnsim

@@ -262,7 +262,6 @@ CASES = {
                                                      "recurrent_kernel": {"shape": [3, 6], "data": [0.5] * 18}})},
                              ["validate", "--net", "{tmp}/n.json"]),
     "rnn_activation": ({"n.json": gru(activation="relu")}, ["validate", "--net", "{tmp}/n.json"]),
-    "rnn_io_stream": ({"n.json": gru()}, ["validate", "--net", "{tmp}/n.json", "--io-type", "io_stream"]),
     "rnn_static_sweep_dense": ({}, ["--net", K3, "--sweep", "static", "--out", "{tmp}/s"]),
     # --- sweeps ----------------------------------------------------------------------------------
     "sweep_unknown_kind": ({}, ["--net", K3, "--sweep", "colour", "--out", "{tmp}/s"]),

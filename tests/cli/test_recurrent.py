@@ -10,7 +10,8 @@
      and `nnsim sim` agree, its RTL verifies with back-pressure, and a sweep with the `static` knob;
   5. Keras import of LSTM / GRU / SimpleRNN models written here as Keras files (model JSON + weights
      HDF5 in Keras' layout, the GRU's two bias rows in one tensor), equal to the numpy reference;
-  6. bad input: one-line errors, exit 2.
+  6. bad input: one-line errors, exit 2;
+  7. io_stream (one time step per beat): timing, sim and verify for every cell type.
 Environment: NNSIM (binary), NNSIM_SHARED_DIR."""
 import json
 import os
@@ -68,6 +69,24 @@ def step_latency(kind, reset_after, strategy, rf, rrf):
     return lmac + 6
 
 
+def valid_rfs(n_in, n_out):
+    """hls4ml's _validate_reuse_factor for an (n_in, n_out) product (hls4ml_reference.md 2.2)."""
+    out = []
+    for rf in range(1, n_in * n_out + 1):
+        mult_limit = -(-n_in * n_out // min(n_in, rf))
+        if (mult_limit % n_out == 0 or rf >= n_in) and (rf % n_in == 0 or rf < n_in) and (n_in * n_out) % rf == 0:
+            out.append(rf)
+    return out
+
+
+def recurrent_rf(kind, units, rf, strategy):
+    """The recurrent product's reuse factor when none is given: the layer's, or under Resource the valid
+    one closest to it (the smaller on a tie), as hls4ml's set_closest_reuse_factor."""
+    if strategy != "Resource":
+        return rf
+    return min(valid_rfs(units, ref.GATES[kind] * units), key=lambda v: (abs(v - rf), v))
+
+
 class RecurrentTest(nets.GridInputTest):
     TMP_PREFIX = "nnsim_recurrent_"
 
@@ -116,7 +135,7 @@ class RecurrentTest(nets.GridInputTest):
                 ref_out = self.path(name + "_ref.dat")
                 nets.run("run", "--net", path, "--random-samples", "5", "--seed", "5", "--output", ref_out)
                 tm = nets.timing(path)
-                rep, out = self.path(name + ".json"), self.path(name + ".dat")
+                rep, out = self.path(name + "_sim.json"), self.path(name + ".dat")
                 nets.run("sim", "--net", path, "--samples", "5", "--seed", "5", "--report", rep, "--output", out)
                 with open(rep) as f:
                     j = json.load(f)
@@ -257,6 +276,39 @@ class RecurrentTest(nets.GridInputTest):
             fl = nets.read_dat(os.path.join(trace, "rec.float.dat"))
             self.assertLess(np.max(np.abs(fl - ref.recurrent_float(kind, x, w, units, False, ra))), 1e-6, name)
 
+    def test_7_io_stream(self):
+        """Under io_stream (one time step per beat): II = L = L_step per input beat in nnsim timing, sim
+        equal to run and to the timing model, and the RTL equal to the model with and without
+        back-pressure, for each cell type, return_sequences both ways, both strategies."""
+        cache = self.path("stream_cache")
+        os.makedirs(cache, exist_ok=True)
+        problems = []
+        for ci, (tag, kind, ra) in enumerate(CELLS):
+            for seq, strategy, rf in ((False, "Latency", 1), (True, "Resource", 2)):
+                w = weights(kind, 2, 3, seed=ci + 20, reset_after=ra)
+                name = f"s_{tag}_{int(seq)}_{strategy}"
+                path = os.path.abspath(self.write(name, rnn_net(kind, 4, 2, 3, w, ra, strategy=strategy, reuse_factor=rf,
+                                                              return_sequences=seq)))
+                over = ["--io-type", "io_stream"]
+                tm = nets.timing(path, *over)
+                lstep = step_latency(kind, ra, strategy, rf, recurrent_rf(kind, 3, rf, strategy))
+                self.assertEqual((tm["layers"][0]["ii"], tm["layers"][0]["latency"]), (lstep, lstep), name)
+                ref_out, out, rep = self.path(name + "_ref.dat"), self.path(name + ".dat"), self.path(name + "_sim.json")
+                nets.run("run", "--net", path, "--random-samples", "5", "--seed", "5", "--output", ref_out, *over)
+                nets.run("sim", "--net", path, "--samples", "5", "--seed", "5", "--report", rep, "--output", out, *over)
+                with open(out) as f, open(ref_out) as g:
+                    self.assertEqual(f.read(), g.read(), name)
+                with open(rep) as f:
+                    j = json.load(f)
+                self.assertEqual(j["measured"]["latency_first_sample"], tm["latency"], name)
+                self.assertEqual(j["measured"]["ii"], tm["ii"], name)
+                for stalled in (False, True):
+                    r = nets.run("verify", "--net", path, "--samples", "6", *over, *(STALLS if stalled else []),
+                                 check=False, cwd=cache)
+                    if r.returncode != 0 or not SUCCESS.search(r.stdout):
+                        problems.append(f"{name} stalls={stalled}: {r.stdout[-300:]} {r.stderr[-300:]}")
+        self.assertEqual(problems, [], "\n".join(problems))
+
     def test_6_errors(self):
         base = rnn_net("gru", 4, 3, 4, weights("gru", 3, 4, 1))
 
@@ -273,7 +325,6 @@ class RecurrentTest(nets.GridInputTest):
         case(lambda n: n["layers"][0].update(reset_after=False), "(layer rnn)", "one bias vector")
         case(lambda n: n["layers"][0].update(strategy="Resource", reuse_factor=1, recurrent_reuse_factor=5),
              "(layer rnn)", "recurrent_reuse_factor 5 is not valid")
-        case(lambda n: n.update(io_type="io_stream"), "(layer rnn)")
         # Keras options hls4ml does not implement.
         w = weights("lstm", 3, 4, 1)
         w.pop("recurrent_bias")
