@@ -1,8 +1,8 @@
 // Resource estimate of a recurrent layer's Verilog (recurrent_rtl.cpp): the cell's parts estimated by
 // their own kinds (the two dense products and the table activations, each with the shell figures those
 // kinds include), plus the element-wise products of the gates, the state registers and the sequencing.
-// A static layer has one cell; a non-static one has T cells and the delay lines that keep each step's
-// input until its cell starts (shift registers, which Yosys maps to SRL LUTs: 32 bits per LUT).
+// A static layer (and any layer under io_stream) has one cell; a non-static one has T cells and the
+// delay lines that keep each step's input until its cell starts (shift registers, Yosys's SRL LUTs).
 #include <algorithm>
 
 #include "core/resources.hpp"
@@ -71,13 +71,17 @@ Resources cell_resources(const RecurrentCell& c, bool zero_state) {
 }  // namespace
 
 Resources RecurrentKind::estimate(const Node& node, const NodeInputs& in, IoType io) const {
-    (void)io;
     const RecurrentCell c = make_cell(node, in);
     const int T = c.steps;
     Resources r;
     const double xbits = double(c.n_in) * c.x_t.width;
     const double hbits = double(c.n) * c.result_t.width;
-    if (c.is_static) {
+    if (io == IoType::kStream) {
+        // One cell whatever `static` says, fed a beat at a time; a one-entry output queue, counters.
+        r = cell_resources(c, false);
+        r.ff += hbits + 2.0 * bits_for(uint64_t(T)) + 4;
+        r.lut += hbits + 2.0 * bits_for(uint64_t(T)) + 8;
+    } else if (c.is_static) {
         r = cell_resources(c, false);
         r.ff += double(T) * xbits;                          // the sample's input sequence
         r.lut += double(T) * xbits / 6.0 + 2.0 * bits_for(uint64_t(T)) + 8;  // step multiplexer, counters
