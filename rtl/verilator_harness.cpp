@@ -490,7 +490,7 @@ std::string verilator_harness_source(const RtlDesign& d) {
     return s;
 }
 
-int run_program(const std::vector<std::string>& argv, const std::string& log) {
+int run_program(const std::vector<std::string>& argv, const std::string& log, int progress_seconds) {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -504,8 +504,25 @@ int run_program(const std::vector<std::string>& argv, const std::string& log) {
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) return 127;
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) return 127;
+    if (progress_seconds > 0) {
+        const auto t0 = std::chrono::steady_clock::now();
+        int reported = 0;
+        while (true) {
+            const pid_t r = waitpid(pid, &status, WNOHANG);
+            if (r == pid) break;
+            if (r < 0 && errno != EINTR) return 127;
+            usleep(100000);
+            const int s = int(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+            if (s / progress_seconds > reported) {
+                reported = s / progress_seconds;
+                std::printf("  still building, %d s ...\n", s);
+                std::fflush(stdout);
+            }
+        }
+    } else {
+        while (waitpid(pid, &status, 0) < 0)
+            if (errno != EINTR) return 127;
+    }
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
     return 127;
@@ -594,7 +611,7 @@ void build_verilated(VerilatedBuild& b) {
         for (const auto& a : cmd) log << a << " ";
         log << "\n";
     }
-    const int rc = run_program(cmd, b.log);
+    const int rc = run_program(cmd, b.log, 10);
     if (rc != 0) {
         fs::remove_all(tmp, ec);
         throw UserError("Verilator build failed (exit " + std::to_string(rc) + "), log " + b.log + ":\n" +

@@ -105,6 +105,8 @@ int64_t unpack_element(const std::string& hex, size_t i, int elem_width, bool is
 
 /// Run a program (argv[0] looked up in PATH) with stdout and stderr appended to `log`; returns its
 /// exit status (127 when it cannot be started, 128 + n when killed by signal n).
-int run_program(const std::vector<std::string>& argv, const std::string& log);
+/// With `progress_seconds` > 0, a line "  still building, N s ..." goes to stdout every that many
+/// seconds while the program runs (the Verilator build of a large design takes minutes).
+int run_program(const std::vector<std::string>& argv, const std::string& log, int progress_seconds = 0);
 
 }  // namespace nnsim
