@@ -154,7 +154,11 @@ class Reader {
                                                    "defaults", "weights_file", "inputs", "layers", "outputs"};
         for (auto it = j.begin(); it != j.end(); ++it)
             if (!kTop.count(it.key())) error("/" + it.key(), "unknown key");
-        g.name = j.value("name", fs::path(m_path).stem().string());
+        g.name = fs::path(m_path).stem().string();
+        if (j.contains("name")) {
+            if (!j["name"].is_string()) error("/name", "expected a string");
+            else g.name = j["name"].get<std::string>();
+        }
         if (j.contains("io_type")) {
             const auto& v = j["io_type"];
             if (v == "io_parallel") g.io_type = IoType::kParallel;

@@ -51,13 +51,26 @@ json typed_plain_scalar(const std::string& s) {
 /// Offset of the first byte that is not part of well-formed UTF-8, or npos. (JSON text is checked by
 /// the JSON parser; YAML's scalars become JSON strings, which must be valid UTF-8.)
 size_t invalid_utf8(const std::string& text) {
+    // RFC 3629: no overlong forms, no surrogates (U+D800..DFFF), nothing above U+10FFFF.
     size_t i = 0;
     while (i < text.size()) {
         const unsigned char c = static_cast<unsigned char>(text[i]);
-        const int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
-        if (n < 0 || (n == 1 && c < 0xC2) || i + size_t(n) >= text.size() + (n ? 0 : 1)) return i;
-        for (int k = 1; k <= n; ++k)
-            if ((static_cast<unsigned char>(text[i + size_t(k)]) & 0xC0) != 0x80) return i;
+        int n;
+        unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+        if (c < 0x80) n = 0;
+        else if (c >= 0xC2 && c <= 0xDF) n = 1;
+        else if (c == 0xE0) n = 2, lo = 0xA0;
+        else if (c == 0xED) n = 2, hi = 0x9F;
+        else if (c >= 0xE1 && c <= 0xEF) n = 2;
+        else if (c == 0xF0) n = 3, lo = 0x90;
+        else if (c == 0xF4) n = 3, hi = 0x8F;
+        else if (c >= 0xF1 && c <= 0xF3) n = 3;
+        else return i;
+        if (i + size_t(n) >= text.size() + (n == 0 ? 1 : 0)) return i;
+        for (int k = 1; k <= n; ++k) {
+            const unsigned char b = static_cast<unsigned char>(text[i + size_t(k)]);
+            if (k == 1 ? (b < lo || b > hi) : (b & 0xC0) != 0x80) return i;
+        }
         i += size_t(n) + 1;
     }
     return std::string::npos;

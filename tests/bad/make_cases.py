@@ -254,6 +254,12 @@ CASES = {
     # out as bytes that are not UTF-8 (the message quoting one threw).
     "fuzz_config_yaml_not_utf8_strings": ({"c.yml": "@base64 " + "T25ueHBlOiBhb19zdHJlYW0KCktlcmFzSnNvbjoKICBNAEw6ID9wX2ZpeGVkPC1fc3RyZWFtCgpLZXJhc0pzb246CiAgTQBMOiA/cF9maXhlZDwtAQBydT9wX2ZpeGVkPC1fc3RyZWFtCgpLZXJhc0pzb246CiAgTQBMOiA/cF9maXhlZDwtAQBfZml4ZWQ8LQEAcnUyAQBydV9maXhlZDwteGVkPDJlCg=="},
                                           ["import", "--net", K3, "--config", "{tmp}/c.yml"]),
+    # UTF-8 with an encoded surrogate (ED A6 A6), which the JSON library refuses: the UTF-8 check let it
+    # through and the message quoting the string threw.
+    "fuzz_config_utf8_surrogate": ({"c.yml": "@base64 " + "T3dueHBlOiBpRkFMU0UKS2VyYXNKc29uOgogIE1bKG9fcGFyYWzvpqY0NGztpqY0NGwvaVsyb19wYWlPZTNmICBNbzlkbjogYXBfZml4ZWQ8LQEAcnVJT1R5cGU8LQEAcnUyZQo="},
+                                   ["import", "--net", K3, "--config", "{tmp}/c.yml"]),
+    # A description whose name is not a string: reading it threw the JSON library's type error.
+    "fuzz_desc_name_not_string": ({"n.json": net(name=["x"])}, ["validate", "--net", "{tmp}/n.json"]),
     # --- recurrent layers --------------------------------------------------------------------------
     "rnn_sequence_zero": ({"n.json": gru().replace("[4, 3]", "[0, 3]")}, ["validate", "--net", "{tmp}/n.json"]),
     "rnn_flat_input": ({"n.json": gru().replace("[4, 3]", "[12]")}, ["validate", "--net", "{tmp}/n.json"]),
