@@ -128,7 +128,18 @@ std::string result_to_json(const PointResult& r, const SweepContext& ctx, const 
     return j.done();
 }
 
+// The parse itself; result_from_json turns a JSON library error into an input error.
+static PointResult result_from_json_unchecked(const std::string& text);
+
 PointResult result_from_json(const std::string& text) {
+    try {
+        return result_from_json_unchecked(text);
+    } catch (const nlohmann::json::exception& e) {
+        throw UserError(std::string("sweep store: a stored result is not valid (a damaged store?): ") + e.what());
+    }
+}
+
+static PointResult result_from_json_unchecked(const std::string& text) {
     const nlohmann::json j = nlohmann::json::parse(text);
     PointResult r;
     r.index = j.value("index", uint64_t(0));

@@ -58,7 +58,7 @@ std::string snake_case(const std::string& cls) {
 
 /// Keras 2 names of a layer's variables in Keras 3's order; empty when the class has none here.
 std::vector<std::string> variable_names(const std::string& cls, const json& cfg) {
-    const bool bias = cfg.value("use_bias", true);
+    const bool bias = !(cfg.contains("use_bias") && cfg["use_bias"].is_boolean()) || cfg["use_bias"].get<bool>();
     auto with_bias = [&](std::vector<std::string> v) {
         if (bias) v.push_back("bias");
         return v;
