@@ -70,19 +70,18 @@ class RecurrentOp : public LayerOp {
     }
 
     void eval_float(const double* const* in, double* out) const override {
-        auto& s = const_cast<RecurrentOp&>(*this);  // scratch buffers only
-        std::fill(s.m_fh.begin(), s.m_fh.end(), 0.0);
-        std::fill(s.m_fc.begin(), s.m_fc.end(), 0.0);
+        std::fill(m_fh.begin(), m_fh.end(), 0.0);
+        std::fill(m_fc.begin(), m_fc.end(), 0.0);
         const int n = m_c.n;
         for (int t = 0; t < m_c.steps; ++t) {
             const double* xt = in[0] + size_t(t) * size_t(m_c.n_in);
-            const double* hp = s.m_fh.data();
-            m_k->eval_float(&xt, s.m_fa.data());
-            m_r->eval_float(&hp, s.m_fb.data());
-            s.float_step();
-            if (m_c.return_sequences) std::copy(s.m_fh.begin(), s.m_fh.end(), out + size_t(t) * size_t(n));
+            const double* hp = m_fh.data();
+            m_k->eval_float(&xt, m_fa.data());
+            m_r->eval_float(&hp, m_fb.data());
+            float_step();
+            if (m_c.return_sequences) std::copy(m_fh.begin(), m_fh.end(), out + size_t(t) * size_t(n));
         }
-        if (!m_c.return_sequences) std::copy(s.m_fh.begin(), s.m_fh.end(), out);
+        if (!m_c.return_sequences) std::copy(m_fh.begin(), m_fh.end(), out);
     }
 
   private:
@@ -149,7 +148,7 @@ class RecurrentOp : public LayerOp {
         }
     }
 
-    void float_step() {
+    void float_step() const {
         const int n = m_c.n;
         const int g = m_c.gates * n;
         for (int j = 0; j < g; ++j) m_fz[size_t(j)] = m_fa[size_t(j)] + m_fb[size_t(j)];
@@ -202,7 +201,7 @@ class RecurrentOp : public LayerOp {
     std::vector<Part> m_parts;
     size_t m_c_pre = 0, m_c_state = 0, m_c_res = 0;
     std::vector<int64_t> m_a, m_b, m_z, m_gv, m_ifo, m_h, m_cs, m_t, m_u;
-    std::vector<double> m_fa, m_fb, m_fz, m_fg, m_fh, m_fc, m_ft, m_fu;
+    mutable std::vector<double> m_fa, m_fb, m_fz, m_fg, m_fh, m_fc, m_ft, m_fu;  ///< float path scratch
 };
 
 }  // namespace

@@ -27,9 +27,8 @@ struct Val {
 
 SignalType sig(const FixedType& t) { return signal_type(t); }
 
-/// `x` aligned to `frac` fraction bits and extended to `width` bits of signedness `is_signed`.
-std::string aligned(const Val& x, int frac, int width, bool is_signed) {
-    (void)is_signed;
+/// `x` aligned to `frac` fraction bits and extended (by its own signedness) to `width` bits.
+std::string aligned(const Val& x, int frac, int width) {
     const int shift = frac - x.t.frac;
     const std::string ext = extend(x.wire, x.t.width, width - shift, x.t.is_signed);
     return shift > 0 ? "{" + ext + ", " + vconst(shift, 0) + "}" : ext;
@@ -41,7 +40,7 @@ Val exact_sum(std::ostream& b, const std::string& id, const Val& x, const Val& y
     const int f = std::max(x.t.frac, y.t.frac);
     auto w_of = [&](const Val& v) { return v.t.width + (f - v.t.frac) + (s && !v.t.is_signed ? 1 : 0); };
     const int w = std::max(w_of(x), w_of(y)) + 1;
-    b << "    wire [" << w - 1 << ":0] " << id << " = " << aligned(x, f, w, s) << " + " << aligned(y, f, w, s) << ";\n";
+    b << "    wire [" << w - 1 << ":0] " << id << " = " << aligned(x, f, w) << " + " << aligned(y, f, w) << ";\n";
     return {id, SignalType{w, f, s}};
 }
 

@@ -89,14 +89,12 @@ class BinaryImportTest(nets.GridInputTest):
             path = os.path.abspath(self.write("v_" + kind, net))
             r = nets.run("verify", "--net", path, "--samples", "30", cwd=cache)
             self.assertRegex(r.stdout, SUCCESS)
-            out = self.path(kind + ".dat")
             nets.run("run", "--net", path, "--random-samples", "200", "--trace", self.path(kind + "_tr"))
             pre = nets.read_dat(os.path.join(self.path(kind + "_tr"), "fc.dat"))
             got = nets.read_dat(os.path.join(self.path(kind + "_tr"), "act.dat"))
             exp = activation("ternary", pre) if kind == "ternary" else np.where(pre > 0, 1.0, -1.0)
             self.assertTrue(np.array_equal(got, exp), kind)
             self.assertTrue(np.any(pre == 0) or kind == "ternary", "no zero input reached " + kind)
-            del out
 
 
 if __name__ == "__main__":
