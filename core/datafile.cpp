@@ -5,8 +5,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
-#include <sstream>
+#include <iterator>
 
 #include "core/diag.hpp"
 
@@ -19,28 +20,41 @@ std::vector<std::vector<double>> read_data_file(const std::string& path, size_t 
 }
 
 std::vector<std::vector<double>> read_data_stream(std::istream& f, const std::string& path, size_t columns) {
+    // One scan over the whole text: lines end at '\n', values are separated by blanks (space, tab,
+    // '\r', '\v', '\f'); each value must be exactly one finite strtod number.
+    const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; };
     std::vector<std::vector<double>> rows;
-    std::string line;
+    std::vector<double> row;
+    const char* p = text.c_str();
+    const char* const end = p + text.size();
     size_t line_no = 0;
-    while (std::getline(f, line)) {
+    while (p < end) {
         ++line_no;
-        std::istringstream s(line);
-        std::vector<double> row;
-        std::string tok;
-        while (s >> tok) {
+        const char* eol = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)));
+        if (!eol) eol = end;
+        row.clear();
+        while (true) {
+            while (p < eol && blank(*p)) ++p;
+            if (p == eol) break;
+            const char* tok_end = p;
+            while (tok_end < eol && !blank(*tok_end)) ++tok_end;
             errno = 0;
-            char* end = nullptr;
-            const double v = std::strtod(tok.c_str(), &end);
-            if (end == tok.c_str() || *end != '\0' || errno == ERANGE || !std::isfinite(v))
-                throw UserError(path + ":" + std::to_string(line_no) + ": '" + tok + "' is not a finite number");
+            char* num_end = nullptr;
+            const double v = *p == '\0' ? 0.0 : std::strtod(p, &num_end);
+            if (num_end != tok_end || errno == ERANGE || !std::isfinite(v))
+                throw UserError(path + ":" + std::to_string(line_no) + ": '" + std::string(p, tok_end) +
+                                "' is not a finite number");
             row.push_back(v);
+            p = tok_end;
         }
+        p = eol + 1;
         if (row.empty()) continue;
         if (columns == 0) columns = row.size();
         if (row.size() != columns)
             throw UserError(path + ":" + std::to_string(line_no) + ": expected " + std::to_string(columns) +
                             " values per sample, got " + std::to_string(row.size()));
-        rows.push_back(std::move(row));
+        rows.push_back(row);
     }
     if (rows.empty()) throw UserError(path + ": no samples (expected one sample per line)");
     return rows;
