@@ -11,6 +11,7 @@
 #include "core/evaluator.hpp"
 #include "core/samples.hpp"
 #include "core/timing_model.hpp"
+#include "core/waveform_budget.hpp"
 #include "sim/network_sim.hpp"
 #include "tools/nnsim/commands.hpp"
 #include "tools/nnsim/resource_report.hpp"
@@ -33,8 +34,15 @@ int cmd_sim(const SimArgs& a) {
     const PartInfo* part = resolve_part(g, a.part, &part_note);
     if (!(a.input_ratio > 0 && a.input_ratio <= 1)) throw UserError("--input-ratio: must be in (0, 1]");
     if (!(a.ready_ratio > 0 && a.ready_ratio <= 1)) throw UserError("--ready-ratio: must be in (0, 1]");
+    const auto check_waves = [&](size_t samples) {
+        if (a.vcd.empty()) return;
+        const WaveformEstimate e = estimate_waveforms(g, samples, a.input_ratio, a.ready_ratio);
+        check_waveform_budget(a.vcd, e.model_bytes, e, samples);
+    };
+    if (a.input.empty()) check_waves(default_sample_count(a.input, a.samples));  // before making them
     Evaluator ev(g);
     const auto samples = make_samples(a.input, default_sample_count(a.input, a.samples), a.seed, sample_columns(ev));
+    if (!a.input.empty()) check_waves(samples.size());
     // Quantize the inputs and compute the expected outputs with the untimed evaluator.
     const auto raw = quantize_samples(ev, samples);
     std::vector<std::vector<std::vector<int64_t>>> expected(ev.output_nodes().size());

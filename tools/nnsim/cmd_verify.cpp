@@ -26,6 +26,7 @@
 #include <sstream>
 
 #include "core/diag.hpp"
+#include "core/waveform_budget.hpp"
 #include "core/evaluator.hpp"
 #include "core/samples.hpp"
 #include "core/timing_model.hpp"
@@ -500,9 +501,19 @@ int cmd_verify(const VerifyArgs& a) {
     Graph g = load_for_command(a.net);
     if (!(a.input_ratio > 0 && a.input_ratio <= 1)) throw UserError("--input-ratio: must be in (0, 1]");
     if (!(a.ready_ratio > 0 && a.ready_ratio <= 1)) throw UserError("--ready-ratio: must be in (0, 1]");
+    std::string wave_base, rtl_wave, model_wave;
+    // The model's VCD, the RTL's, and the merged file holding both must fit (before random samples
+    // are even made when their count is known).
+    const auto check_waves = [&](size_t samples) {
+        if (a.vcd.empty()) return;
+        const WaveformEstimate e = estimate_waveforms(g, samples, a.input_ratio, a.ready_ratio);
+        check_waveform_budget((fs::absolute(a.vcd) / verilog_name(g.name)).string() + "_model.vcd",
+                              2 * (e.model_bytes + e.rtl_bytes), e, samples);
+    };
+    if (a.input.empty()) check_waves(default_sample_count(a.input, a.samples));
     size_t n = 0;
     const auto raw = quantized_samples(g, a, n);
-    std::string wave_base, rtl_wave, model_wave;
+    if (!a.input.empty()) check_waves(n);
     if (!a.vcd.empty()) {
         std::error_code ec;
         fs::create_directories(a.vcd, ec);
