@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "core/diag.hpp"
+#include "core/library_crash.hpp"
 
 namespace nnsim {
 namespace {
@@ -32,6 +33,7 @@ struct Handle {
 }  // namespace
 
 Hdf5File::Hdf5File(const std::string& path) : m_path(path) {
+    const LibraryCall call(m_path, "libhdf5");
     silence_hdf5();
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) throw UserError(path + ": HDF5 file not found");
@@ -42,6 +44,7 @@ Hdf5File::Hdf5File(const std::string& path) : m_path(path) {
 }
 
 Hdf5File::Hdf5File(const void* image, size_t size, const std::string& name) : m_path(name) {
+    const LibraryCall call(m_path, "libhdf5");
     silence_hdf5();
     Handle fapl{H5Pcreate(H5P_FILE_ACCESS), H5Pclose};
     if (fapl.id < 0 || H5Pset_fapl_core(fapl.id, 1 << 16, 0) < 0 || H5Pset_file_image(fapl.id, const_cast<void*>(image), size) < 0)
@@ -51,10 +54,12 @@ Hdf5File::Hdf5File(const void* image, size_t size, const std::string& name) : m_
 }
 
 Hdf5File::~Hdf5File() {
+    const LibraryCall call(m_path, "libhdf5");
     if (m_id >= 0) H5Fclose(m_id);
 }
 
 bool Hdf5File::exists(const std::string& object) const {
+    const LibraryCall call(m_path, "libhdf5");
     if (object.empty() || object[0] != '/') return false;
     if (object == "/") return true;
     // Check each path component in turn: H5Lexists fails on a missing intermediate group.
@@ -69,6 +74,7 @@ bool Hdf5File::exists(const std::string& object) const {
 }
 
 WeightTensor Hdf5File::read(const std::string& dataset) const {
+    const LibraryCall call(m_path, "libhdf5");
     if (!exists(dataset)) throw UserError(m_path + ": dataset " + dataset + " not found");
     Handle ds{H5Dopen2(m_id, dataset.c_str(), H5P_DEFAULT), H5Dclose};
     if (ds.id < 0) throw UserError(m_path + ": " + dataset + " is not a dataset");
@@ -117,6 +123,7 @@ std::string Hdf5File::string_attr(const std::string& object, const std::string& 
 }
 
 std::vector<std::string> Hdf5File::string_array_attr(const std::string& object, const std::string& name) const {
+    const LibraryCall call(m_path, "libhdf5");
     std::vector<std::string> out;
     if (!exists(object)) return out;
     if (H5Aexists_by_name(m_id, object.c_str(), name.c_str(), H5P_DEFAULT) <= 0) return out;
@@ -153,6 +160,7 @@ std::vector<std::string> Hdf5File::string_array_attr(const std::string& object, 
 }
 
 std::vector<std::string> Hdf5File::children(const std::string& group) const {
+    const LibraryCall call(m_path, "libhdf5");
     std::vector<std::string> out;
     if (!exists(group)) return out;
     Handle g{H5Gopen2(m_id, group.c_str(), H5P_DEFAULT), H5Gclose};

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/diag.hpp"
+#include "core/library_crash.hpp"
 #include "tools/nnsim/commands.hpp"
 #include "tools/nnsim/verify_args.hpp"
 
@@ -212,6 +213,7 @@ extern "C" int sc_main(int argc, char** argv) {
         return kExitUserError;
     }
 
+    nnsim::install_library_crash_report();  // a crash inside libhdf5 on a corrupt file: one line, exit 2
     try {
         if (*import_cmd) return nnsim::cmd_import(import_args);
         if (*run_cmd) return nnsim::cmd_run(run_args);
