@@ -85,6 +85,15 @@ int as_int(const json& v, const std::string& fail, const char* what) {
 }  // namespace
 
 double QKerasQuantizer::quantize(double x) const {
+    if (kind == "quantized_po2") {
+        const double eps = 1e-7;  // tf.keras.backend.epsilon()
+        const double sign = x < 0 ? -1.0 : 1.0;
+        double a = std::fabs(x);
+        if (a < eps) return sign * std::ldexp(1.0, min_exp);
+        if (max_value >= 0 && a >= max_value) a = max_value;
+        const double l = std::nearbyint(std::log2(a));  // ties to even, as tf.round
+        return sign * std::ldexp(1.0, int(std::min(std::max(l, double(min_exp)), double(max_exp))));
+    }
     if (kind == "quantized_relu") {
         const double scale = std::ldexp(1.0, bits - integer);
         const double v = std::nearbyint(std::max(x, 0.0) * scale) / scale;  // ties to even (default FE_TONEAREST)
@@ -98,6 +107,11 @@ double QKerasQuantizer::quantize(double x) const {
 
 FixedType QKerasQuantizer::weight_type() const {
     FixedType t;
+    if (kind == "quantized_po2") {  // every +-2^e, e in [min_exp, max_exp], exactly
+        t.integer = std::max(1, top_exp + 2);
+        t.width = t.integer + std::max(0, -min_exp);
+        return t;
+    }
     t.width = bits;
     t.is_signed = keep_negative;
     t.integer = integer + (keep_negative ? 1 : 0);
@@ -128,13 +142,15 @@ QKerasQuantizer parse_qkeras_quantizer(const json& q, const std::string& file, c
     } else {
         throw UserError(fail + "expected a QKeras quantizer (an object with class_name and config, or its string form)");
     }
-    const std::vector<std::string> order = r.kind == "quantized_relu"
-                                               ? std::vector<std::string>{"bits", "integer", "use_sigmoid"}
-                                               : std::vector<std::string>{"bits", "integer", "symmetric", "keep_negative"};
-    if (r.kind != "quantized_bits" && r.kind != "quantized_relu")
+    const std::vector<std::string> order =
+        r.kind == "quantized_relu" ? std::vector<std::string>{"bits", "integer", "use_sigmoid"}
+        : r.kind == "quantized_po2"
+            ? std::vector<std::string>{"bits", "max_value", "use_stochastic_rounding", "quadratic_approximation"}
+            : std::vector<std::string>{"bits", "integer", "symmetric", "keep_negative"};
+    if (r.kind != "quantized_bits" && r.kind != "quantized_relu" && r.kind != "quantized_po2")
         throw UserError(fail + "quantizer " + r.kind +
-                        " is not supported yet (supported: quantized_bits, quantized_relu; --ignore-quantizers "
-                        "reads the model with float weights)");
+                        " is not supported yet (supported: quantized_bits, quantized_relu, quantized_po2 for weights; "
+                        "--ignore-quantizers reads the model with float weights)");
     for (size_t i = 0; i < args.size(); ++i) {
         if (i >= order.size()) throw UserError(fail + r.kind + ": too many arguments");
         kw[order[i]] = args[i];
@@ -143,14 +159,38 @@ QKerasQuantizer parse_qkeras_quantizer(const json& q, const std::string& file, c
                                                 "use_stochastic_rounding", "qnoise_factor", "use_sigmoid",
                                                 "negative_slope", "relu_upper_bound", "var_name", "use_ste",
                                                 "use_variables", "min_po2_exponent", "max_po2_exponent",
-                                                "scale_axis", "elements_per_scale", "post_training_scale"};
+                                                "scale_axis", "elements_per_scale", "post_training_scale",
+                                                "max_value", "quadratic_approximation", "log2_rounding"};
     for (const auto& [k, v] : kw) {
         if (!known.count(k)) throw UserError(fail + r.kind + ": unknown argument '" + k + "'");
     }
     if (!kw.count("bits")) throw UserError(fail + r.kind + ": missing bits");
     r.bits = as_int(kw["bits"], fail, "bits");
     r.integer = kw.count("integer") ? as_int(kw["integer"], fail, "integer") : 0;
-    if (r.kind == "quantized_bits") {
+    if (r.kind == "quantized_po2") {
+        r.keep_negative = true;
+        if (kw.count("max_value") && !kw["max_value"].is_null()) {
+            if (!kw["max_value"].is_number() || !(kw["max_value"].get<double>() > 0))
+                throw UserError(fail + "quantized_po2: max_value must be a positive number");
+            r.max_value = kw["max_value"].get<double>();
+        }
+        if (kw.count("quadratic_approximation") && as_int(kw["quadratic_approximation"], fail, "quadratic_approximation"))
+            throw UserError(fail + "quantized_po2: quadratic_approximation is not supported yet");
+        if (kw.count("log2_rounding") && !(kw["log2_rounding"].is_string() && kw["log2_rounding"] == "rnd"))
+            throw UserError(fail + "quantized_po2: log2_rounding " + kw["log2_rounding"].dump() +
+                            " is not supported yet (only \"rnd\")");
+        if (r.bits < 2 || r.bits > 8) throw UserError(fail + "quantized_po2: bits " + std::to_string(r.bits) + " (expected 2..8)");
+        const int k = r.bits - 1 - (r.max_value < 0 || r.max_value > 1 ? 1 : 0);
+        r.min_exp = -(1 << k);
+        r.max_exp = (1 << k) - 1;
+        // max_value caps |x| before the rounding, so no exponent beyond round(log2(max_value)) occurs.
+        r.top_exp = r.max_exp;
+        if (r.max_value > 0)
+            r.top_exp = std::max(r.min_exp, std::min(r.max_exp, int(std::nearbyint(std::log2(r.max_value)))));
+        if (r.weight_type().width > 32)
+            throw UserError(fail + "quantized_po2(" + std::to_string(r.bits) + "): exponents 2^" + std::to_string(r.min_exp) +
+                            "..2^" + std::to_string(r.top_exp) + " need more than 32 bits as fixed point (not supported)");
+    } else if (r.kind == "quantized_bits") {
         r.keep_negative = !kw.count("keep_negative") || as_int(kw["keep_negative"], fail, "keep_negative") != 0;
         r.symmetric = kw.count("symmetric") && as_int(kw["symmetric"], fail, "symmetric") != 0;
         if (kw.count("alpha") && !kw["alpha"].is_null() && !(kw["alpha"].is_number() && kw["alpha"].get<double>() == 1.0))
@@ -168,9 +208,14 @@ QKerasQuantizer parse_qkeras_quantizer(const json& q, const std::string& file, c
     if (kw.count("use_stochastic_rounding") && kw["use_stochastic_rounding"].is_boolean() &&
         kw["use_stochastic_rounding"].get<bool>())
         throw UserError(fail + r.kind + ": stochastic rounding has no hardware equivalent");
-    if (r.bits < 1 || r.bits > 32 || r.integer < 0 || r.integer > r.bits)
+    if (r.kind != "quantized_po2" && (r.bits < 1 || r.bits > 32 || r.integer < 0 || r.integer > r.bits))
         throw UserError(fail + r.kind + ": bits " + std::to_string(r.bits) + ", integer " + std::to_string(r.integer) +
                         " (expected 1 <= bits <= 32, 0 <= integer <= bits)");
+    if (r.text.empty() && r.kind == "quantized_po2") {
+        r.text = "quantized_po2(" + std::to_string(r.bits);
+        if (r.max_value >= 0) r.text += "," + nlohmann::json(r.max_value).dump();
+        r.text += ")";
+    }
     if (r.text.empty()) {
         r.text = r.kind + "(" + std::to_string(r.bits) + "," + std::to_string(r.integer);
         if (r.kind == "quantized_bits") r.text += "," + std::to_string(r.keep_negative ? 1 : 0);
@@ -208,6 +253,10 @@ json lower_qkeras(const json& model, const std::string& source_file, QKerasQuant
                                    (a.is_string() && a.get<std::string>().rfind("quantized_", 0) == 0);
             if (quantizer) {
                 const QKerasQuantizer aq = parse_qkeras_quantizer(a, source_file, where + "/activation", name);
+                if (aq.kind == "quantized_po2")
+                    throw UserError(source_file + ": " + where + "/activation (layer '" + name +
+                                    "'): quantized_po2 as an activation is not supported yet (its results are powers "
+                                    "of two, hls4ml's exponent type)");
                 if (it->first != "QActivation" && aq.kind != "quantized_relu")
                     throw UserError(source_file + ": " + where + "/activation (layer '" + name + "'): " + aq.kind +
                                     " as the activation of a " + it->first +

@@ -10,12 +10,19 @@
 //   quantized_relu(bits, integer=0):
 //       q(x) = clip(round(relu(x) * 2^(bits - integer)) / 2^(bits - integer), 0, 2^integer - 2^(integer - bits))
 //       -> relu with result ap_fixed<bits + 1, integer + 1, AP_RND_CONV, AP_SAT> (hls4ml's type for it)
+//   quantized_po2(bits, max_value=None), a weight quantizer:
+//       exponents e in [min_exp, max_exp] = [-2^k, 2^k - 1], k = bits - 1 - (max_value is None or > 1),
+//       q(x) = sign(x) * 2^clip(round(log2(min(|x|, max_value))), min_exp, max_exp) (sign(0) = +1,
+//       |x| < eps = 1e-7: sign * 2^min_exp)
+//       -> the narrowest ap_fixed holding every +-2^e exactly; hls4ml shifts by the exponent instead,
+//       with a product type wide enough to be exact, so the products are the same
 // As weight quantizers (kernel_quantizer, bias_quantizer, depthwise_quantizer, pointwise_quantizer) the
 // type keeps TRN/WRAP: the quantized weights are exact in it. As an activation (QActivation, or a
 // Q-layer's `activation`) quantized_bits becomes a linear layer whose result type rounds and saturates
 // as QKeras does (AP_RND_CONV, AP_SAT). A quantizer's precision wins over an hls4ml config's for the
-// same variable, as in hls4ml. Other quantizers (quantized_po2, binary, ternary, quantized_tanh, ...)
-// and alpha other than 1 are refused with a one-line error naming the layer.
+// same variable, as in hls4ml. Other quantizers (quantized_relu_po2, binary, ternary, quantized_tanh,
+// ...), quantized_po2 as an activation, and alpha other than 1 are refused with a one-line error
+// naming the layer.
 #pragma once
 
 #include <map>
@@ -29,11 +36,14 @@ namespace nnsim {
 
 /// One QKeras quantizer, as its config gives it.
 struct QKerasQuantizer {
-    std::string kind;         ///< "quantized_bits" or "quantized_relu"
+    std::string kind;         ///< "quantized_bits", "quantized_relu" or "quantized_po2"
     int bits = 0;
     int integer = 0;
     bool keep_negative = true;
     bool symmetric = false;
+    double max_value = -1;    ///< quantized_po2: the largest magnitude (< 0: none)
+    int min_exp = 0, max_exp = 0;  ///< quantized_po2: the exponents' clip range
+    int top_exp = 0;               ///< quantized_po2: the largest exponent a value can have (max_value)
     std::string text;         ///< e.g. "quantized_bits(6,0,1,alpha=1)", for reports
 
     /// The value QKeras's inference computes for `x`.

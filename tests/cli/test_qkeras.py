@@ -5,6 +5,9 @@
     stored exactly;
   - every relu output is QKeras's quantized_relu(6,0) of the dense output before it (numpy);
   - a quantizer's precision wins over a config that names another one for the same variable;
+  - qkeras_mnist_dense's quantized_po2(4,1) kernel: every stored weight is QKeras's power of two of
+    the HDF5 value (numpy), held exactly in fixed<10,2>, and the dense outputs are hls4ml's arithmetic
+    on them bit for bit (numpy); the products are shifts, so the estimate counts no DSP for the layer;
   - unsupported quantizers, alpha other than 1 and unknown arguments are one line, exit 2."""
 import json
 import os
@@ -37,6 +40,20 @@ def quantized_bits(x, bits, integer, keep_negative=True):
 def quantized_relu(x, bits, integer):
     scale = 2.0 ** (bits - integer)
     return np.minimum(np.round(np.maximum(x, 0.0) * scale) / scale, 2.0 ** integer - 1.0 / scale)
+
+
+def quantized_po2(x, bits, max_value=None):
+    """QKeras's quantized_po2 at inference (no quadratic approximation, log2 rounded half to even)."""
+    need_sign = 1 if max_value is None or max_value > 1 else 0
+    k = bits - 1 - need_sign
+    lo, hi = -2 ** k, 2 ** k - 1
+    a = np.abs(x)
+    f = np.where(a < 1e-7, 1e-7, a)
+    if max_value is not None:
+        f = np.where(f >= max_value, max_value, f)
+    e = np.clip(np.round(np.log2(f)), lo, hi)
+    e = np.where(a < 1e-7, lo, e)
+    return np.where(x < 0, -1.0, 1.0) * 2.0 ** e
 
 
 class QKerasImport(unittest.TestCase):
@@ -162,12 +179,72 @@ class QKerasImport(unittest.TestCase):
         self.assertNotIn("activation quantizers", r.stdout)
 
     def test_bad_quantizers(self):
-        self.check_error("quantized_po2(4,1)", "quantized_po2 is not supported yet")
+        self.check_error("quantized_relu_po2(4,1)", "quantized_relu_po2 is not supported yet")
+        self.check_error("quantized_po2(4,1,0,1)", "quantized_po2: quadratic_approximation is not supported yet")
+        self.check_error("quantized_po2(12)", "quantized_po2: bits 12 (expected 2..8)")
         self.check_error("quantized_bits(6,0,alpha='auto_po2')", "alpha=", "not supported yet")
         self.check_error({"class_name": "quantized_bits", "config": {"bits": 6, "integer": 0, "wrong": 1}},
                          "unknown argument 'wrong'")
         self.check_error("quantized_bits(6,9)", "expected 1 <= bits <= 32, 0 <= integer <= bits")
         self.check_error(7, "expected a QKeras quantizer")
+
+
+class QKerasPo2(unittest.TestCase):
+    """qkeras_mnist_dense: QActivation quantized_relu(2), QDense with a quantized_po2(4,1) kernel and a
+    quantized_bits(2,0) bias, QActivation quantized_relu(3,1), QDense quantized_bits(4,0), softmax."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="nnsim_qkeras_po2_")
+        cls.src = os.path.join(KERAS, "qkeras_mnist_dense.json")
+        cls.net = os.path.join(cls.tmp, "mnist_dense.json")
+        cls.import_stdout = nets.run("import", "--net", cls.src, "-o", cls.net, "--inline-weights").stdout
+        with open(cls.net) as f:
+            cls.desc = json.load(f)
+        cls.dense = next(l for l in cls.desc["layers"] if l["name"] == "q_dense_2")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_weights_are_powers_of_two(self):
+        self.assertIn("weight fixed<10,2> (quantized_po2(4,1", self.import_stdout)
+        self.assertEqual(self.dense["precision"]["weight"], "fixed<10,2>")
+        with h5py.File(os.path.join(KERAS, "qkeras_mnist_dense_weights.h5"), "r") as f:
+            raw = np.array(f["q_dense_2/q_dense_2/kernel:0"], dtype=np.float64)
+        w = self.dense["weights"]["kernel"]
+        got = np.array(w["data"], dtype=np.float64).reshape(w["shape"])
+        np.testing.assert_array_equal(got, quantized_po2(raw, 4, max_value=1))
+        e = np.log2(np.abs(got))
+        self.assertTrue(np.all(e == np.round(e)) and e.min() >= -8 and e.max() <= 0)
+
+    def test_dense_outputs_bit_exact(self):
+        """x (quantized_relu(2) outputs, 2 fraction bits) times +-2^e (e >= -8) is exact in the
+        accumulator's 10 fraction bits; the sum plus the bias, truncated to fixed<16,6>, is the output."""
+        trace = os.path.join(self.tmp, "trace")
+        nets.run("run", "--net", self.net, "--random-samples", "100", "--seed", "5", "--trace", trace)
+        x = np.loadtxt(os.path.join(trace, "q_activation_2.dat"), ndmin=2)
+        y = np.loadtxt(os.path.join(trace, "q_dense_2.dat"), ndmin=2)
+        w = self.dense["weights"]
+        kernel = np.array(w["kernel"]["data"]).reshape(w["kernel"]["shape"])
+        bias = np.array(w["bias"]["data"])
+        want = np.floor((x @ kernel + bias) * 1024) / 1024
+        self.assertLess(np.abs(want).max(), 32)  # no wrap in fixed<16,6>
+        np.testing.assert_array_equal(y, want)
+
+    def test_products_are_shifts(self):
+        out = os.path.join(self.tmp, "timing.json")
+        nets.run("timing", "--net", self.net, "--json", out)
+        with open(out) as f:
+            layers = json.load(f)["layers"]
+        dense = next(l for l in layers if l["name"] == "q_dense_2")
+        self.assertEqual(dense["resources"]["dsp"], 0)
+
+    def test_quantized_float_reference(self):
+        rep = os.path.join(self.tmp, "run.json")
+        nets.run("run", "--net", self.src, "--random-samples", "300", "--seed", "2", "--report", rep)
+        with open(rep) as f:
+            self.assertGreater(json.load(f)["vs_quantized_float"]["argmax_agreement"], 0.97)
 
 
 if __name__ == "__main__":
