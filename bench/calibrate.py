@@ -5,6 +5,7 @@ and writes the error table of docs/resources.md.
 
     python3 bench/calibrate.py                       # build/nnsim, 2 jobs, prints the table
     python3 bench/calibrate.py --doc docs/resources.md   # also rewrites the table in the doc
+    python3 bench/calibrate.py --grid recurrent --doc docs/resources.md   # the recurrent layers' grid
 
 The grid (GRID below) is fixed: four small networks covering every layer kind (dense with 0 % and
 50 % zero weights, batchnorm, relu, clipped_relu, leaky_relu, linear, sigmoid, tanh, softmax
@@ -13,6 +14,11 @@ strategies and four reuse factors: 4 x 3 x 4 = 48 points, ~10-15 minutes on 2 co
 seeded random weights different from those the coefficients were fitted on. Errors are per grid point,
 on the network totals (all layers, FIFOs and glue): |estimate - yosys| / yosys. DSP and BRAM18 are
 reported as exact matches.
+
+The recurrent grid (`--grid recurrent`) is separate: lstm, gru (reset_after both ways) and simple_rnn
+layers of 5 steps x 4 inputs -> 6 units, static and non-static, at ap_fixed<16,6> and ap_fixed<8,3>,
+Latency RF 1 and Resource RF 3: 4 x 2 x 2 x 2 = 32 points, ~30 minutes on 2 cores (the non-static
+Latency designs hold five cells of about 250 DSPs each).
 """
 import argparse
 import concurrent.futures
@@ -50,43 +56,79 @@ def network(name, n_in, layers):
     return {"format": "nnsim-network", "name": name, "inputs": [{"name": "x", "shape": [n_in]}], "layers": layers}
 
 
-def grid_networks():
-    """The four calibration networks (fixed seeds)."""
+def grid_networks(seed=101, grow=0):
+    """The four calibration networks (fixed seeds). The fit set (--grid fit) is the same four shapes
+    with other seeds and every width `grow` larger: the coefficients are fitted there, so the grid
+    stays an out-of-sample check."""
     nets = {}
-    rng = random.Random(101)
-    nets["mlp"] = network("cal_mlp", 12, [
-        dense(rng, "fc1", 12, 10), {"name": "relu1", "kind": "relu"},
-        dense(rng, "fc2", 10, 5), {"name": "softmax", "kind": "softmax", "implementation": "stable"}])
-    rng = random.Random(102)
-    nets["bn"] = network("cal_bn", 10, [
-        dense(rng, "fc1", 10, 8),
+    g = grow
+    rng = random.Random(seed)
+    nets["mlp"] = network("cal_mlp", 12 + g, [
+        dense(rng, "fc1", 12 + g, 10 + g), {"name": "relu1", "kind": "relu"},
+        dense(rng, "fc2", 10 + g, 5 + g), {"name": "softmax", "kind": "softmax", "implementation": "stable"}])
+    rng = random.Random(seed + 1)
+    nets["bn"] = network("cal_bn", 10 + g, [
+        dense(rng, "fc1", 10 + g, 8 + g),
         {"name": "bn", "kind": "batchnorm", "epsilon": 0.001, "weights": {
-            "gamma": tensor(rng, [8], 0.5, 1.5), "beta": tensor(rng, [8], -0.5, 0.5),
-            "moving_mean": tensor(rng, [8], -0.5, 0.5), "moving_variance": tensor(rng, [8], 0.5, 2.0)}},
+            "gamma": tensor(rng, [8 + g], 0.5, 1.5), "beta": tensor(rng, [8 + g], -0.5, 0.5),
+            "moving_mean": tensor(rng, [8 + g], -0.5, 0.5), "moving_variance": tensor(rng, [8 + g], 0.5, 2.0)}},
         {"name": "sig", "kind": "sigmoid"}])
-    rng = random.Random(103)
-    nets["act"] = network("cal_act", 8, [
-        dense(rng, "fc1", 8, 8), {"name": "lrelu", "kind": "leaky_relu", "alpha": 0.2},
-        dense(rng, "fc2", 8, 6), {"name": "tanh", "kind": "tanh", "table_size": 512},
-        dense(rng, "fc3", 6, 4), {"name": "lin", "kind": "linear"}])
-    rng = random.Random(104)
-    nets["pruned"] = network("cal_pruned", 16, [
-        dense(rng, "fc1", 16, 8, prune=0.5), {"name": "crelu", "kind": "clipped_relu", "max_value": 1.5},
-        dense(rng, "fc2", 8, 5, prune=0.5), {"name": "smax", "kind": "softmax", "implementation": "latency"},
+    rng = random.Random(seed + 2)
+    nets["act"] = network("cal_act", 8 + g, [
+        dense(rng, "fc1", 8 + g, 8 + g), {"name": "lrelu", "kind": "leaky_relu", "alpha": 0.2},
+        dense(rng, "fc2", 8 + g, 6 + g), {"name": "tanh", "kind": "tanh", "table_size": 512},
+        dense(rng, "fc3", 6 + g, 4 + g), {"name": "lin", "kind": "linear"}])
+    rng = random.Random(seed + 3)
+    nets["pruned"] = network("cal_pruned", 16 + g, [
+        dense(rng, "fc1", 16 + g, 8 + g, prune=0.5), {"name": "crelu", "kind": "clipped_relu", "max_value": 1.5},
+        dense(rng, "fc2", 8 + g, 5 + g, prune=0.5), {"name": "smax", "kind": "softmax", "implementation": "latency"},
         {"name": "amax", "kind": "softmax", "implementation": "argmax"}])
     return nets
 
 
-PRECISIONS = ["fixed<16,6>", "fixed<8,3>", "fixed<12,4,RND,SAT>"]
-CONFIGS = [("Latency", 1), ("Latency", 4), ("Resource", 2), ("Resource", 8)]
+def recurrent_networks():
+    """The recurrent calibration networks: one layer each, static and non-static (fixed seeds)."""
+    gates = {"lstm": 4, "gru": 3, "simple_rnn": 1}
+    nets = {}
+    for i, (key, kind, reset_after) in enumerate([("lstm", "lstm", True), ("gru", "gru", True),
+                                                  ("gru_ra0", "gru", False), ("rnn", "simple_rnn", True)]):
+        for static in (True, False):
+            rng = random.Random(201 + i)
+            g = gates[kind] * 6
+            w = {"kernel": tensor(rng, [4, g], -0.8, 0.8), "recurrent_kernel": tensor(rng, [6, g], -0.6, 0.6),
+                 "bias": tensor(rng, [g], -0.3, 0.3)}
+            if reset_after:
+                w["recurrent_bias"] = tensor(rng, [g], -0.3, 0.3)
+            layer = {"name": "rnn", "kind": kind, "units": 6, "static": static, "weights": w}
+            if kind == "gru":
+                layer["reset_after"] = reset_after
+            name = f"{key}_{'static' if static else 'nonstatic'}"
+            nets[name] = {"format": "nnsim-network", "name": "cal_" + name,
+                          "inputs": [{"name": "x", "shape": [5, 4]}], "layers": [layer]}
+    return nets
 
 
-def grid():
-    """(tag, network key, overrides) for every point."""
+# grid name -> (networks, precisions, strategy/RF configurations, doc markers, what the grid is)
+GRIDS = {
+    "layers": (grid_networks, ["fixed<16,6>", "fixed<8,3>", "fixed<12,4,RND,SAT>"],
+               [("Latency", 1), ("Latency", 4), ("Resource", 2), ("Resource", 8)], "calibration table",
+               "4 networks x 3 precisions x 4 strategy/RF configurations"),
+    "fit": (lambda: grid_networks(seed=301, grow=2), ["fixed<16,6>", "fixed<8,3>", "fixed<12,4,RND,SAT>"],
+            [("Latency", 1), ("Latency", 4), ("Resource", 2), ("Resource", 8)], "fit table",
+            "the fit set: the grid's shapes 2 wider, other seeds"),
+    "recurrent": (recurrent_networks, ["fixed<16,6>", "fixed<8,3>"], [("Latency", 1), ("Resource", 3)],
+                  "recurrent calibration table",
+                  "4 cell types x static/non-static x 2 precisions x 2 strategy/RF configurations"),
+}
+
+
+def grid(name):
+    """(tag, network key, overrides) for every point of a grid."""
+    networks, precisions, configs = GRIDS[name][0](), GRIDS[name][1], GRIDS[name][2]
     points = []
-    for key in grid_networks():
-        for prec in PRECISIONS:
-            for strategy, rf in CONFIGS:
+    for key in networks:
+        for prec in precisions:
+            for strategy, rf in configs:
                 tag = f"{key} {prec} {strategy} RF{rf}"
                 points.append((tag, key, ["--precision", prec, "--strategy", strategy, "--reuse-factor", str(rf)]))
     return points
@@ -120,10 +162,10 @@ def quantile(v, q):
     return v[lo] + (v[hi] - v[lo]) * (i - lo)
 
 
-def table(results):
+def table(results, what):
     lines = []
     n = len(results)
-    lines.append(f"Grid: {n} points (4 networks x 3 precisions x 4 strategy/RF configurations); errors on network totals.")
+    lines.append(f"Grid: {n} points ({what}); errors on network totals.")
     lines.append("")
     lines.append("| resource | exact matches | median abs. error | 90th percentile | worst case |")
     lines.append("|---|---|---|---|---|")
@@ -173,9 +215,6 @@ def points_table(results):
     return "\n".join(lines)
 
 
-BEGIN, END = "<!-- calibration table: begin -->", "<!-- calibration table: end -->"
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--nnsim", default=os.path.join(ROOT, "build", "nnsim"))
@@ -183,13 +222,16 @@ def main():
     ap.add_argument("--doc", help="markdown file whose calibration section is rewritten")
     ap.add_argument("--json", help="write every point's `nnsim synth --json` result here")
     ap.add_argument("--only", help="run only the points whose tag contains this text")
+    ap.add_argument("--grid", choices=sorted(GRIDS), default="layers", help="which grid (default: layers)")
     args = ap.parse_args()
+    marker, what = GRIDS[args.grid][3], GRIDS[args.grid][4]
+    begin, end = f"<!-- {marker}: begin -->", f"<!-- {marker}: end -->"
 
     work = tempfile.mkdtemp(prefix="nnsim_calibrate_")
-    for key, net in grid_networks().items():
+    for key, net in GRIDS[args.grid][0]().items():
         with open(os.path.join(work, key + ".json"), "w") as f:
             json.dump(net, f)
-    points = [p for p in grid() if not args.only or args.only in p[0]]
+    points = [p for p in grid(args.grid) if not args.only or args.only in p[0]]
     t0 = time.time()
     results = []
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as ex:
@@ -202,7 +244,7 @@ def main():
                   f"LUT {e['lut']:.0f}/{y['lut']:.0f} FF {e['ff']:.0f}/{y['ff']:.0f} ({r['wall_seconds']:.0f} s)",
                   flush=True)
     minutes = (time.time() - t0) / 60
-    summary = table(results)
+    summary = table(results, what)
     print()
     print(summary)
     print(f"\n{len(results)} points in {minutes:.1f} min with {args.jobs} jobs")
@@ -212,11 +254,12 @@ def main():
     if args.doc:
         with open(args.doc) as f:
             doc = f.read()
-        block = (f"{BEGIN}\n{summary}\n\n<details><summary>Every grid point</summary>\n\n{points_table(results)}\n\n"
-                 f"</details>\n\nRegenerated by `python3 bench/calibrate.py --doc docs/resources.md` "
-                 f"({len(results)} points, {minutes:.0f} min with {args.jobs} jobs).\n{END}")
-        if BEGIN in doc and END in doc:
-            doc = doc[:doc.index(BEGIN)] + block + doc[doc.index(END) + len(END):]
+        block = (f"{begin}\n{summary}\n\n<details><summary>Every grid point</summary>\n\n{points_table(results)}\n\n"
+                 f"</details>\n\nRegenerated by `python3 bench/calibrate.py "
+                 f"{'' if args.grid == 'layers' else '--grid ' + args.grid + ' '}--doc docs/resources.md` "
+                 f"({len(results)} points, {minutes:.0f} min with {args.jobs} jobs).\n{end}")
+        if begin in doc and end in doc:
+            doc = doc[:doc.index(begin)] + block + doc[doc.index(end) + len(end):]
         else:
             doc += "\n" + block + "\n"
         with open(args.doc, "w") as f:

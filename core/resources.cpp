@@ -97,19 +97,42 @@ std::string utilisation_line(const Utilisation& u) {
 namespace res {
 
 const Coefficients& coefficients() {
-    static const Coefficients c{
-        2.571, // csa_lut_per_bit
-        1.006, // csa_shared_lut_per_bit
-        0.0,   // sat_add_lut_per_bit (the saturating cast after each addition carries the cost)
-        0.0,   // final_adder_lut_per_bit (absorbed by the carry-save coefficient)
-        3.694, // acc_update_lut_factor
-        1.0,   // adder_lut_per_bit
-        12.0,  // control_lut
-        1.0,   // cast_mux_lut_per_bit
-        2.0,   // slot_tree_lut_per_bit (a full adder per bit: sum and carry LUT3)
-        0.0,   // slot_mask_lut_per_bit (absorbed into the first adder row's LUTs)
-        1.0,   // slot_update_lut_factor
-    };
+    static const Coefficients c = [] {
+        Coefficients k{
+            2.571, // csa_lut_per_bit
+            1.006, // csa_shared_lut_per_bit
+            0.0,   // sat_add_lut_per_bit (the saturating cast after each addition carries the cost)
+            0.0,   // final_adder_lut_per_bit (absorbed by the carry-save coefficient)
+            3.694, // acc_update_lut_factor
+            1.0,   // adder_lut_per_bit
+            12.0,  // control_lut
+            1.0,   // cast_mux_lut_per_bit
+            1.5,   // slot_tree_lut_per_bit (a full adder per bit, sum and carry, partly merged by ABC)
+            0.0,   // slot_mask_lut_per_bit (absorbed into the first adder row's LUTs)
+            1.0,   // slot_update_lut_factor
+            0.5,   // round_adder_lut_per_bit (the increment merges with the sum before it)
+        };
+        const std::pair<const char*, double*> names[] = {
+            {"csa_lut_per_bit", &k.csa_lut_per_bit}, {"csa_shared_lut_per_bit", &k.csa_shared_lut_per_bit},
+            {"sat_add_lut_per_bit", &k.sat_add_lut_per_bit}, {"final_adder_lut_per_bit", &k.final_adder_lut_per_bit},
+            {"acc_update_lut_factor", &k.acc_update_lut_factor}, {"adder_lut_per_bit", &k.adder_lut_per_bit},
+            {"control_lut", &k.control_lut}, {"cast_mux_lut_per_bit", &k.cast_mux_lut_per_bit},
+            {"slot_tree_lut_per_bit", &k.slot_tree_lut_per_bit}, {"slot_mask_lut_per_bit", &k.slot_mask_lut_per_bit},
+            {"slot_update_lut_factor", &k.slot_update_lut_factor}, {"round_adder_lut_per_bit", &k.round_adder_lut_per_bit}};
+        const char* env = std::getenv("NNSIM_RESOURCE_COEFFS");
+        std::string spec = env ? env : "";
+        size_t pos = 0;
+        while (pos < spec.size()) {
+            size_t end = spec.find(',', pos);
+            if (end == std::string::npos) end = spec.size();
+            const std::string item = spec.substr(pos, end - pos);
+            const size_t eq = item.find('=');
+            for (const auto& [name, field] : names)
+                if (eq != std::string::npos && item.substr(0, eq) == name) *field = std::atof(item.c_str() + eq + 1);
+            pos = end + 1;
+        }
+        return k;
+    }();
     return c;
 }
 
@@ -326,7 +349,7 @@ double cast_luts(const Sig& from, const FixedType& to) {
     const CastShape c = cast_shape(from, to);
     const Coefficients& k = coefficients();
     double l = 0;
-    if (c.rounds) l += k.adder_lut_per_bit * (c.overflow ? c.wv : to.width);
+    if (c.rounds) l += k.round_adder_lut_per_bit * (c.overflow ? c.wv : to.width);
     if (c.overflow) l += std::ceil(double(std::max(c.wv - to.width + 1, 1)) / 3.0) + k.cast_mux_lut_per_bit * to.width;
     return l;
 }

@@ -157,7 +157,10 @@ struct Coefficients {
     double slot_tree_lut_per_bit; ///< LUTs per bit and operand beyond two of a dense slot sum (RF > 1, wrapping)
     double slot_mask_lut_per_bit; ///< LUTs per bit of a product masked by the group counter in a slot sum
     double slot_update_lut_factor; ///< multiplies the k-selected accumulator update with slot sums
+    double round_adder_lut_per_bit; ///< LUTs per bit of a cast's rounding increment
 };
+/// The coefficients; NNSIM_RESOURCE_COEFFS="name=value,..." overrides them for fitting
+/// (bench/calibrate.py --fit), never needed otherwise.
 const Coefficients& coefficients();
 
 }  // namespace res
