@@ -85,6 +85,7 @@ int as_int(const json& v, const std::string& fail, const char* what) {
 }  // namespace
 
 double QKerasQuantizer::quantize(double x) const {
+    if (kind == "binary") return x > 0 ? 1.0 : -1.0;  // hls4ml's BinaryQuantizer (QKeras: x >= 0 ? 1 : -1)
     if (kind == "quantized_po2") {
         const double eps = 1e-7;  // tf.keras.backend.epsilon()
         const double sign = x < 0 ? -1.0 : 1.0;
@@ -107,6 +108,10 @@ double QKerasQuantizer::quantize(double x) const {
 
 FixedType QKerasQuantizer::weight_type() const {
     FixedType t;
+    if (kind == "binary") {  // +-1: int<2>
+        t.width = 2, t.integer = 2;
+        return t;
+    }
     if (kind == "quantized_po2") {  // every +-2^e, e in [min_exp, max_exp], exactly
         t.integer = std::max(1, top_exp + 2);
         t.width = t.integer + std::max(0, -min_exp);
@@ -120,6 +125,7 @@ FixedType QKerasQuantizer::weight_type() const {
 
 FixedType QKerasQuantizer::activation_type() const {
     FixedType t = weight_type();
+    if (kind == "binary") return t;
     if (kind == "quantized_relu") t.width = bits + 1, t.integer = integer + 1, t.is_signed = true;
     t.round = RoundMode::kRndConv;
     t.overflow = OverflowMode::kSat;
@@ -147,10 +153,29 @@ QKerasQuantizer parse_qkeras_quantizer(const json& q, const std::string& file, c
         : r.kind == "quantized_po2"
             ? std::vector<std::string>{"bits", "max_value", "use_stochastic_rounding", "quadratic_approximation"}
             : std::vector<std::string>{"bits", "integer", "symmetric", "keep_negative"};
-    if (r.kind != "quantized_bits" && r.kind != "quantized_relu" && r.kind != "quantized_po2")
+    if (r.kind != "quantized_bits" && r.kind != "quantized_relu" && r.kind != "quantized_po2" && r.kind != "binary")
         throw UserError(fail + "quantizer " + r.kind +
-                        " is not supported yet (supported: quantized_bits, quantized_relu, quantized_po2 for weights; "
-                        "--ignore-quantizers reads the model with float weights)");
+                        " is not supported yet (supported: quantized_bits, quantized_relu, binary, quantized_po2 for "
+                        "weights; --ignore-quantizers reads the model with float weights)");
+    if (r.kind == "binary") {  // binary(use_01=False, alpha=None, use_stochastic_rounding=False)
+        if (!args.empty()) kw["use_01"] = args[0];
+        if (args.size() > 1) kw["alpha"] = args[1];
+        if (args.size() > 2) throw UserError(fail + "binary: too many arguments");
+        args.clear();
+        for (const auto& [k, v] : kw)
+            if (k != "use_01" && k != "alpha" && k != "use_stochastic_rounding")
+                throw UserError(fail + "binary: unknown argument '" + k + "'");
+        if (kw.count("use_01") && as_int(kw["use_01"], fail, "use_01"))
+            throw UserError(fail + "binary(use_01=1) is not supported yet (only +-1)");
+        if (kw.count("alpha") && !kw["alpha"].is_null() && !(kw["alpha"].is_number() && kw["alpha"].get<double>() == 1.0))
+            throw UserError(fail + "binary alpha=" + kw["alpha"].dump() + " is not supported yet (only alpha=1)");
+        if (kw.count("use_stochastic_rounding") && kw["use_stochastic_rounding"].is_boolean() &&
+            kw["use_stochastic_rounding"].get<bool>())
+            throw UserError(fail + "binary: stochastic rounding has no hardware equivalent");
+        r.bits = 1;
+        if (r.text.empty()) r.text = "binary()";
+        return r;
+    }
     for (size_t i = 0; i < args.size(); ++i) {
         if (i >= order.size()) throw UserError(fail + r.kind + ": too many arguments");
         kw[order[i]] = args[i];
@@ -249,8 +274,11 @@ json lower_qkeras(const json& model, const std::string& source_file, QKerasQuant
         }
         if (c.contains("activation")) {
             const json& a = c["activation"];
+            static const std::set<std::string> bare = {"binary", "stochastic_binary", "ternary", "stochastic_ternary",
+                                                       "bernoulli"};  // QKeras quantizers named without arguments
             const bool quantizer = a.is_object() || (a.is_string() && a.get<std::string>().find('(') != std::string::npos) ||
-                                   (a.is_string() && a.get<std::string>().rfind("quantized_", 0) == 0);
+                                   (a.is_string() && a.get<std::string>().rfind("quantized_", 0) == 0) ||
+                                   (a.is_string() && bare.count(a.get<std::string>()));
             if (quantizer) {
                 const QKerasQuantizer aq = parse_qkeras_quantizer(a, source_file, where + "/activation", name);
                 if (aq.kind == "quantized_po2")
@@ -262,7 +290,8 @@ json lower_qkeras(const json& model, const std::string& source_file, QKerasQuant
                                     " as the activation of a " + it->first +
                                     " is not supported yet (a QActivation after the layer is)");
                 q["activation"] = aq;
-                c["activation"] = aq.kind == "quantized_relu" ? "relu" : "linear";
+                // binary: hls4ml's binary_tanh (x > 0 ? 1 : -1; QKeras gives +1 for x = 0).
+                c["activation"] = aq.kind == "quantized_relu" ? "relu" : aq.kind == "binary" ? "binary_tanh" : "linear";
             }
         }
         l["class_name"] = it->second;
