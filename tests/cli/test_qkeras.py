@@ -74,6 +74,17 @@ class QKerasImport(unittest.TestCase):
     def layer(self, name):
         return next(l for l in self.desc["layers"] if l["name"] == name)
 
+    def edited_model(self, name, edit):
+        """qkeras_3layer with `edit` applied to its layer list, written as <name>.json beside its weights."""
+        with open(Q3) as f:
+            model = json.load(f)
+        edit(model["config"]["layers"])
+        path = os.path.join(self.tmp, name + ".json")
+        with open(path, "w") as f:
+            json.dump(model, f)
+        shutil.copy(os.path.join(KERAS, "qkeras_3layer_weights.h5"), os.path.join(self.tmp, name + "_weights.h5"))
+        return path
+
     def test_precisions_equal_hls4ml_config(self):
         import yaml
         with open(os.path.join(CONFIGS, "qkeras_3layer_config.yml")) as f:
@@ -118,13 +129,7 @@ class QKerasImport(unittest.TestCase):
     def test_quantized_bits_activation(self):
         """A QActivation with quantized_bits(6,2) is a linear layer whose result rounds half to even and
         saturates as QKeras does: numpy's quantized_bits of the dense output before it."""
-        with open(Q3) as f:
-            model = json.load(f)
-        model["config"]["layers"][2]["config"]["activation"] = "quantized_bits(6,2)"
-        path = os.path.join(self.tmp, "qbits.json")
-        with open(path, "w") as f:
-            json.dump(model, f)
-        shutil.copy(os.path.join(KERAS, "qkeras_3layer_weights.h5"), os.path.join(self.tmp, "qbits_weights.h5"))
+        path = self.edited_model("qbits", lambda layers: layers[2]["config"].update(activation="quantized_bits(6,2)"))
         desc = os.path.join(self.tmp, "qbits_net.json")
         nets.run("import", "--net", path, "-o", desc)
         with open(desc) as f:
@@ -150,13 +155,7 @@ class QKerasImport(unittest.TestCase):
         self.assertEqual(fc1["precision"]["accum"], "fixed<20,8>")  # the config's: no quantizer sets it
 
     def check_error(self, quantizer, *fragments):
-        with open(Q3) as f:
-            model = json.load(f)
-        model["config"]["layers"][1]["config"]["kernel_quantizer"] = quantizer
-        path = os.path.join(self.tmp, "bad.json")
-        with open(path, "w") as f:
-            json.dump(model, f)
-        shutil.copy(os.path.join(KERAS, "qkeras_3layer_weights.h5"), os.path.join(self.tmp, "bad_weights.h5"))
+        path = self.edited_model("bad", lambda layers: layers[1]["config"].update(kernel_quantizer=quantizer))
         r = nets.run("import", "--net", path, check=False)
         self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
         lines = [l for l in r.stderr.splitlines() if l.strip()]
@@ -181,15 +180,10 @@ class QKerasImport(unittest.TestCase):
         self.assertNotIn("activation quantizers", r.stdout)
 
     def test_binary_quantizers(self):
-        with open(Q3) as f:
-            model = json.load(f)
-        model["config"]["layers"][1]["config"]["kernel_quantizer"] = {"class_name": "binary",
-                                                                      "config": {"use_01": False, "alpha": None}}
-        model["config"]["layers"][2]["config"]["activation"] = "binary"
-        path = os.path.join(self.tmp, "qbin.json")
-        with open(path, "w") as f:
-            json.dump(model, f)
-        shutil.copy(os.path.join(KERAS, "qkeras_3layer_weights.h5"), os.path.join(self.tmp, "qbin_weights.h5"))
+        def edit(layers):
+            layers[1]["config"]["kernel_quantizer"] = {"class_name": "binary", "config": {"use_01": False, "alpha": None}}
+            layers[2]["config"]["activation"] = "binary"
+        path = self.edited_model("qbin", edit)
         desc = os.path.join(self.tmp, "qbin_net.json")
         out = nets.run("import", "--net", path, "-o", desc, "--inline-weights").stdout
         self.assertIn("weight int<2> (binary())", out)
