@@ -19,7 +19,8 @@ const std::map<std::string, std::string>& float_classes() {
         {"QDense", "Dense"},         {"QConv1D", "Conv1D"},
         {"QConv2D", "Conv2D"},       {"QDepthwiseConv2D", "DepthwiseConv2D"},
         {"QSeparableConv1D", "SeparableConv1D"}, {"QSeparableConv2D", "SeparableConv2D"},
-        {"QActivation", "Activation"}};  // QBatchNormalization: not yet (its quantizers fold into the scale)
+        {"QActivation", "Activation"}, {"QLSTM", "LSTM"}, {"QGRU", "GRU"}, {"QSimpleRNN", "SimpleRNN"}};
+    // QBatchNormalization: not yet (its quantizers fold into the scale)
     return k;
 }
 
@@ -28,7 +29,8 @@ const std::map<std::string, std::string>& weight_quantizer_keys() {
     static const std::map<std::string, std::string> k = {{"kernel_quantizer", "kernel"},
                                                          {"bias_quantizer", "bias"},
                                                          {"depthwise_quantizer", "depthwise_kernel"},
-                                                         {"pointwise_quantizer", "pointwise_kernel"}};
+                                                         {"pointwise_quantizer", "pointwise_kernel"},
+                                                         {"recurrent_quantizer", "recurrent_kernel"}};
     return k;
 }
 
@@ -267,6 +269,11 @@ json lower_qkeras(const json& model, const std::string& source_file, QKerasQuant
         const std::string name = c.contains("name") && c["name"].is_string() ? c["name"].get<std::string>() : "";
         const std::string where = base + "/" + std::to_string(i) + "/config";
         auto& q = found[name];
+        if (c.contains("state_quantizer") && !c["state_quantizer"].is_null())
+            throw UserError(source_file + ": " + where + "/state_quantizer (layer '" + name +
+                            "'): a state quantizer is not supported yet (the state keeps the layer's state and result "
+                            "precisions)");
+        c.erase("state_quantizer");
         for (const auto& [key, weight] : weight_quantizer_keys()) {
             if (!c.contains(key) || c[key].is_null()) continue;
             q[weight] = parse_qkeras_quantizer(c[key], source_file, where + "/" + key, name);
@@ -323,7 +330,11 @@ void apply_qkeras_quantizers(Graph& g, const QKerasQuantizers& q) {
             if (role == "kernel") set_weight(own, "kernel", "weight", quant);
             else if (role == "depthwise_kernel") set_weight(dw, "kernel", "weight", quant);
             else if (role == "pointwise_kernel") set_weight(node(layer + "_pointwise"), "kernel", "weight", quant);
-            else if (role == "bias") set_weight(last, "bias", "bias", quant);
+            else if (role == "recurrent_kernel") set_weight(own, "recurrent_kernel", "recurrent_weight", quant);
+            else if (role == "bias") {
+                set_weight(last, "bias", "bias", quant);
+                set_weight(last, "recurrent_bias", "recurrent_bias", quant);  // a GRU's second bias row
+            }
         }
         auto act = roles.find("activation");
         if (act == roles.end() || last == nullptr) continue;
