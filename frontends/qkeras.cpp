@@ -88,6 +88,7 @@ int as_int(const json& v, const std::string& fail, const char* what) {
 
 double QKerasQuantizer::quantize(double x) const {
     if (kind == "binary") return x > 0 ? 1.0 : -1.0;  // hls4ml's BinaryQuantizer (QKeras: x >= 0 ? 1 : -1)
+    if (kind == "ternary") return x > 0.5 ? 1.0 : (x <= -0.5 ? -1.0 : 0.0);  // hls4ml's TernaryQuantizer
     if (kind == "quantized_po2") {
         const double eps = 1e-7;  // tf.keras.backend.epsilon()
         const double sign = x < 0 ? -1.0 : 1.0;
@@ -110,7 +111,7 @@ double QKerasQuantizer::quantize(double x) const {
 
 FixedType QKerasQuantizer::weight_type() const {
     FixedType t;
-    if (kind == "binary") {  // +-1: int<2>
+    if (kind == "binary" || kind == "ternary") {  // -1, (0,) +1: int<2>
         t.width = 2, t.integer = 2;
         return t;
     }
@@ -127,7 +128,7 @@ FixedType QKerasQuantizer::weight_type() const {
 
 FixedType QKerasQuantizer::activation_type() const {
     FixedType t = weight_type();
-    if (kind == "binary") return t;
+    if (kind == "binary" || kind == "ternary") return t;
     if (kind == "quantized_relu") t.width = bits + 1, t.integer = integer + 1, t.is_signed = true;
     t.round = RoundMode::kRndConv;
     t.overflow = OverflowMode::kSat;
@@ -155,10 +156,27 @@ QKerasQuantizer parse_qkeras_quantizer(const json& q, const std::string& file, c
         : r.kind == "quantized_po2"
             ? std::vector<std::string>{"bits", "max_value", "use_stochastic_rounding", "quadratic_approximation"}
             : std::vector<std::string>{"bits", "integer", "symmetric", "keep_negative"};
-    if (r.kind != "quantized_bits" && r.kind != "quantized_relu" && r.kind != "quantized_po2" && r.kind != "binary")
+    if (r.kind != "quantized_bits" && r.kind != "quantized_relu" && r.kind != "quantized_po2" && r.kind != "binary" &&
+        r.kind != "ternary")
         throw UserError(fail + "quantizer " + r.kind +
-                        " is not supported yet (supported: quantized_bits, quantized_relu, binary, quantized_po2 for "
-                        "weights; --ignore-quantizers reads the model with float weights)");
+                        " is not supported yet (supported: quantized_bits, quantized_relu, binary, ternary, quantized_po2 "
+                        "for weights; --ignore-quantizers reads the model with float weights)");
+    if (r.kind == "ternary") {  // ternary(alpha=None, threshold=None, use_stochastic_rounding=False, number_of_unrolls=5)
+        const char* names[] = {"alpha", "threshold", "use_stochastic_rounding", "number_of_unrolls"};
+        if (args.size() > 4) throw UserError(fail + "ternary: too many arguments");
+        for (size_t i = 0; i < args.size(); ++i) kw[names[i]] = args[i];
+        for (const auto& [k, v] : kw)
+            if (k != "alpha" && k != "threshold" && k != "use_stochastic_rounding" && k != "number_of_unrolls")
+                throw UserError(fail + "ternary: unknown argument '" + k + "'");
+        if (kw.count("alpha") && !kw["alpha"].is_null() && !(kw["alpha"].is_number() && kw["alpha"].get<double>() == 1.0))
+            throw UserError(fail + "ternary alpha=" + kw["alpha"].dump() + " is not supported yet (only alpha=1)");
+        if (kw.count("use_stochastic_rounding") && kw["use_stochastic_rounding"].is_boolean() &&
+            kw["use_stochastic_rounding"].get<bool>())
+            throw UserError(fail + "ternary: stochastic rounding has no hardware equivalent");
+        r.bits = 2;
+        if (r.text.empty()) r.text = "ternary()";
+        return r;
+    }
     if (r.kind == "binary") {  // binary(use_01=False, alpha=None, use_stochastic_rounding=False)
         if (!args.empty()) kw["use_01"] = args[0];
         if (args.size() > 1) kw["alpha"] = args[1];
@@ -297,8 +315,12 @@ json lower_qkeras(const json& model, const std::string& source_file, QKerasQuant
                                     " as the activation of a " + it->first +
                                     " is not supported yet (a QActivation after the layer is)");
                 q["activation"] = aq;
-                // binary: hls4ml's binary_tanh (x > 0 ? 1 : -1; QKeras gives +1 for x = 0).
-                c["activation"] = aq.kind == "quantized_relu" ? "relu" : aq.kind == "binary" ? "binary_tanh" : "linear";
+                // binary, ternary: hls4ml's binary_tanh (x > 0 ? 1 : -1; QKeras gives +1 for x = 0) and
+                // ternary_tanh (thresholds +-1; QKeras's default threshold is 0.33).
+                c["activation"] = aq.kind == "quantized_relu" ? "relu"
+                                  : aq.kind == "binary"       ? "binary_tanh"
+                                  : aq.kind == "ternary"      ? "ternary_tanh"
+                                                              : "linear";
             }
         }
         l["class_name"] = it->second;

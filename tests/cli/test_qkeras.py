@@ -8,8 +8,9 @@
   - qkeras_mnist_dense's quantized_po2(4,1) kernel: every stored weight is QKeras's power of two of
     the HDF5 value (numpy), held exactly in fixed<10,2>, and the dense outputs are hls4ml's arithmetic
     on them bit for bit (numpy); the products are shifts, so the estimate counts no DSP for the layer;
-  - QKeras binary as a kernel quantizer (+-1 weights, int<2>, no DSP) and as a QActivation (hls4ml's
-    binary_tanh: x > 0 ? 1 : -1), against numpy;
+  - QKeras binary and ternary as kernel quantizers (int<2> weights by hls4ml's rules, no DSP) and as
+    QActivations (hls4ml's binary_tanh: x > 0 ? 1 : -1; ternary_tanh: x > 1 ? 1 : (x <= -1 ? -1 : 0)),
+    against numpy;
   - unsupported quantizers, alpha other than 1 and unknown arguments are one line, exit 2."""
 import json
 import os
@@ -179,31 +180,39 @@ class QKerasImport(unittest.TestCase):
         r = nets.run("run", "--net", nets.KERAS_3LAYER, "--random-samples", "5")
         self.assertNotIn("activation quantizers", r.stdout)
 
-    def test_binary_quantizers(self):
+    def check_sign_quantizers(self, quantizer, weight_rule, act_rule, kind):
         def edit(layers):
-            layers[1]["config"]["kernel_quantizer"] = {"class_name": "binary", "config": {"use_01": False, "alpha": None}}
-            layers[2]["config"]["activation"] = "binary"
-        path = self.edited_model("qbin", edit)
-        desc = os.path.join(self.tmp, "qbin_net.json")
+            layers[1]["config"]["kernel_quantizer"] = {"class_name": quantizer, "config": {"alpha": None}}
+            layers[2]["config"]["activation"] = quantizer
+        path = self.edited_model("q" + quantizer, edit)
+        desc = os.path.join(self.tmp, quantizer + "_net.json")
         out = nets.run("import", "--net", path, "-o", desc, "--inline-weights").stdout
-        self.assertIn("weight int<2> (binary())", out)
+        self.assertIn(f"weight int<2> ({quantizer}", out)
         with open(desc) as f:
             layers = {l["name"]: l for l in json.load(f)["layers"]}
-        self.assertEqual((layers["relu1"]["kind"], layers["relu1"]["zero"]), ("bipolar", -1))
+        self.assertEqual(layers["relu1"]["kind"], kind)
         with h5py.File(os.path.join(KERAS, "qkeras_3layer_weights.h5"), "r") as f:
             raw = np.array(f["fc1/fc1/kernel:0"], dtype=np.float64)
         w = layers["fc1"]["weights"]["kernel"]
-        np.testing.assert_array_equal(np.array(w["data"]).reshape(w["shape"]), np.where(raw > 0, 1.0, -1.0))
-        trace = os.path.join(self.tmp, "qbin_trace")
+        np.testing.assert_array_equal(np.array(w["data"]).reshape(w["shape"]), weight_rule(raw))
+        trace = os.path.join(self.tmp, quantizer + "_trace")
         nets.run("run", "--net", desc, "--random-samples", "200", "--seed", "6", "--trace", trace)
         x = np.loadtxt(os.path.join(trace, "fc1.dat"), ndmin=2)
         y = np.loadtxt(os.path.join(trace, "relu1.dat"), ndmin=2)
-        np.testing.assert_array_equal(y, np.where(x > 0, 1.0, -1.0))
-        timing = os.path.join(self.tmp, "qbin_timing.json")
+        np.testing.assert_array_equal(y, act_rule(x))
+        timing = os.path.join(self.tmp, quantizer + "_timing.json")
         nets.run("timing", "--net", desc, "--json", timing)
         with open(timing) as f:
             fc1 = next(l for l in json.load(f)["layers"] if l["name"] == "fc1")
         self.assertEqual(fc1["resources"]["dsp"], 0)
+
+    def test_binary_quantizers(self):
+        self.check_sign_quantizers("binary", lambda w: np.where(w > 0, 1.0, -1.0),
+                                   lambda x: np.where(x > 0, 1.0, -1.0), "bipolar")
+
+    def test_ternary_quantizers(self):
+        self.check_sign_quantizers("ternary", lambda w: np.where(w > 0.5, 1.0, np.where(w <= -0.5, -1.0, 0.0)),
+                                   lambda x: np.where(x > 1, 1.0, np.where(x <= -1, -1.0, 0.0)), "ternary")
 
     def test_bad_quantizers(self):
         self.check_error("binary(alpha='auto')", "binary alpha=", "not supported yet")
