@@ -223,6 +223,9 @@ def main():
     ap.add_argument("--json", help="write every point's `nnsim synth --json` result here")
     ap.add_argument("--only", help="run only the points whose tag contains this text")
     ap.add_argument("--grid", choices=sorted(GRIDS), default="layers", help="which grid (default: layers)")
+    ap.add_argument("--reestimate", metavar="JSON",
+                    help="no synthesis: take Yosys's counts from an earlier --json and estimate again (after an "
+                         "estimator change); the minutes in the doc are those of the earlier run")
     args = ap.parse_args()
     marker, what = GRIDS[args.grid][3], GRIDS[args.grid][4]
     begin, end = f"<!-- {marker}: begin -->", f"<!-- {marker}: end -->"
@@ -234,8 +237,26 @@ def main():
     points = [p for p in grid(args.grid) if not args.only or args.only in p[0]]
     t0 = time.time()
     results = []
+    if args.reestimate:
+        with open(args.reestimate) as f:
+            earlier = {r["tag"]: r for r in json.load(f)}
+        points = [p for p in points if p[0] in earlier]
+        for tag, key, overrides in points:
+            r = earlier[tag]
+            out = os.path.join(work, "timing.json")
+            subprocess.run([args.nnsim, "timing", "--net", os.path.join(work, key + ".json"), "--json", out, *overrides],
+                           check=True, capture_output=True)
+            with open(out) as f:
+                t = json.load(f)
+            r["total"]["estimate"] = t["resources"]["total"]
+            by_name = {l["name"]: l["resources"] for l in t["layers"]}
+            for layer in r["layers"]:
+                if layer["name"] in by_name:
+                    layer["estimate"] = by_name[layer["name"]]
+            results.append(r)
+        t0 -= sum(r.get("wall_seconds", 0) for r in results) / max(1, args.jobs)
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as ex:
-        futs = [ex.submit(run_point, args.nnsim, work, *p) for p in points]
+        futs = [ex.submit(run_point, args.nnsim, work, *p) for p in points if not args.reestimate]
         for f in concurrent.futures.as_completed(futs):
             r = f.result()
             results.append(r)
