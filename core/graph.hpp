@@ -98,6 +98,9 @@ struct Graph {
     /// Per node and variable, the precisions the imported model's quantizers fix (QKeras); applied
     /// after an hls4ml config, which does not override them (frontends/load.cpp).
     std::map<std::string, std::map<std::string, QuantizerPrecision>> quantizer_precision;
+    /// Per node and variable, where an importer set its precision ("quantizer quantized_bits(6,0,1)",
+    /// "config HLSConfig/LayerName/fc1/Precision/weight"); absent: the default. Reported by nnsim import.
+    std::map<std::string, std::map<std::string, std::string>> precision_source;
 
     /// Node by name, or nullptr.
     const Node* find(const std::string& name) const;

@@ -222,8 +222,10 @@ void ConfigApplier::apply_node(size_t index) {
         }
         if (!p->is_auto) {
             n.precision[var.name] = p->type;
+            m_graph.precision_source[n.name][var.name] = "config " + p->key_path;
         } else if (is_dense && var.name == "accum") {
             m_auto_accum.push_back(index);
+            m_graph.precision_source[n.name][var.name] = "config " + p->key_path + " (auto: exact for the layer)";
         } else if (p != precision_at(&m_cfg.model, "default")) {  // an auto model default: reported in run()
             error(p->key_path, "auto precision is supported only for dense accum (layer '" + n.name +
                                    "', variable '" + var.name + "')");

@@ -35,7 +35,10 @@ std::string unrecognized(const std::string& path, const std::string& why) {
 void apply_quantizer_precisions(Graph& g) {
     for (const auto& [node, vars] : g.quantizer_precision)
         if (Node* n = g.find(node))
-            for (const auto& [var, p] : vars) n->precision[var] = p.type;
+            for (const auto& [var, p] : vars) {
+                n->precision[var] = p.type;
+                g.precision_source[node][var] = "quantizer " + p.quantizer;
+            }
 }
 
 /// Apply LoadOptions::config, if any, to an imported Keras model and validate it.

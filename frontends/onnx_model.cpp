@@ -331,7 +331,10 @@ Graph import_onnx(const std::string& path, const Hls4mlConfig* config) {
     }
     for (const auto& [name, vars] : importer.quantized()) {
         if (Node* n = g.find(name)) {
-            for (const auto& [var, t] : vars) n->precision[var] = t;
+            for (const auto& [var, t] : vars) {
+                n->precision[var] = t;
+                g.precision_source[name][var] = "quantizer QONNX Quant node";
+            }
             continue;
         }
         for (auto& in : g.inputs)

@@ -117,7 +117,8 @@ Resources cell_resources(const RecurrentCell& c, bool zero_state, bool held) {
             part_gates();
             const int k_act = c.reset_after ? lm + 3 : lm + 3 + c.lat_h;
             if (c.reset_after) {
-                if (!zero_state) r += products(n, c.recr_act_t, c.accum, c.accum);  // r * b_h
+                // r * b_h: with a zero state b_h is the recurrent bias, a constant the product keeps.
+                r += products(n, c.recr_act_t, c.accum, c.accum);
                 add_delay(r, 2 * n * wa, 2);                                           // a_h, b_h
                 if (!in_dsp(c.recr_act_t, c.accum)) r.lut += n * wa;                   // a_h + r * b_h
                 r.ff += n * wa;                                                        // u_reg

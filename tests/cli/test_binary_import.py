@@ -43,7 +43,7 @@ class BinaryImportTest(nets.GridInputTest):
             js = os.path.join(K, model + ".json")
             desc = self.path(model + ".json")
             r = nets.run("import", "--net", js, "-o", desc, "--inline-weights")
-            self.assertIn("weight int<2> (" + ("ternary" if act == "ternary" else "binary"), r.stdout)
+            self.assertIn("weight int<2> (quantizer " + ("ternary" if act == "ternary" else "binary"), r.stdout)
             with open(desc) as f:
                 net = json.load(f)
             dense = [l for l in net["layers"] if l["kind"] == "dense"]

@@ -101,12 +101,19 @@ class QKerasImport(unittest.TestCase):
                     checked += 1
         self.assertEqual(checked, 11)  # 4 dense x (weight, bias) + 3 relu results
 
-    def test_import_reports_quantizer_precisions(self):
-        lines = {l.split()[0]: l for l in self.import_stdout.splitlines()[1:]}
-        self.assertIn("weight fixed<6,1> (quantized_bits(6,0,1))", lines["fc1"])
-        self.assertIn("bias fixed<6,1> (quantized_bits(6,0,1))", lines["output"])
-        self.assertIn("result fixed<7,1,RND_CONV,SAT> (quantized_relu(6,0))", lines["relu2"])
-        self.assertNotIn("softmax", lines)
+    def test_import_reports_where_each_precision_came_from(self):
+        lines = {l.split()[0].rstrip(":"): l for l in self.import_stdout.splitlines()[1:]}
+        self.assertIn("weight fixed<6,1> (quantizer quantized_bits(6,0,1))", lines["fc1"])
+        self.assertIn("accum fixed<16,6> (default)", lines["fc1"])
+        self.assertIn("bias fixed<6,1> (quantizer quantized_bits(6,0,1))", lines["output"])
+        self.assertIn("result fixed<7,1,RND_CONV,SAT> (quantizer quantized_relu(6,0))", lines["relu2"])
+        self.assertNotIn("quantizer", lines["softmax"])
+        # With hls4ml's config for the model: the config's keys, the quantizers still winning.
+        out = nets.run("import", "--net", Q3, "--config", os.path.join(CONFIGS, "qkeras_3layer_config.yml"),
+                       "-o", os.path.join(self.tmp, "q3_config.json")).stdout
+        lines = {l.split()[0].rstrip(":"): l for l in out.splitlines()[1:]}
+        self.assertRegex(lines["fc1"], r"accum \S+ \(config HLSConfig/(Model|LayerName/fc1)/Precision")
+        self.assertIn("weight fixed<6,1> (quantizer quantized_bits(6,0,1))", lines["fc1"])
 
     def test_weights_are_qkeras_quantized(self):
         with h5py.File(os.path.join(KERAS, "qkeras_3layer_weights.h5"), "r") as f:
@@ -187,7 +194,7 @@ class QKerasImport(unittest.TestCase):
         path = self.edited_model("q" + quantizer, edit)
         desc = os.path.join(self.tmp, quantizer + "_net.json")
         out = nets.run("import", "--net", path, "-o", desc, "--inline-weights").stdout
-        self.assertIn(f"weight int<2> ({quantizer}", out)
+        self.assertIn(f"weight int<2> (quantizer {quantizer}", out)
         with open(desc) as f:
             layers = {l["name"]: l for l in json.load(f)["layers"]}
         self.assertEqual(layers["relu1"]["kind"], kind)
@@ -246,7 +253,7 @@ class QKerasPo2(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def test_weights_are_powers_of_two(self):
-        self.assertIn("weight fixed<10,2> (quantized_po2(4,1", self.import_stdout)
+        self.assertIn("weight fixed<10,2> (quantizer quantized_po2(4,1", self.import_stdout)
         self.assertEqual(self.dense["precision"]["weight"], "fixed<10,2>")
         with h5py.File(os.path.join(KERAS, "qkeras_mnist_dense_weights.h5"), "r") as f:
             raw = np.array(f["q_dense_2/q_dense_2/kernel:0"], dtype=np.float64)

@@ -292,7 +292,7 @@ class RecurrentTest(nets.GridInputTest):
             js, _ = self.write_keras(name, cls, units, w, steps, n_in, **q)
             desc = self.path(name + "_net.json")
             out = nets.run("import", "--net", js, "-o", desc, "--inline-weights").stdout
-            self.assertIn("recurrent_weight fixed<6,1> (quantized_bits(6,0,alpha=1))", out, name)
+            self.assertIn("recurrent_weight fixed<6,1> (quantizer quantized_bits(6,0,alpha=1))", out, name)
             wq = {k: np.clip(np.round(v * 32), -32, 31) / 32 for k, v in w.items()}  # quantized_bits(6,0)
             with open(desc) as f:
                 rec = next(l for l in json.load(f)["layers"] if l["name"] == "rec")

@@ -21,17 +21,19 @@ int cmd_import(const ImportArgs& a) {
     std::ofstream f(a.out);
     if (!f || !(f << text)) throw UserError(a.out + ": cannot write network description");
     std::fprintf(stderr, "wrote %s: %zu layers\n", a.out.c_str(), g.nodes.size());
-    // Where the precisions came from: the model's quantizers (QKeras), else the config or the defaults.
-    if (!g.quantizer_precision.empty()) {
-        std::printf("precisions from the model's quantizers (the others from the config or the defaults):\n");
-        for (const Node& n : g.nodes) {
-            auto it = g.quantizer_precision.find(n.name);
-            if (it == g.quantizer_precision.end()) continue;
-            std::printf("  %-24s", n.name.c_str());
-            for (const auto& [var, p] : it->second)
-                std::printf(" %s %s (%s)", var.c_str(), p.type.to_string().c_str(), p.quantizer.c_str());
-            std::printf("\n");
+    // Where every precision came from: the model's quantizers, the hls4ml config (its key), or the default.
+    std::printf("precisions (where each came from: a quantizer of the model, the config's key, or the default):\n");
+    for (const Node& n : g.nodes) {
+        auto src = g.precision_source.find(n.name);
+        std::printf("  %s:", n.name.c_str());
+        const char* sep = " ";
+        for (const auto& [var, type] : n.precision) {
+            std::string from = "default";
+            if (src != g.precision_source.end() && src->second.count(var)) from = src->second.at(var);
+            std::printf("%s%s %s (%s)", sep, var.c_str(), type.to_string().c_str(), from.c_str());
+            sep = ", ";
         }
+        std::printf("\n");
     }
     return 0;
 }
