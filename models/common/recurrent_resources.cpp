@@ -40,6 +40,10 @@ void add_delay(Resources& r, double width, int d) {
     else r.lut += width * double((d + 31) / 32);
 }
 
+/// The same delay feeding an operand of a product Yosys puts in DSPs (`dsp`): its last two stages
+/// become the DSP's input registers.
+void add_delay_into(Resources& r, double width, int d, bool dsp) { add_delay(r, width, dsp ? d - 2 : d); }
+
 /// The dense part `d` without its output columns [from, from + count): the gate a zero state makes dead.
 Node without_columns(const Node& d, int from, int count) {
     Node r = d;
@@ -108,10 +112,9 @@ Resources cell_resources(const RecurrentCell& c, bool zero_state, bool held) {
             r += products(n, c.recr_act_t, c.act_t, c.result_t);  // o * act(c)
             if (!in_dsp(c.state_t, c.recr_act_t)) r.lut += n * ws;  // c_t's sum (else the post-adder)
             r.ff += n * (ws + wh);                                // c_reg, h_reg
-            // o waits 3 cycles for act(c): two of them in the DSP's input registers when it has one.
-            if (in_dsp(c.recr_act_t, c.act_t)) r.ff += n * wr;
-            else add_delay(r, n * wr, 3);
-            if (state_delays) add_delay(r, n * ws, lm + 2), add_delay(r, n * ws, 3);  // c_prev in, c out
+            add_delay_into(r, n * wr, 3, in_dsp(c.recr_act_t, c.act_t));  // o waits for act(c)
+            // c out, then c_prev in the next cell: one chain of 3 + lm + 2 stages from c_reg, in SRLs.
+            if (state_delays) add_delay(r, n * ws, lm + 2), add_delay(r, n * ws, 3);
             break;
         case CellType::kGru: {
             part_gates();
@@ -127,14 +130,14 @@ Resources cell_resources(const RecurrentCell& c, bool zero_state, bool held) {
                 r.ff += n * wh;                                                            // rh_reg
                 add_delay(r, n * wa, 3 + c.lat_h);                                         // a_h
                 r.lut += n * wa;                                                           // a_h + (r h) U_h
-                if (state_delays) add_delay(r, n * wh, lm + 2);                            // h_prev for r * h
+                if (state_delays) add_delay_into(r, n * wh, lm + 2, in_dsp(c.recr_act_t, c.result_t));  // h_prev, r * h
             }
             r += products(n, c.act_t, c.recr_act_t, c.result_t);  // (1 - z) * candidate
             if (!zero_state) r += products(n, c.result_t, c.recr_act_t, c.result_t);  // z * h_prev
             r.lut += n * (in_dsp(c.result_t, c.recr_act_t) ? wr : wh + wr);  // 1 - z, the sum (or post-adder)
             r.ff += n * wh;                                       // h_reg
             add_delay(r, n * wr, k_act + 2 - (lm + 2));           // z waits for the candidate
-            if (state_delays) add_delay(r, n * wh, k_act + 2);    // h_prev for z * h
+            if (state_delays) add_delay_into(r, n * wh, k_act + 2, in_dsp(c.result_t, c.recr_act_t));  // h_prev, z * h
             break;
         }
     }
