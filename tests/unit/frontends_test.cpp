@@ -198,9 +198,9 @@ TEST(FrontendLoad, DetectsFilesByContent) {
 
 // Unsupported Keras classes name the layer and its class; GarNet in a full-model HDF5 file as well.
 TEST(FrontendErrors, UnsupportedLayerClass) {
-    const std::string po2 = user_error_of([] { load_network(external("keras/qkeras_mnist_dense.json")); });
-    EXPECT_TRUE(contains(po2, "qkeras_mnist_dense.json: /config/layers/"));
-    EXPECT_TRUE(contains(po2, "(layer 'q_dense_2'): quantizer quantized_po2 is not supported yet"));
+    const std::string hgq = user_error_of([] { load_network(external("keras/hgq_jet_classifier.h5")); });
+    EXPECT_TRUE(contains(hgq, "hgq_jet_classifier.h5: model_config/config/layers/"));
+    EXPECT_TRUE(contains(hgq, "(FixedPointQuantizer) is not supported yet"));
     const std::string garnet =
         user_error_of([] { load_network(external("keras/garnet_1layer_weights.h5")); });
     EXPECT_TRUE(contains(garnet, "layer 'gar_1' (GarNet) is not supported yet"));
