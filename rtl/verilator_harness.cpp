@@ -614,8 +614,11 @@ void build_verilated(VerilatedBuild& b) {
     const int rc = run_program(cmd, b.log, 10);
     if (rc != 0) {
         fs::remove_all(tmp, ec);
-        throw UserError("Verilator build failed (exit " + std::to_string(rc) + "), log " + b.log + ":\n" +
-                        tail_lines(b.log, 15));
+        // Kept apart: a rerun of the same design rewrites the log, and the reason would be lost.
+        const std::string failed = b.log + ".failed-" + std::to_string(getpid());
+        fs::copy_file(b.log, failed, fs::copy_options::overwrite_existing, ec);
+        throw UserError("Verilator build failed (exit " + std::to_string(rc) + "), log " + failed + ":\n" +
+                        tail_lines(failed, 15));
     }
     const std::string stamp = build_stamp(b);
     write_if_changed(tmp + "/nnsim_build.stamp", stamp);

@@ -276,6 +276,21 @@ class Verify(unittest.TestCase):
         self.assertEqual((int(m.group(4)) - int(m.group(6))) % 4096, 1, out)
         self.assertEqual(m.group(5), m.group(7), "the handshake itself is on time")
 
+    def test_broken_rtl_keeps_its_build_log(self):
+        """Verilog that does not build: exit 2 naming a log kept apart from the design's build log (a
+        rerun rewrites that one), which holds Verilator's error."""
+        gen = os.path.join(self.tmp, "gen_broken")
+        nets.run("gen", "--net", self.nets["dense"], "-o", gen)
+        top = [f for f in os.listdir(gen) if f.endswith("_top.v")][0]
+        with open(os.path.join(gen, top), "a") as f:
+            f.write("\nmodule broken (; endmodule\n")
+        rc, out, _ = self.verify("--net", self.nets["dense"], "--samples", "2", "--rtl-dir", gen)
+        self.assertEqual(rc, 2, out)
+        m = re.search(r"Verilator build failed \(exit \d+\), log (\S+\.failed-\d+):", out)
+        self.assertIsNotNone(m, out)
+        with open(m.group(1)) as f:
+            self.assertIn("%Error", f.read())
+
     def test_bad_options(self):
         rc, out, _ = self.verify("--net", self.nets["dense"], "--ready-ratio", "0")
         self.assertEqual(rc, 2, out)
