@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <set>
@@ -84,6 +85,27 @@ int as_int(const json& v, const std::string& fail, const char* what) {
     return int(v.get<double>());
 }
 
+/// binary(use_01, alpha, use_stochastic_rounding) and ternary(alpha, threshold, use_stochastic_rounding,
+/// number_of_unrolls): arguments in that order, alpha 1 only, no stochastic rounding, binary +-1 only.
+QKerasQuantizer sign_quantizer(QKerasQuantizer r, const std::vector<json>& args, std::map<std::string, json>& kw,
+                               const std::string& fail, const std::vector<std::string>& names, int bits) {
+    if (args.size() > names.size()) throw UserError(fail + r.kind + ": too many arguments");
+    for (size_t i = 0; i < args.size(); ++i) kw[names[i]] = args[i];
+    for (const auto& [k, v] : kw)
+        if (std::find(names.begin(), names.end(), k) == names.end())
+            throw UserError(fail + r.kind + ": unknown argument '" + k + "'");
+    if (kw.count("use_01") && as_int(kw["use_01"], fail, "use_01"))
+        throw UserError(fail + r.kind + "(use_01=1) is not supported yet (only +-1)");
+    if (kw.count("alpha") && !kw["alpha"].is_null() && !(kw["alpha"].is_number() && kw["alpha"].get<double>() == 1.0))
+        throw UserError(fail + r.kind + " alpha=" + kw["alpha"].dump() + " is not supported yet (only alpha=1)");
+    if (kw.count("use_stochastic_rounding") && kw["use_stochastic_rounding"].is_boolean() &&
+        kw["use_stochastic_rounding"].get<bool>())
+        throw UserError(fail + r.kind + ": stochastic rounding has no hardware equivalent");
+    r.bits = bits;
+    if (r.text.empty()) r.text = r.kind + "()";
+    return r;
+}
+
 }  // namespace
 
 double QKerasQuantizer::quantize(double x) const {
@@ -161,41 +183,9 @@ QKerasQuantizer parse_qkeras_quantizer(const json& q, const std::string& file, c
         throw UserError(fail + "quantizer " + r.kind +
                         " is not supported yet (supported: quantized_bits, quantized_relu, binary, ternary, quantized_po2 "
                         "for weights; --ignore-quantizers reads the model with float weights)");
-    if (r.kind == "ternary") {  // ternary(alpha=None, threshold=None, use_stochastic_rounding=False, number_of_unrolls=5)
-        const char* names[] = {"alpha", "threshold", "use_stochastic_rounding", "number_of_unrolls"};
-        if (args.size() > 4) throw UserError(fail + "ternary: too many arguments");
-        for (size_t i = 0; i < args.size(); ++i) kw[names[i]] = args[i];
-        for (const auto& [k, v] : kw)
-            if (k != "alpha" && k != "threshold" && k != "use_stochastic_rounding" && k != "number_of_unrolls")
-                throw UserError(fail + "ternary: unknown argument '" + k + "'");
-        if (kw.count("alpha") && !kw["alpha"].is_null() && !(kw["alpha"].is_number() && kw["alpha"].get<double>() == 1.0))
-            throw UserError(fail + "ternary alpha=" + kw["alpha"].dump() + " is not supported yet (only alpha=1)");
-        if (kw.count("use_stochastic_rounding") && kw["use_stochastic_rounding"].is_boolean() &&
-            kw["use_stochastic_rounding"].get<bool>())
-            throw UserError(fail + "ternary: stochastic rounding has no hardware equivalent");
-        r.bits = 2;
-        if (r.text.empty()) r.text = "ternary()";
-        return r;
-    }
-    if (r.kind == "binary") {  // binary(use_01=False, alpha=None, use_stochastic_rounding=False)
-        if (!args.empty()) kw["use_01"] = args[0];
-        if (args.size() > 1) kw["alpha"] = args[1];
-        if (args.size() > 2) throw UserError(fail + "binary: too many arguments");
-        args.clear();
-        for (const auto& [k, v] : kw)
-            if (k != "use_01" && k != "alpha" && k != "use_stochastic_rounding")
-                throw UserError(fail + "binary: unknown argument '" + k + "'");
-        if (kw.count("use_01") && as_int(kw["use_01"], fail, "use_01"))
-            throw UserError(fail + "binary(use_01=1) is not supported yet (only +-1)");
-        if (kw.count("alpha") && !kw["alpha"].is_null() && !(kw["alpha"].is_number() && kw["alpha"].get<double>() == 1.0))
-            throw UserError(fail + "binary alpha=" + kw["alpha"].dump() + " is not supported yet (only alpha=1)");
-        if (kw.count("use_stochastic_rounding") && kw["use_stochastic_rounding"].is_boolean() &&
-            kw["use_stochastic_rounding"].get<bool>())
-            throw UserError(fail + "binary: stochastic rounding has no hardware equivalent");
-        r.bits = 1;
-        if (r.text.empty()) r.text = "binary()";
-        return r;
-    }
+    if (r.kind == "ternary")
+        return sign_quantizer(r, args, kw, fail, {"alpha", "threshold", "use_stochastic_rounding", "number_of_unrolls"}, 2);
+    if (r.kind == "binary") return sign_quantizer(r, args, kw, fail, {"use_01", "alpha", "use_stochastic_rounding"}, 1);
     for (size_t i = 0; i < args.size(); ++i) {
         if (i >= order.size()) throw UserError(fail + r.kind + ": too many arguments");
         kw[order[i]] = args[i];
