@@ -20,8 +20,8 @@ const std::map<std::string, std::string>& float_classes() {
         {"QDense", "Dense"},         {"QConv1D", "Conv1D"},
         {"QConv2D", "Conv2D"},       {"QDepthwiseConv2D", "DepthwiseConv2D"},
         {"QSeparableConv1D", "SeparableConv1D"}, {"QSeparableConv2D", "SeparableConv2D"},
-        {"QActivation", "Activation"}, {"QLSTM", "LSTM"}, {"QGRU", "GRU"}, {"QSimpleRNN", "SimpleRNN"}};
-    // QBatchNormalization: not yet (its quantizers fold into the scale)
+        {"QActivation", "Activation"}, {"QLSTM", "LSTM"}, {"QGRU", "GRU"}, {"QSimpleRNN", "SimpleRNN"},
+        {"QBatchNormalization", "BatchNormalization"}};  // without quantizers only (see lower_qkeras)
     return k;
 }
 
@@ -282,6 +282,15 @@ json lower_qkeras(const json& model, const std::string& source_file, QKerasQuant
                             "'): a state quantizer is not supported yet (the state keeps the layer's state and result "
                             "precisions)");
         c.erase("state_quantizer");
+        // QBatchNormalization without quantizers is a BatchNormalization; hls4ml folds quantized
+        // gamma, beta, mean and variance into a scale and bias, which nnsim does not do yet.
+        for (const char* key : {"gamma_quantizer", "beta_quantizer", "mean_quantizer", "variance_quantizer"}) {
+            if (c.contains(key) && !c[key].is_null())
+                throw UserError(source_file + ": " + where + "/" + key + " (layer '" + name +
+                                "'): QBatchNormalization with quantizers is not supported yet (without them it "
+                                "imports as BatchNormalization)");
+            c.erase(key);
+        }
         for (const auto& [key, weight] : weight_quantizer_keys()) {
             if (!c.contains(key) || c[key].is_null()) continue;
             q[weight] = parse_qkeras_quantizer(c[key], source_file, where + "/" + key, name);

@@ -11,6 +11,7 @@
   - QKeras binary and ternary as kernel quantizers (int<2> weights by hls4ml's rules, no DSP) and as
     QActivations (hls4ml's binary_tanh: x > 0 ? 1 : -1; ternary_tanh: x > 1 ? 1 : (x <= -1 ? -1 : 0)),
     against numpy;
+  - QBatchNormalization without quantizers gives the outputs of BatchNormalization; with one, one line;
   - unsupported quantizers, alpha other than 1 and unknown arguments are one line, exit 2."""
 import json
 import os
@@ -220,6 +221,33 @@ class QKerasImport(unittest.TestCase):
     def test_ternary_quantizers(self):
         self.check_sign_quantizers("ternary", lambda w: np.where(w > 0.5, 1.0, np.where(w <= -0.5, -1.0, 0.0)),
                                    lambda x: np.where(x > 1, 1.0, np.where(x <= -1, -1.0, 0.0)), "ternary")
+
+    def test_qbatchnormalization(self):
+        src = os.path.join(KERAS, "KERAS_3layer_batch_norm")
+        with open(src + ".json") as f:
+            model = json.load(f)
+        bn = [l for l in model["config"]["layers"] if l["class_name"] == "BatchNormalization"]
+        self.assertTrue(bn)
+        for l in bn:
+            l["class_name"] = "QBatchNormalization"
+            l["config"].update(gamma_quantizer=None, beta_quantizer=None, mean_quantizer=None, variance_quantizer=None)
+        path = os.path.join(self.tmp, "qbn.json")
+        with open(path, "w") as f:
+            json.dump(model, f)
+        shutil.copy(src + "_weights.h5", os.path.join(self.tmp, "qbn_weights.h5"))
+        outs = []
+        for net in (path, src + ".json"):
+            out = os.path.join(self.tmp, f"qbn_out{len(outs)}.dat")
+            nets.run("run", "--net", net, "--random-samples", "50", "--seed", "8", "--output", out)
+            outs.append(np.loadtxt(out))
+        np.testing.assert_array_equal(outs[0], outs[1])
+        bn[0]["config"]["gamma_quantizer"] = "quantized_bits(8,2)"
+        with open(path, "w") as f:
+            json.dump(model, f)
+        r = nets.run("import", "--net", path, check=False)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("/gamma_quantizer (layer", r.stderr)
+        self.assertIn("QBatchNormalization with quantizers is not supported yet", r.stderr)
 
     def test_bad_quantizers(self):
         self.check_error("binary(alpha='auto')", "binary alpha=", "not supported yet")
