@@ -252,6 +252,19 @@ class QKerasImport(unittest.TestCase):
     def test_bad_quantizers(self):
         self.check_error("binary(alpha='auto')", "binary alpha=", "not supported yet")
         self.check_error("binary(use_01=1)", "binary(use_01=1) is not supported yet")
+        self.check_error("binary(wrong=1)", "binary: unknown argument 'wrong'")
+        self.check_error("ternary(alpha='auto_po2')", "ternary alpha=", "not supported yet")
+        self.check_error("quantized_po2(4,log2_rounding='floor')", "log2_rounding", "not supported yet")
+        self.check_error("quantized_po2(4,-1)", "quantized_po2: max_value must be a positive number")
+
+    def test_po2_as_activation_is_refused(self):
+        path = self.edited_model("po2act", lambda layers: layers[2]["config"].update(activation="quantized_po2(4)"))
+        r = nets.run("import", "--net", path, check=False)
+        self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+        lines = [l for l in r.stderr.splitlines() if l.strip()]
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertIn("/config/layers/2/config/activation (layer 'relu1'): quantized_po2 as an activation is not "
+                      "supported yet", lines[0])
         self.check_error("quantized_relu_po2(4,1)", "quantized_relu_po2 is not supported yet")
         self.check_error("quantized_po2(4,1,0,1)", "quantized_po2: quadratic_approximation is not supported yet")
         self.check_error("quantized_po2(12)", "quantized_po2: bits 12 (expected 2..8)")
