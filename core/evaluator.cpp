@@ -80,7 +80,8 @@ void Evaluator::run_float(const std::vector<const double*>& inputs, bool quantiz
     for (size_t k = 0; k < inputs.size(); ++k)
         std::copy(inputs[k], inputs[k] + m_input_float[k].size(), m_input_float[k].begin());
     for (size_t i = 0; i < m_ops.size(); ++i) {
-        m_ops[i]->eval_float(m_fargs[i].data(), m_node_float[i].data());
+        if (quantizers) m_ops[i]->eval_float_quantized(m_fargs[i].data(), m_node_float[i].data());
+        else m_ops[i]->eval_float(m_fargs[i].data(), m_node_float[i].data());
         if (quantizers && m_quantized_result[i] != nullptr)
             for (double& v : m_node_float[i]) v = m_quantized_result[i]->to_double(cast_double(v, *m_quantized_result[i]));
     }

@@ -80,6 +80,9 @@ struct GraphInput {
 struct QuantizerPrecision {
     FixedType type;
     std::string quantizer;
+    /// An hls4ml config entry naming this layer's variable wins (HGQ's embedded precisions, as in
+    /// hls4ml); otherwise the quantizer wins over any config (QKeras).
+    bool yields_to_layer_config = false;
 };
 
 /// The whole network.

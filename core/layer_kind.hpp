@@ -69,6 +69,10 @@ class LayerOp {
     virtual void eval(const int64_t* const* in, int64_t* out, bool count) = 0;
     /// Float reference evaluation of the same layer (no quantization at all).
     virtual void eval_float(const double* const* in, double* out) const = 0;
+    /// Float evaluation with the layer's own quantization, for kinds that are an imported model's
+    /// quantizers (HGQ's FixedPointQuantizer): the quantized float reference (Evaluator::run_float
+    /// with quantizers). Default: eval_float.
+    virtual void eval_float_quantized(const double* const* in, double* out) const { eval_float(in, out); }
     /// Raw evaluation of output beats [first, first + count) only, for a streaming kind
     /// (StreamStyle::kRepack) whose output beats are `beat_width` values wide: `out` is the whole
     /// result tensor, of which only those beats need to be written. Kinds whose output beats are

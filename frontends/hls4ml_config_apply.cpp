@@ -205,8 +205,10 @@ void ConfigApplier::apply_inputs() {
             continue;  // reported in run()
         else if (p->is_auto)
             error(p->key_path, "auto precision is supported only for dense accum (input '" + in.name + "')");
-        else
+        else {
             in.precision = p->type;
+            m_graph.precision_source[in.name]["result"] = "config " + p->key_path;
+        }
     }
 }
 

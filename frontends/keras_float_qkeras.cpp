@@ -4,8 +4,9 @@
 // QActivation become Dense, Conv1D/2D, DepthwiseConv2D, SeparableConv1D/2D, BatchNormalization and
 // Activation; a QActivation's quantized_relu, quantized_tanh, quantized_sigmoid and quantized_bits
 // become relu, tanh, sigmoid and linear. Weights are read as stored (float), quantizers are ignored,
-// and the import says so in a warning naming how many layers it changed. Binary and ternary
-// activations have no float equivalent and stay unsupported.
+// and the import says so in a warning naming how many layers it changed. HGQ's FixedPointQuantizer
+// layers become the identity (as Dropout is at inference) and their embedded precisions are ignored.
+// Binary and ternary activations have no float equivalent and stay unsupported.
 #include <spdlog/spdlog.h>
 
 #include <map>
@@ -24,7 +25,9 @@ const std::map<std::string, std::string>& float_classes() {
         {"QSeparableConv1D", "SeparableConv1D"},
         {"QSeparableConv2D", "SeparableConv2D"},
         {"QBatchNormalization", "BatchNormalization"},
-        {"QActivation", "Activation"}};
+        {"QActivation", "Activation"},
+        {"FixedPointQuantizer", "Dropout"},
+        {"HGQ>FixedPointQuantizer", "Dropout"}};
     return k;
 }
 
@@ -62,7 +65,7 @@ nlohmann::json qkeras_as_float(const nlohmann::json& model, const std::string& s
         ++changed;
     }
     if (changed > 0)
-        spdlog::warn("{}: --ignore-quantizers: {} QKeras layer(s) imported as float layers with float weights; "
+        spdlog::warn("{}: --ignore-quantizers: {} QKeras/HGQ layer(s) imported as float layers with float weights; "
                      "their quantizers are ignored",
                      source_file, changed);
     return m;

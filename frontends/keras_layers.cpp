@@ -82,6 +82,8 @@ const std::vector<std::pair<const char*, KerasMapper::AddFn>>& KerasMapper::tabl
         {"LSTM", &KerasMapper::add_recurrent},
         {"GRU", &KerasMapper::add_recurrent},
         {"SimpleRNN", &KerasMapper::add_recurrent},
+        {"FixedPointQuantizer", &KerasMapper::add_fixed_point_quantizer},
+        {"HGQ>FixedPointQuantizer", &KerasMapper::add_fixed_point_quantizer},
     };
     return kTable;
 }

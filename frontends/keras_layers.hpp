@@ -83,6 +83,10 @@ class KerasMapper {
     void add_merge(const KerasLayer& l);
     /// LSTM, GRU, SimpleRNN (keras_recurrent.cpp).
     void add_recurrent(const KerasLayer& l);
+    /// HGQ's FixedPointQuantizer (keras_hgq.cpp): removed when fusible, else a fixed_point_quantizer
+    /// node; either way its `overrides` set the precisions of the layers it names.
+    void add_fixed_point_quantizer(const KerasLayer& l);
+    void apply_hgq_overrides(const KerasLayer& l);
 
     friend bool keras_class_supported(const std::string& keras_class);
     friend std::string keras_supported_classes();

@@ -31,14 +31,23 @@ std::string unrecognized(const std::string& path, const std::string& why) {
            "(KerasJson/KerasH5/OnnxModel/HLSConfig)";
 }
 
-/// Set the precisions the model's quantizers fix: they win over an hls4ml config, as in hls4ml.
+/// Set the precisions the model's quantizers fix: they win over an hls4ml config, as in hls4ml, except
+/// those that yield to a config entry naming the layer (HGQ). A graph input's entry is its "result".
 void apply_quantizer_precisions(Graph& g) {
-    for (const auto& [node, vars] : g.quantizer_precision)
-        if (Node* n = g.find(node))
-            for (const auto& [var, p] : vars) {
-                n->precision[var] = p.type;
-                g.precision_source[node][var] = "quantizer " + p.quantizer;
-            }
+    for (const auto& [node, vars] : g.quantizer_precision) {
+        Node* n = g.find(node);
+        GraphInput* input = nullptr;
+        for (auto& in : g.inputs)
+            if (in.name == node) input = &in;
+        for (const auto& [var, p] : vars) {
+            const std::string& source = g.precision_source[node][var];
+            if (p.yields_to_layer_config && source.rfind("config HLSConfig/LayerName/", 0) == 0) continue;
+            if (n != nullptr) n->precision[var] = p.type;
+            else if (input != nullptr && var == "result") input->precision = p.type;
+            else continue;
+            g.precision_source[node][var] = "quantizer " + p.quantizer;
+        }
+    }
 }
 
 /// Apply LoadOptions::config, if any, to an imported Keras model and validate it.

@@ -11,20 +11,21 @@
 #include "models/conv2d/conv2d.hpp"
 #include "models/cropping/cropping.hpp"
 #include "models/dense/dense.hpp"
-#include "models/gru/gru.hpp"
-#include "models/lstm/lstm.hpp"
 #include "models/depthwise_conv1d/depthwise_conv1d.hpp"
 #include "models/depthwise_conv2d/depthwise_conv2d.hpp"
+#include "models/fixed_point_quantizer/fixed_point_quantizer.hpp"
+#include "models/gru/gru.hpp"
 #include "models/leaky_relu/leaky_relu.hpp"
 #include "models/linear/linear.hpp"
+#include "models/lstm/lstm.hpp"
 #include "models/maximum/maximum.hpp"
 #include "models/minimum/minimum.hpp"
 #include "models/multiply/multiply.hpp"
 #include "models/pooling/pooling.hpp"
 #include "models/relu/relu.hpp"
 #include "models/reshape/reshape.hpp"
-#include "models/simple_rnn/simple_rnn.hpp"
 #include "models/sigmoid/sigmoid.hpp"
+#include "models/simple_rnn/simple_rnn.hpp"
 #include "models/softmax/softmax.hpp"
 #include "models/subtract/subtract.hpp"
 #include "models/tanh/tanh.hpp"
@@ -68,6 +69,7 @@ void register_all_kinds(Registry& reg) {
     reg.add(std::make_unique<ConcatenateKind>());
     reg.add(std::make_unique<BipolarKind>());
     reg.add(std::make_unique<TernaryKind>());
+    reg.add(std::make_unique<FixedPointQuantizerKind>());
     reg.add(std::make_unique<LstmKind>());
     reg.add(std::make_unique<GruKind>());
     reg.add(std::make_unique<SimpleRnnKind>());

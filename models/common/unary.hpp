@@ -127,6 +127,13 @@ class UnaryKind : public LayerKind {
     /// `x` (a wire of in.width bits). Declarations go to `os`, named `<uniq>_*`; returns the wire name.
     virtual std::string rtl_element(std::ostream& os, const Node& node, const std::string& x, const FixedType& in,
                                     const FixedType& res, const std::string& uniq) const;
+    /// rtl_element() for element `index` of the core's beat (the channel, for a pixel-wise beat under
+    /// io_stream): kinds whose function differs per element override this one. Default: rtl_element().
+    virtual std::string rtl_element_at(std::ostream& os, const Node& node, const std::string& x, const FixedType& in,
+                                       const FixedType& res, const std::string& uniq, int index) const {
+        (void)index;
+        return rtl_element(os, node, x, in, res, uniq);
+    }
     /// A condition on the input element `x` under which the result is zero, or "" for none. The core
     /// then loads zero through the result register's synchronous reset and rtl_element() otherwise, so
     /// the choice costs one gate per element instead of one per bit; rtl_element() may then leave the

@@ -23,7 +23,7 @@ void UnaryKind::emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::os
     for (int i = 0; i < spec.out_elems; ++i) {
         const std::string x = "x" + std::to_string(i), e = "e" + std::to_string(i);
         body << "    wire [" << wi - 1 << ":0] " << x << " = " << elem("in_data", i, wi) << ";\n";
-        const std::string y = rtl_element(body, node, x, in, spec.out_type, e);
+        const std::string y = rtl_element_at(body, node, x, in, spec.out_type, e, i);
         const std::string zero = rtl_zero_when(x, in);
         regs << "    always @(posedge clk) begin\n";
         if (!zero.empty()) {
