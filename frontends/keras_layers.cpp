@@ -28,6 +28,7 @@ const ActivationMapping kActivations[] = {
     {"relu", "relu", 0},       {"relu6", "clipped_relu", 6}, {"linear", "linear", 0},
     {"sigmoid", "sigmoid", 0}, {"tanh", "tanh", 0},          {"softmax", "softmax", 0},
     {"relu1", "clipped_relu", 1}, {"binary_tanh", "bipolar", 0}, {"ternary_tanh", "ternary", 0},
+    {"hard_sigmoid", "hard_activation", 0}, {"hard_tanh", "hard_activation", 0},
 };
 
 std::string supported_activations() {
@@ -219,6 +220,7 @@ void KerasMapper::add_activation_node(const KerasLayer& l, const json& activatio
         Node& n = add_node(l, m.kind, node_name, input, field);
         if (m.max_value > 0) n.params["max_value"] = m.max_value;
         if (a == "binary_tanh") n.params["zero"] = int64_t(-1);  // hls4ml: x > 0 ? 1 : -1
+        if (a == "hard_tanh") n.params["function"] = a;  // slope 0.2, shift 0.5 as hls4ml (QKeras: 0.5, 0.5)
         return;
     }
     fail(l, "activation '" + a + "' is not supported yet; supported: " + supported_activations(), field);

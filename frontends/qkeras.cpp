@@ -9,6 +9,7 @@
 #include <set>
 
 #include "core/diag.hpp"
+#include "core/layer_kind.hpp"
 
 namespace nnsim {
 namespace {
@@ -151,6 +152,14 @@ FixedType QKerasQuantizer::weight_type() const {
 FixedType QKerasQuantizer::activation_type() const {
     FixedType t = weight_type();
     if (kind == "binary" || kind == "ternary") return t;
+    if (kind == "quantized_tanh" || kind == "quantized_sigmoid") {
+        t.width = bits;
+        t.integer = kind == "quantized_tanh" ? 1 : 0;
+        t.is_signed = kind == "quantized_tanh";
+        t.round = RoundMode::kRndConv;
+        t.overflow = symmetric && kind == "quantized_tanh" ? OverflowMode::kSatSym : OverflowMode::kSat;
+        return t;
+    }
     if (kind == "quantized_relu") t.width = bits + 1, t.integer = integer + 1, t.is_signed = true;
     t.round = RoundMode::kRndConv;
     t.overflow = OverflowMode::kSat;
@@ -174,15 +183,19 @@ QKerasQuantizer parse_qkeras_quantizer(const json& q, const std::string& file, c
         throw UserError(fail + "expected a QKeras quantizer (an object with class_name and config, or its string form)");
     }
     const std::vector<std::string> order =
-        r.kind == "quantized_relu" ? std::vector<std::string>{"bits", "integer", "use_sigmoid"}
+        r.kind == "quantized_relu"      ? std::vector<std::string>{"bits", "integer", "use_sigmoid"}
+        : r.kind == "quantized_tanh"    ? std::vector<std::string>{"bits", "use_stochastic_rounding", "symmetric", "use_real_tanh"}
+        : r.kind == "quantized_sigmoid" ? std::vector<std::string>{"bits", "symmetric", "use_real_sigmoid", "use_stochastic_rounding"}
         : r.kind == "quantized_po2"
             ? std::vector<std::string>{"bits", "max_value", "use_stochastic_rounding", "quadratic_approximation"}
             : std::vector<std::string>{"bits", "integer", "symmetric", "keep_negative"};
-    if (r.kind != "quantized_bits" && r.kind != "quantized_relu" && r.kind != "quantized_po2" && r.kind != "binary" &&
-        r.kind != "ternary")
+    static const std::set<std::string> kinds = {"quantized_bits", "quantized_relu", "quantized_po2", "binary",
+                                                "ternary", "quantized_tanh", "quantized_sigmoid"};
+    if (!kinds.count(r.kind))
         throw UserError(fail + "quantizer " + r.kind +
                         " is not supported yet (supported: quantized_bits, quantized_relu, binary, ternary, quantized_po2 "
-                        "for weights; --ignore-quantizers reads the model with float weights)");
+                        "for weights, quantized_tanh and quantized_sigmoid as activations; --ignore-quantizers reads "
+                        "the model with float weights)");
     if (r.kind == "ternary")
         return sign_quantizer(r, args, kw, fail, {"alpha", "threshold", "use_stochastic_rounding", "number_of_unrolls"}, 2);
     if (r.kind == "binary") return sign_quantizer(r, args, kw, fail, {"use_01", "alpha", "use_stochastic_rounding"}, 1);
@@ -195,14 +208,29 @@ QKerasQuantizer parse_qkeras_quantizer(const json& q, const std::string& file, c
                                                 "negative_slope", "relu_upper_bound", "var_name", "use_ste",
                                                 "use_variables", "min_po2_exponent", "max_po2_exponent",
                                                 "scale_axis", "elements_per_scale", "post_training_scale",
-                                                "max_value", "quadratic_approximation", "log2_rounding"};
+                                                "max_value", "quadratic_approximation", "log2_rounding",
+                                                "use_real_tanh", "use_real_sigmoid"};
     for (const auto& [k, v] : kw) {
         if (!known.count(k)) throw UserError(fail + r.kind + ": unknown argument '" + k + "'");
     }
     if (!kw.count("bits")) throw UserError(fail + r.kind + ": missing bits");
     r.bits = as_int(kw["bits"], fail, "bits");
     r.integer = kw.count("integer") ? as_int(kw["integer"], fail, "integer") : 0;
-    if (r.kind == "quantized_po2") {
+    const auto flag = [&](const char* k) {
+        return kw.count(k) && !kw[k].is_null() && ((kw[k].is_boolean() && kw[k].get<bool>()) ||
+                                                   (kw[k].is_number() && kw[k].get<double>() != 0.0));
+    };
+    if (r.kind == "quantized_tanh" || r.kind == "quantized_sigmoid") {
+        for (const auto& [k, v] : kw)
+            if (k != "bits" && k != "symmetric" && k != "use_stochastic_rounding" &&
+                k != (r.kind == "quantized_tanh" ? "use_real_tanh" : "use_real_sigmoid"))
+                throw UserError(fail + r.kind + ": unknown argument '" + k + "'");
+        r.keep_negative = r.kind == "quantized_tanh";
+        r.symmetric = flag("symmetric");
+        r.use_real = flag(r.kind == "quantized_tanh" ? "use_real_tanh" : "use_real_sigmoid");
+        r.integer = r.kind == "quantized_tanh" ? 1 : 0;
+        if (r.bits < 2 || r.bits > 32) throw UserError(fail + r.kind + ": bits " + std::to_string(r.bits) + " (expected 2..32)");
+    } else if (r.kind == "quantized_po2") {
         r.keep_negative = true;
         if (kw.count("max_value") && !kw["max_value"].is_null()) {
             if (!kw["max_value"].is_number() || !(kw["max_value"].get<double>() > 0))
@@ -243,13 +271,18 @@ QKerasQuantizer parse_qkeras_quantizer(const json& q, const std::string& file, c
     if (kw.count("use_stochastic_rounding") && kw["use_stochastic_rounding"].is_boolean() &&
         kw["use_stochastic_rounding"].get<bool>())
         throw UserError(fail + r.kind + ": stochastic rounding has no hardware equivalent");
-    if (r.kind != "quantized_po2" && (r.bits < 1 || r.bits > 32 || r.integer < 0 || r.integer > r.bits))
+    if (r.kind != "quantized_po2" && r.kind != "quantized_tanh" && r.kind != "quantized_sigmoid" &&
+        (r.bits < 1 || r.bits > 32 || r.integer < 0 || r.integer > r.bits))
         throw UserError(fail + r.kind + ": bits " + std::to_string(r.bits) + ", integer " + std::to_string(r.integer) +
                         " (expected 1 <= bits <= 32, 0 <= integer <= bits)");
     if (r.text.empty() && r.kind == "quantized_po2") {
         r.text = "quantized_po2(" + std::to_string(r.bits);
         if (r.max_value >= 0) r.text += "," + nlohmann::json(r.max_value).dump();
         r.text += ")";
+    }
+    if (r.text.empty() && (r.kind == "quantized_tanh" || r.kind == "quantized_sigmoid")) {
+        r.text = r.kind + "(" + std::to_string(r.bits) + (r.symmetric ? ",symmetric=1" : "") +
+                 (r.use_real ? ",use_real=1" : "") + ")";
     }
     if (r.text.empty()) {
         r.text = r.kind + "(" + std::to_string(r.bits) + "," + std::to_string(r.integer);
@@ -294,6 +327,9 @@ json lower_qkeras(const json& model, const std::string& source_file, QKerasQuant
         for (const auto& [key, weight] : weight_quantizer_keys()) {
             if (!c.contains(key) || c[key].is_null()) continue;
             q[weight] = parse_qkeras_quantizer(c[key], source_file, where + "/" + key, name);
+            if (q[weight].kind == "quantized_tanh" || q[weight].kind == "quantized_sigmoid")
+                throw UserError(source_file + ": " + where + "/" + key + " (layer '" + name + "'): " + q[weight].kind +
+                                " is an activation quantizer; as a weight quantizer it is not supported");
             c.erase(key);
         }
         if (c.contains("activation")) {
@@ -309,6 +345,7 @@ json lower_qkeras(const json& model, const std::string& source_file, QKerasQuant
                     throw UserError(source_file + ": " + where + "/activation (layer '" + name +
                                     "'): quantized_po2 as an activation is not supported yet (its results are powers "
                                     "of two, hls4ml's exponent type)");
+                const bool hard = (aq.kind == "quantized_tanh" || aq.kind == "quantized_sigmoid") && !aq.use_real;
                 if (it->first != "QActivation" && aq.kind != "quantized_relu")
                     throw UserError(source_file + ": " + where + "/activation (layer '" + name + "'): " + aq.kind +
                                     " as the activation of a " + it->first +
@@ -316,10 +353,14 @@ json lower_qkeras(const json& model, const std::string& source_file, QKerasQuant
                 q["activation"] = aq;
                 // binary, ternary: hls4ml's binary_tanh (x > 0 ? 1 : -1; QKeras gives +1 for x = 0) and
                 // ternary_tanh (thresholds +-1; QKeras's default threshold is 0.33).
-                c["activation"] = aq.kind == "quantized_relu" ? "relu"
-                                  : aq.kind == "binary"       ? "binary_tanh"
-                                  : aq.kind == "ternary"      ? "ternary_tanh"
-                                                              : "linear";
+                // quantized_tanh/sigmoid: hls4ml's HardActivation (slope and shift 0.5, set by
+                // apply_qkeras_quantizers), or with use_real_* the tanh/sigmoid tables.
+                c["activation"] = aq.kind == "quantized_relu"      ? "relu"
+                                  : aq.kind == "binary"            ? "binary_tanh"
+                                  : aq.kind == "ternary"           ? "ternary_tanh"
+                                  : aq.kind == "quantized_tanh"    ? (hard ? "hard_tanh" : "tanh")
+                                  : aq.kind == "quantized_sigmoid" ? (hard ? "hard_sigmoid" : "sigmoid")
+                                                                   : "linear";
             }
         }
         l["class_name"] = it->second;
@@ -361,7 +402,19 @@ void apply_qkeras_quantizers(Graph& g, const QKerasQuantizers& q) {
         if (act == roles.end() || last == nullptr) continue;
         // A QActivation is its own node; a Q-layer's quantized_relu is split off as "<layer>_relu".
         Node* target = last->weights.empty() ? last : node(last->name + "_relu");
-        if (target != nullptr) g.quantizer_precision[target->name]["result"] = {act->second.activation_type(), act->second.text};
+        if (target == nullptr) continue;
+        g.quantizer_precision[target->name]["result"] = {act->second.activation_type(), act->second.text};
+        const auto params = target->kind->params();
+        const bool has_slope =
+            std::any_of(params.begin(), params.end(), [](const ParamSpec& p) { return p.name == "slope"; });
+        if (has_slope) {  // QKeras's hard_sigmoid: slope and shift 0.5, in ufixed<2,0>
+            FixedType half;
+            half.width = 2, half.integer = 0, half.is_signed = false;
+            target->params["slope"] = 0.5;
+            target->params["shift"] = 0.5;
+            g.quantizer_precision[target->name]["slope"] = {half, act->second.text};
+            g.quantizer_precision[target->name]["shift"] = {half, act->second.text};
+        }
     }
 }
 

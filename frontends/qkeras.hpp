@@ -12,6 +12,15 @@
 //   quantized_relu(bits, integer=0):
 //       q(x) = clip(round(relu(x) * 2^(bits - integer)) / 2^(bits - integer), 0, 2^integer - 2^(integer - bits))
 //       -> relu with result ap_fixed<bits + 1, integer + 1, AP_RND_CONV, AP_SAT> (hls4ml's type for it)
+//   quantized_tanh(bits, use_stochastic_rounding=0, symmetric=0, use_real_tanh=0), an activation:
+//       m = 2^(bits - 1), q(x) = clip(round(t(x) * m) / m, -1 + symmetric / m, 1 - 1 / m) with
+//       t = 2 * hard_sigmoid - 1 = clip(x, -1, 1) (or tanh with use_real_tanh)
+//       -> hls4ml's hard_tanh (slope 0.5, shift 0.5; the tanh table with use_real_tanh), result
+//       ap_fixed<bits, 1, AP_RND_CONV, AP_SAT> (AP_SAT_SYM when symmetric)
+//   quantized_sigmoid(bits, symmetric=0, use_real_sigmoid=0, use_stochastic_rounding=0), an activation:
+//       m = 2^bits, q(x) = clip(round(s(x) * m) / m, symmetric / m, 1 - 1 / m) with
+//       s = hard_sigmoid = clip(0.5 x + 0.5, 0, 1) (or sigmoid with use_real_sigmoid)
+//       -> hls4ml's hard_sigmoid (the sigmoid table), result ap_ufixed<bits, 0, AP_RND_CONV, AP_SAT>
 //   quantized_po2(bits, max_value=None), a weight quantizer:
 //       exponents e in [min_exp, max_exp] = [-2^k, 2^k - 1], k = bits - 1 - (max_value is None or > 1),
 //       q(x) = sign(x) * 2^clip(round(log2(min(|x|, max_value))), min_exp, max_exp) (sign(0) = +1,
@@ -22,9 +31,9 @@
 // type keeps TRN/WRAP: the quantized weights are exact in it. As an activation (QActivation, or a
 // Q-layer's `activation`) quantized_bits becomes a linear layer whose result type rounds and saturates
 // as QKeras does (AP_RND_CONV, AP_SAT). A quantizer's precision wins over an hls4ml config's for the
-// same variable, as in hls4ml. Other quantizers (quantized_relu_po2, binary, ternary, quantized_tanh,
-// ...), quantized_po2 as an activation, and alpha other than 1 are refused with a one-line error
-// naming the layer.
+// same variable, as in hls4ml. Other quantizers (quantized_relu_po2, ...), quantized_po2,
+// quantized_tanh and quantized_sigmoid where they cannot be (weights; the activation of a Q-layer), and
+// alpha other than 1 are refused with a one-line error naming the layer.
 #pragma once
 
 #include <map>
@@ -43,6 +52,7 @@ struct QKerasQuantizer {
     int integer = 0;
     bool keep_negative = true;
     bool symmetric = false;
+    bool use_real = false;    ///< quantized_tanh/quantized_sigmoid: use_real_tanh/use_real_sigmoid
     double max_value = -1;    ///< quantized_po2: the largest magnitude (< 0: none)
     int min_exp = 0, max_exp = 0;  ///< quantized_po2: the exponents' clip range
     int top_exp = 0;               ///< quantized_po2: the largest exponent a value can have (max_value)

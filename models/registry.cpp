@@ -15,6 +15,7 @@
 #include "models/depthwise_conv2d/depthwise_conv2d.hpp"
 #include "models/fixed_point_quantizer/fixed_point_quantizer.hpp"
 #include "models/gru/gru.hpp"
+#include "models/hard_activation/hard_activation.hpp"
 #include "models/leaky_relu/leaky_relu.hpp"
 #include "models/linear/linear.hpp"
 #include "models/lstm/lstm.hpp"
@@ -70,6 +71,7 @@ void register_all_kinds(Registry& reg) {
     reg.add(std::make_unique<BipolarKind>());
     reg.add(std::make_unique<TernaryKind>());
     reg.add(std::make_unique<FixedPointQuantizerKind>());
+    reg.add(std::make_unique<HardActivationKind>());
     reg.add(std::make_unique<LstmKind>());
     reg.add(std::make_unique<GruKind>());
     reg.add(std::make_unique<SimpleRnnKind>());

@@ -222,6 +222,53 @@ class QKerasImport(unittest.TestCase):
         self.check_sign_quantizers("ternary", lambda w: np.where(w > 0.5, 1.0, np.where(w <= -0.5, -1.0, 0.0)),
                                    lambda x: np.where(x > 1, 1.0, np.where(x <= -1, -1.0, 0.0)), "ternary")
 
+    def check_tanh_sigmoid(self, quantizer, kind, result, rule, verify=False):
+        tag = "".join(c for c in quantizer if c.isalnum())
+        path = self.edited_model(tag, lambda layers: layers[2]["config"].update(activation=quantizer))
+        desc = os.path.join(self.tmp, tag + "_net.json")
+        nets.run("import", "--net", path, "-o", desc)
+        with open(desc) as f:
+            act = next(l for l in json.load(f)["layers"] if l["name"] == "relu1")
+        self.assertEqual((act["kind"], act["precision"]["result"]), (kind, result))
+        trace = os.path.join(self.tmp, tag + "_trace")
+        nets.run("run", "--net", desc, "--random-samples", "300", "--seed", "9", "--trace", trace)
+        x = np.loadtxt(os.path.join(trace, "fc1.dat"), ndmin=2)
+        y = np.loadtxt(os.path.join(trace, "relu1.dat"), ndmin=2)
+        rule(x, y)
+        if verify:
+            r = nets.run("verify", "--net", desc, "--samples", "30", "--work", os.path.join(self.tmp, "work_" + tag))
+            self.assertIn("identical (RTL vs model)", r.stdout)
+
+    def test_quantized_tanh_and_sigmoid(self):
+        """QKeras's quantized_tanh and quantized_sigmoid (hard by default) are hls4ml's HardActivation
+        (slope and shift 0.5): bit for bit QKeras's round(clip(...) * m) / m, clipped (numpy)."""
+        def qtanh(bits, symmetric=0):
+            m = 2.0 ** (bits - 1)
+            return lambda x, y: np.testing.assert_array_equal(
+                y, np.clip(np.round(np.clip(x, -1, 1) * m) / m, -1 + symmetric / m, 1 - 1 / m))
+
+        def qsigmoid(bits):
+            m = 2.0 ** bits
+            return lambda x, y: np.testing.assert_array_equal(
+                y, np.clip(np.round(np.clip(0.5 * x + 0.5, 0, 1) * m) / m, 0, 1 - 1 / m))
+
+        self.check_tanh_sigmoid("quantized_tanh(6)", "hard_activation", "fixed<6,1,RND_CONV,SAT>", qtanh(6),
+                                verify=True)
+        self.check_tanh_sigmoid("quantized_tanh(5,0,1)", "hard_activation", "fixed<5,1,RND_CONV,SAT_SYM>",
+                                qtanh(5, symmetric=1))
+        self.check_tanh_sigmoid("quantized_sigmoid(6)", "hard_activation", "ufixed<6,0,RND_CONV,SAT>", qsigmoid(6))
+
+    def test_real_tanh_and_sigmoid_use_the_tables(self):
+        """use_real_tanh/use_real_sigmoid: hls4ml's tanh and sigmoid tables with the quantizer's result
+        type; not exact against QKeras (docs/quantized_import.md): within one step of the type plus the
+        table's error."""
+        def near(f, bits):
+            return lambda x, y: self.assertLessEqual(np.abs(y - f(x)).max(), 2.0 ** -bits + 1.0 / 64)
+        self.check_tanh_sigmoid("quantized_tanh(8,use_real_tanh=True)", "tanh", "fixed<8,1,RND_CONV,SAT>",
+                                near(np.tanh, 7))
+        self.check_tanh_sigmoid("quantized_sigmoid(8,0,1)", "sigmoid", "ufixed<8,0,RND_CONV,SAT>",
+                                near(lambda x: 1 / (1 + np.exp(-x)), 8))
+
     def test_qbatchnormalization(self):
         src = os.path.join(KERAS, "KERAS_3layer_batch_norm")
         with open(src + ".json") as f:
@@ -256,6 +303,8 @@ class QKerasImport(unittest.TestCase):
         self.check_error("ternary(alpha='auto_po2')", "ternary alpha=", "not supported yet")
         self.check_error("quantized_po2(4,log2_rounding='floor')", "log2_rounding", "not supported yet")
         self.check_error("quantized_po2(4,-1)", "quantized_po2: max_value must be a positive number")
+        self.check_error("quantized_tanh(6)", "quantized_tanh is an activation quantizer")
+        self.check_error("quantized_sigmoid(6,wrong=1)", "quantized_sigmoid: unknown argument 'wrong'")
 
     def test_po2_as_activation_is_refused(self):
         path = self.edited_model("po2act", lambda layers: layers[2]["config"].update(activation="quantized_po2(4)"))
