@@ -29,6 +29,7 @@ const ActivationMapping kActivations[] = {
     {"sigmoid", "sigmoid", 0}, {"tanh", "tanh", 0},          {"softmax", "softmax", 0},
     {"relu1", "clipped_relu", 1}, {"binary_tanh", "bipolar", 0}, {"ternary_tanh", "ternary", 0},
     {"hard_sigmoid", "hard_activation", 0}, {"hard_tanh", "hard_activation", 0},
+    {"elu", "elu", 0}, {"selu", "selu", 0},
 };
 
 std::string supported_activations() {
@@ -49,6 +50,7 @@ const std::vector<std::pair<const char*, KerasMapper::AddFn>>& KerasMapper::tabl
         {"BatchNormalization", &KerasMapper::add_batchnorm},
         {"ReLU", &KerasMapper::add_relu},
         {"LeakyReLU", &KerasMapper::add_leaky_relu},
+        {"ELU", &KerasMapper::add_elu},
         {"Softmax", &KerasMapper::add_softmax},
         {"Dropout", &KerasMapper::add_dropout},
         {"Flatten", &KerasMapper::add_flatten},
@@ -340,6 +342,14 @@ void KerasMapper::add_leaky_relu(const KerasLayer& l) {
     const char* key = l.config->contains("alpha") ? "alpha" : "negative_slope";  // Keras 3 renamed it
     if (!number_field(l, key, 0.3, alpha)) return;
     add_node(l, "leaky_relu", l.name, input).params["alpha"] = alpha;
+}
+
+void KerasMapper::add_elu(const KerasLayer& l) {
+    const std::string input = input_of(l);
+    if (input.empty()) return;
+    double alpha = 1.0;  // Keras default
+    if (!number_field(l, "alpha", 1.0, alpha)) return;
+    add_node(l, "elu", l.name, input).params["alpha"] = alpha;
 }
 
 void KerasMapper::add_softmax(const KerasLayer& l) {

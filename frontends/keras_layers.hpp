@@ -68,6 +68,7 @@ class KerasMapper {
     void add_batchnorm(const KerasLayer& l);
     void add_relu(const KerasLayer& l);
     void add_leaky_relu(const KerasLayer& l);
+    void add_elu(const KerasLayer& l);
     void add_softmax(const KerasLayer& l);
     void add_dropout(const KerasLayer& l);
     void add_flatten(const KerasLayer& l);

@@ -101,6 +101,8 @@ const std::vector<std::pair<const char*, OnnxImporter::OpFn>>& OnnxImporter::tab
         {"Add", &OnnxImporter::op_add},
         {"Relu", &OnnxImporter::op_activation},
         {"LeakyRelu", &OnnxImporter::op_activation},
+        {"Elu", &OnnxImporter::op_activation},
+        {"Selu", &OnnxImporter::op_activation},
         {"Sigmoid", &OnnxImporter::op_activation},
         {"Tanh", &OnnxImporter::op_activation},
         {"Clip", &OnnxImporter::op_activation},

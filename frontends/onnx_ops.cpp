@@ -1,8 +1,9 @@
 // ONNX operators of dense networks -> nnsim kinds (onnx_importer.hpp): Gemm and MatMul (+ Add of a
-// constant) -> dense, Relu, LeakyRelu, Sigmoid, Tanh, Clip(0, max), Softmax, BatchNormalization, Add of
+// constant) -> dense, Relu, LeakyRelu, Elu, Selu, Sigmoid, Tanh, Clip(0, max), Softmax, BatchNormalization, Add of
 // two tensors; Identity and Dropout alias their input; Transpose, Reshape, Flatten, Squeeze and
 // Unsqueeze only change how an nnsim tensor's elements map to the ONNX tensor (no node unless a later
 // layer needs a flat tensor); Constant nodes become constants.
+#include <cmath>
 #include <onnx/onnx_pb.h>
 
 #include <numeric>
@@ -114,7 +115,14 @@ void OnnxImporter::op_activation(const onnx::NodeProto& n) {
     const OnnxTensor& x = tensor(n, 0);
     const std::string& op = n.op_type();
     const char* kind = op == "Relu" ? "relu" : op == "LeakyRelu" ? "leaky_relu" : op == "Sigmoid" ? "sigmoid"
-                       : op == "Tanh" ? "tanh" : "clipped_relu";
+                       : op == "Tanh" ? "tanh" : op == "Elu" ? "elu" : op == "Selu" ? "selu" : "clipped_relu";
+    if (op == "Selu") {  // hls4ml's selu has the standard constants built in
+        const double alpha = attr_float(n, "alpha", 1.67326319217681884765625);
+        const double gamma = attr_float(n, "gamma", 1.05070102214813232421875);
+        if (std::fabs(alpha - 1.6732632423543772) > 1e-6 || std::fabs(gamma - 1.0507009873554805) > 1e-6)
+            fail(n, "Selu with alpha " + std::to_string(alpha) + " and gamma " + std::to_string(gamma) +
+                        " is not supported (only the standard constants 1.67326 and 1.0507, as hls4ml)");
+    }
     double lo = 0, hi = 0;
     if (op == "Clip") {
         lo = attr_float(n, "min", -3.4e38), hi = attr_float(n, "max", 3.4e38);
@@ -125,6 +133,7 @@ void OnnxImporter::op_activation(const onnx::NodeProto& n) {
     }
     Node& a = add_node(n, kind, {x.nnsim}, nnsim_shape(x.nnsim));
     if (op == "LeakyRelu") a.params["alpha"] = attr_float(n, "alpha", 0.01);
+    if (op == "Elu") a.params["alpha"] = attr_float(n, "alpha", 1.0);
     if (op == "Clip") a.params["max_value"] = hi;
     OnnxTensor t = x;
     t.nnsim = a.name;

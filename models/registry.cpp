@@ -13,6 +13,7 @@
 #include "models/dense/dense.hpp"
 #include "models/depthwise_conv1d/depthwise_conv1d.hpp"
 #include "models/depthwise_conv2d/depthwise_conv2d.hpp"
+#include "models/elu/elu.hpp"
 #include "models/fixed_point_quantizer/fixed_point_quantizer.hpp"
 #include "models/gru/gru.hpp"
 #include "models/hard_activation/hard_activation.hpp"
@@ -72,6 +73,8 @@ void register_all_kinds(Registry& reg) {
     reg.add(std::make_unique<TernaryKind>());
     reg.add(std::make_unique<FixedPointQuantizerKind>());
     reg.add(std::make_unique<HardActivationKind>());
+    reg.add(std::make_unique<EluKind>());
+    reg.add(std::make_unique<SeluKind>());
     reg.add(std::make_unique<LstmKind>());
     reg.add(std::make_unique<GruKind>());
     reg.add(std::make_unique<SimpleRnnKind>());

@@ -46,6 +46,10 @@ def kind_net(kind, seed=1, n_in=8):
             act["max_value"] = 1.5
         if kind == "leaky_relu":
             act["alpha"] = 0.2
+        if kind == "elu":
+            act["alpha"] = 0.7
+        if kind == "fixed_point_quantizer":  # per element: a signed, a pruned, an unsigned, ... type
+            act.update(keep_negative=[1, 1, 0, 1, 1, 1], bits=[6, 0, 5, 8, 4, 7], integers=[3, 0, 2, 4, 1, 3])
         if kind.startswith("softmax"):
             act = {"name": "act", "kind": "softmax", "implementation": kind.split(":")[1]}
         net["layers"] += [dense_layer(rng, "fc", n_in, 5 if kind.startswith("softmax") else 6), act]
@@ -53,7 +57,8 @@ def kind_net(kind, seed=1, n_in=8):
 
 
 KINDS = ["dense", "batchnorm", "relu", "clipped_relu", "leaky_relu", "linear", "sigmoid", "tanh",
-         "softmax:stable", "softmax:latency", "softmax:argmax"]
+         "softmax:stable", "softmax:latency", "softmax:argmax", "elu", "selu", "hard_activation",
+         "fixed_point_quantizer"]
 
 
 def run(*args, check=True, cwd=None):

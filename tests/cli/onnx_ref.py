@@ -63,6 +63,11 @@ def run(path, sample):
             y = 1 / (1 + np.exp(-x[0]))
         elif op == "Tanh":
             y = np.tanh(x[0])
+        elif op == "Elu":
+            y = np.where(x[0] >= 0, x[0], a.get("alpha", 1.0) * (np.exp(np.minimum(x[0], 0)) - 1))
+        elif op == "Selu":
+            y = a.get("gamma", 1.0507009873554805) * np.where(
+                x[0] > 0, x[0], a.get("alpha", 1.6732632423543772) * (np.exp(np.minimum(x[0], 0)) - 1))
         elif op == "Softmax":
             e = np.exp(x[0] - np.max(x[0], axis=-1, keepdims=True))
             y = e / np.sum(e, axis=-1, keepdims=True)

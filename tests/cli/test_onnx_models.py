@@ -31,7 +31,7 @@ MODELS = {
     "dense_big_keras.onnx": None,
     "conv1d_small_keras.onnx": None,
     "conv2d_small_keras.onnx": None,
-    "conv2d_small_mp_keras.onnx": ("Selu", "Selu"),  # SELU has no nnsim kind
+    "conv2d_small_mp_keras.onnx": None,
     "separable_conv_model_ch_last.onnx": None,
     "branched_model_ch_last.onnx": None,
     "bnn_model_fc_1layer.onnx": None,
