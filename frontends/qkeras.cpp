@@ -191,6 +191,9 @@ QKerasQuantizer parse_qkeras_quantizer(const json& q, const std::string& file, c
             : std::vector<std::string>{"bits", "integer", "symmetric", "keep_negative"};
     static const std::set<std::string> kinds = {"quantized_bits", "quantized_relu", "quantized_po2", "binary",
                                                 "ternary", "quantized_tanh", "quantized_sigmoid"};
+    if (r.kind == "quantized_relu_po2")
+        throw UserError(fail + "quantized_relu_po2 is not supported (hls4ml does not convert it either: its "
+                               "QActivation handler refuses it)");
     if (!kinds.count(r.kind))
         throw UserError(fail + "quantizer " + r.kind +
                         " is not supported yet (supported: quantized_bits, quantized_relu, binary, ternary, quantized_po2 "
@@ -256,9 +259,21 @@ QKerasQuantizer parse_qkeras_quantizer(const json& q, const std::string& file, c
     } else if (r.kind == "quantized_bits") {
         r.keep_negative = !kw.count("keep_negative") || as_int(kw["keep_negative"], fail, "keep_negative") != 0;
         r.symmetric = kw.count("symmetric") && as_int(kw["symmetric"], fail, "symmetric") != 0;
-        if (kw.count("alpha") && !kw["alpha"].is_null() && !(kw["alpha"].is_number() && kw["alpha"].get<double>() == 1.0))
-            throw UserError(fail + "quantized_bits alpha=" + kw["alpha"].dump() +
-                            " is not supported yet (only alpha=1; auto and auto_po2 scale after the layer)");
+        if (kw.count("alpha") && !kw["alpha"].is_null() && !(kw["alpha"].is_number() && kw["alpha"].get<double>() == 1.0)) {
+            std::string a = kw["alpha"].is_string() ? kw["alpha"].get<std::string>() : "";
+            if (a.size() >= 2 && (a.front() == '\'' || a.front() == '"') && a.back() == a.front()) a = a.substr(1, a.size() - 2);
+            if (a != "auto" && a != "auto_po2")
+                throw UserError(fail + "quantized_bits alpha=" + (a.empty() ? kw["alpha"].dump() : a) +
+                                " is not supported yet (alpha 1, \"auto\" or \"auto_po2\")");
+            for (const char* k : {"scale_axis", "elements_per_scale", "min_po2_exponent", "max_po2_exponent",
+                                  "post_training_scale"})
+                if (kw.count(k) && !kw[k].is_null())
+                    throw UserError(fail + "quantized_bits with alpha " + a + ": " + k + " is not supported yet");
+            if (!r.keep_negative) throw UserError(fail + "quantized_bits with alpha " + a + " needs keep_negative");
+            if (r.bits < 2) throw UserError(fail + "quantized_bits with alpha " + a + " needs at least 2 bits");
+            r.alpha = a;
+            r.symmetric = true;  // QKeras forces it for a string alpha
+        }
     } else {
         r.keep_negative = false;
         const auto nonzero = [&](const char* k) {
@@ -287,6 +302,7 @@ QKerasQuantizer parse_qkeras_quantizer(const json& q, const std::string& file, c
     if (r.text.empty()) {
         r.text = r.kind + "(" + std::to_string(r.bits) + "," + std::to_string(r.integer);
         if (r.kind == "quantized_bits") r.text += "," + std::to_string(r.keep_negative ? 1 : 0);
+        if (!r.alpha.empty()) r.text += ",alpha=" + r.alpha;
         r.text += ")";
     }
     return r;
@@ -327,6 +343,10 @@ json lower_qkeras(const json& model, const std::string& source_file, QKerasQuant
         for (const auto& [key, weight] : weight_quantizer_keys()) {
             if (!c.contains(key) || c[key].is_null()) continue;
             q[weight] = parse_qkeras_quantizer(c[key], source_file, where + "/" + key, name);
+            const bool alpha_layer = it->first == "QDense" || it->first == "QConv1D" || it->first == "QConv2D";
+            if (!q[weight].alpha.empty() && (weight != "kernel" || !alpha_layer))
+                throw UserError(source_file + ": " + where + "/" + key + " (layer '" + name + "'): alpha " +
+                                q[weight].alpha + " is supported for the kernel of QDense and QConv1D/2D only (as in hls4ml)");
             if (q[weight].kind == "quantized_tanh" || q[weight].kind == "quantized_sigmoid")
                 throw UserError(source_file + ": " + where + "/" + key + " (layer '" + name + "'): " + q[weight].kind +
                                 " is an activation quantizer; as a weight quantizer it is not supported");
@@ -383,13 +403,15 @@ void apply_qkeras_quantizers(Graph& g, const QKerasQuantizers& q) {
         w->second.file.clear(), w->second.dataset.clear();  // quantized: no longer the file's values
         g.quantizer_precision[n->name][var] = {quant.weight_type(), quant.text};
     };
+    std::vector<std::pair<std::string, const QKerasQuantizer*>> alpha_layers;
     for (const auto& [layer, roles] : q) {
         // Separable layers are split into "<layer>_depthwise" and "<layer>_pointwise" (keras_conv.cpp).
         Node* own = node(layer);
         Node* dw = own ? own : node(layer + "_depthwise");
         Node* last = own ? own : node(layer + "_pointwise");
         for (const auto& [role, quant] : roles) {
-            if (role == "kernel") set_weight(own, "kernel", "weight", quant);
+            if (role == "kernel" && !quant.alpha.empty()) alpha_layers.emplace_back(layer, &quant);
+            else if (role == "kernel") set_weight(own, "kernel", "weight", quant);
             else if (role == "depthwise_kernel") set_weight(dw, "kernel", "weight", quant);
             else if (role == "pointwise_kernel") set_weight(node(layer + "_pointwise"), "kernel", "weight", quant);
             else if (role == "recurrent_kernel") set_weight(own, "recurrent_kernel", "recurrent_weight", quant);
@@ -415,6 +437,18 @@ void apply_qkeras_quantizers(Graph& g, const QKerasQuantizers& q) {
             g.quantizer_precision[target->name]["slope"] = {half, act->second.text};
             g.quantizer_precision[target->name]["shift"] = {half, act->second.text};
         }
+    }
+    // alpha auto/auto_po2: the kernel on the quantizer's grid, the scale in a layer after it (inserted
+    // last: the node pointers above stay valid until then).
+    for (const auto& [layer, quant] : alpha_layers) {
+        Node* n = g.find(layer);  // not by_name: each insertion moves the nodes
+        if (n == nullptr || !n->weights.count("kernel")) continue;
+        WeightTensor& k = n->weights["kernel"];
+        const AlphaSplit split = qkeras_alpha_split(k, *quant);
+        k.data = split.grid;
+        k.file.clear(), k.dataset.clear();
+        g.quantizer_precision[layer]["weight"] = {quant->weight_type(), quant->text};
+        insert_alpha_layer(g, layer, split.scale, *quant);
     }
 }
 

@@ -31,14 +31,17 @@
 // type keeps TRN/WRAP: the quantized weights are exact in it. As an activation (QActivation, or a
 // Q-layer's `activation`) quantized_bits becomes a linear layer whose result type rounds and saturates
 // as QKeras does (AP_RND_CONV, AP_SAT). A quantizer's precision wins over an hls4ml config's for the
-// same variable, as in hls4ml. Other quantizers (quantized_relu_po2, ...), quantized_po2,
-// quantized_tanh and quantized_sigmoid where they cannot be (weights; the activation of a Q-layer), and
-// alpha other than 1 are refused with a one-line error naming the layer.
+// same variable, as in hls4ml. quantized_bits with alpha "auto" or "auto_po2" on a QDense/QConv kernel
+// keeps the kernel on its grid and adds a rescale layer (qkeras_alpha.cpp). Other quantizers
+// (quantized_relu_po2, which hls4ml refuses too, ...), quantized_po2, quantized_tanh and
+// quantized_sigmoid where they cannot be (weights; the activation of a Q-layer), and other alphas are
+// refused with a one-line error naming the layer.
 #pragma once
 
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "core/fixed.hpp"
 #include "core/graph.hpp"
@@ -56,6 +59,7 @@ struct QKerasQuantizer {
     double max_value = -1;    ///< quantized_po2: the largest magnitude (< 0: none)
     int min_exp = 0, max_exp = 0;  ///< quantized_po2: the exponents' clip range
     int top_exp = 0;               ///< quantized_po2: the largest exponent a value can have (max_value)
+    std::string alpha;        ///< quantized_bits: "auto" or "auto_po2" (a per-channel scale), else empty
     std::string text;         ///< e.g. "quantized_bits(6,0,1,alpha=1)", for reports
 
     /// The value QKeras's inference computes for `x`.
@@ -76,6 +80,16 @@ using QKerasQuantizers = std::map<std::string, std::map<std::string, QKerasQuant
 /// The model with its QKeras layers as their float Keras classes (their activations as float
 /// activations), and the quantizers found. A model without QKeras layers comes back unchanged.
 nlohmann::json lower_qkeras(const nlohmann::json& model, const std::string& source_file, QKerasQuantizers& found);
+
+/// A kernel quantized by quantized_bits with alpha auto/auto_po2, factorized as hls4ml does: the
+/// weights on the quantizer's grid (row-major as the kernel) and the scale of each output channel.
+struct AlphaSplit {
+    std::vector<double> grid;
+    std::vector<double> scale;
+};
+AlphaSplit qkeras_alpha_split(const WeightTensor& kernel, const QKerasQuantizer& q);
+/// Insert the rescale layer "<layer>_alpha" after `layer` (qkeras_alpha.cpp), moving its bias there.
+void insert_alpha_layer(Graph& g, const std::string& layer, const std::vector<double>& scale, const QKerasQuantizer& q);
 
 /// Quantize the imported graph's weights with their layers' quantizers (stored inline from then on) and
 /// record the quantizers' precisions in Graph::quantizer_precision.

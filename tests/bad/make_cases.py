@@ -178,10 +178,10 @@ CASES = {
     "keras_bad_activation": ({"m.json": keras([dense_keras(activation="swishy")]), "m_weights.h5": "@copy {shared}/external_models/keras/KERAS_1layer_weights.h5"},
                              ["import", "--net", "{tmp}/m.json"]),
     # --- QKeras --------------------------------------------------------------------------------
-    "qkeras_po2": ({"q.json": qkeras_with("quantized_po2(4,1)"),
+    "qkeras_relu_po2": ({"q.json": qkeras_with("quantized_relu_po2(4,1)"),
                     "q_weights.h5": "@copy {shared}/external_models/keras/qkeras_3layer_weights.h5"},
                    ["import", "--net", "{tmp}/q.json"]),
-    "qkeras_alpha_auto": ({"q.json": qkeras_with("quantized_bits(6,0,alpha='auto')"),
+    "qkeras_alpha_unknown": ({"q.json": qkeras_with("quantized_bits(6,0,alpha='best')"),
                            "q_weights.h5": "@copy {shared}/external_models/keras/qkeras_3layer_weights.h5"},
                           ["import", "--net", "{tmp}/q.json"]),
     "qkeras_unknown_argument": ({"q.json": qkeras_with({"class_name": "quantized_bits", "config": {"bits": 6, "width": 2}}),

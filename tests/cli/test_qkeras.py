@@ -60,6 +60,34 @@ def quantized_po2(x, bits, max_value=None):
     return np.where(x < 0, -1.0, 1.0) * 2.0 ** e
 
 
+def qkeras_alpha(w, bits, integer, po2):
+    """QKeras quantized_bits(bits, integer, alpha='auto_po2' or 'auto') of a kernel, per output channel,
+    in float32 as TensorFlow computes it: (grid values m_i * z / m, channel scale * m)."""
+    f = np.float32
+    m, m_i = f(2.0 ** (bits - 1)), f(2.0 ** integer)
+    levels = f((2 ** (bits - 1) - 1) * 2)
+    x = (w.astype(np.float32) / m_i).reshape(-1, w.shape[-1])
+    eps = f(1e-7)
+
+    def po2_round(s):
+        return np.power(f(2), np.round(np.log(s + eps) / f(np.log(2.0)))).astype(np.float32)
+
+    def quantize(scale):
+        v = np.floor(np.abs(x) / scale + f(0.5))
+        return (np.sign(x) * np.where(v < levels / 2, v, levels / 2)).astype(np.float32)
+
+    scale = (np.max(np.abs(x), axis=0) * f(2) / levels).astype(np.float32)
+    if po2:
+        scale = po2_round(scale)
+        for _ in range(5):
+            z = quantize(scale)
+            qx = f(np.mean((x * z).astype(np.float64), axis=0))
+            qq = f(np.mean((z * z).astype(np.float64), axis=0))
+            scale = po2_round((qx / (qq + eps)).astype(np.float32))
+    z = quantize(scale)
+    return (m_i * z / m).reshape(w.shape).astype(np.float64), (scale * m).astype(np.float64)
+
+
 class QKerasImport(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -269,6 +297,49 @@ class QKerasImport(unittest.TestCase):
         self.check_tanh_sigmoid("quantized_sigmoid(8,0,1)", "sigmoid", "ufixed<8,0,RND_CONV,SAT>",
                                 near(lambda x: 1 / (1 + np.exp(-x)), 8))
 
+    def check_alpha(self, alpha):
+        """quantized_bits(6,0,alpha=...) kernels: the weights on QKeras's grid and a rescale layer
+        '<layer>_alpha' with QKeras's per-channel scale (numpy emulation of its algorithm) and the
+        layer's quantized bias; its outputs are hls4ml's x * scale + bias on nnsim's dense outputs."""
+        def edit(layers):
+            for l in layers:
+                if l["config"].get("name") in ("fc1", "fc2"):
+                    l["config"]["kernel_quantizer"] = {"class_name": "quantized_bits",
+                                                       "config": {"bits": 6, "integer": 0, "alpha": alpha}}
+        path = self.edited_model("alpha_" + alpha, edit)
+        desc = os.path.join(self.tmp, alpha + "_net.json")
+        out = nets.run("import", "--net", path, "-o", desc, "--inline-weights").stdout
+        self.assertIn(f"(quantizer quantized_bits(6,0,1,alpha={alpha}))", out)
+        with open(desc) as f:
+            layers = {l["name"]: l for l in json.load(f)["layers"]}
+        self.assertEqual(layers["relu1"]["inputs"], ["fc1_alpha"])
+        with h5py.File(os.path.join(KERAS, "qkeras_3layer_weights.h5"), "r") as f:
+            raw = np.array(f["fc1/fc1/kernel:0"], dtype=np.float64)
+            raw_bias = np.array(f["fc1/fc1/bias:0"], dtype=np.float64)
+        grid, scale = qkeras_alpha(raw, 6, 0, alpha == "auto_po2")
+        k = layers["fc1"]["weights"]["kernel"]
+        np.testing.assert_array_equal(np.array(k["data"]).reshape(k["shape"]), grid)
+        alpha_layer = layers["fc1_alpha"]
+        np.testing.assert_array_equal(alpha_layer["weights"]["gamma"]["data"], scale.astype(np.float32))
+        np.testing.assert_array_equal(alpha_layer["weights"]["beta"]["data"], quantized_bits(raw_bias, 6, 0))
+        self.assertEqual(set(layers["fc1"]["weights"]["bias"]["data"]), {0.0})
+        trace = os.path.join(self.tmp, alpha + "_trace")
+        nets.run("run", "--net", desc, "--random-samples", "200", "--seed", "5", "--trace", trace)
+        x = np.loadtxt(os.path.join(trace, "fc1.dat"), ndmin=2)
+        y = np.loadtxt(os.path.join(trace, "fc1_alpha.dat"), ndmin=2)
+        if alpha == "auto_po2":  # scales 2^e exactly (scale type ufixed): x * s + b exact, then truncated
+            want = np.floor((x * scale + quantized_bits(raw_bias, 6, 0)) * 1024) / 1024
+            np.testing.assert_array_equal(y, want)
+        return desc
+
+    def test_alpha_auto_po2(self):
+        desc = self.check_alpha("auto_po2")
+        r = nets.run("verify", "--net", desc, "--samples", "20", "--work", os.path.join(self.tmp, "work_alpha"))
+        self.assertIn("identical (RTL vs model)", r.stdout)
+
+    def test_alpha_auto(self):
+        self.check_alpha("auto")
+
     def test_qbatchnormalization(self):
         src = os.path.join(KERAS, "KERAS_3layer_batch_norm")
         with open(src + ".json") as f:
@@ -304,6 +375,8 @@ class QKerasImport(unittest.TestCase):
         self.check_error("quantized_po2(4,log2_rounding='floor')", "log2_rounding", "not supported yet")
         self.check_error("quantized_po2(4,-1)", "quantized_po2: max_value must be a positive number")
         self.check_error("quantized_tanh(6)", "quantized_tanh is an activation quantizer")
+        self.check_error("quantized_bits(6,0,alpha='best')", "quantized_bits alpha=", "is not supported yet")
+        self.check_error("quantized_bits(6,0,alpha='auto_po2',scale_axis=0)", "scale_axis is not supported yet")
         self.check_error("quantized_sigmoid(6,wrong=1)", "quantized_sigmoid: unknown argument 'wrong'")
 
     def test_po2_as_activation_is_refused(self):
@@ -314,7 +387,7 @@ class QKerasImport(unittest.TestCase):
         self.assertEqual(len(lines), 1, r.stderr)
         self.assertIn("/config/layers/2/config/activation (layer 'relu1'): quantized_po2 as an activation is not "
                       "supported yet", lines[0])
-        self.check_error("quantized_relu_po2(4,1)", "quantized_relu_po2 is not supported yet")
+        self.check_error("quantized_relu_po2(4,1)", "quantized_relu_po2 is not supported (hls4ml does not convert it either")
         self.check_error("quantized_po2(4,1,0,1)", "quantized_po2: quadratic_approximation is not supported yet")
         self.check_error("quantized_po2(12)", "quantized_po2: bits 12 (expected 2..8)")
         self.check_error("quantized_bits(6,0,alpha='auto_po2')", "alpha=", "not supported yet")
