@@ -112,21 +112,22 @@ void EluFamilyKind::emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std
     const int kw = res::const_width(k, true) + 1;
     std::ostringstream st1, st2;
     for (int i = 0; i < spec.out_elems; ++i) {
-        const std::string e = "e" + std::to_string(i), x = e + "_x";
-        st1 << "    wire signed [" << qw - 1 << ":0] " << x << " = " << extend(elem("in_data", i, w), w, qw, in.is_signed)
+        const std::string e = "e" + std::to_string(i), x = e + "_x", raw = e + "_in";
+        st1 << "    wire [" << w - 1 << ":0] " << raw << " = " << elem("in_data", i, w) << ";\n";
+        st1 << "    wire signed [" << qw - 1 << ":0] " << x << " = " << extend(raw, w, qw, in.is_signed)
             << ";\n    wire signed [" << qw - 1 << ":0] " << e << "_q = (-" << x << ") " << (s >= 0 ? ">>> " : "<<< ")
             << std::abs(s) << ";\n    wire [" << nb - 1 << ":0] " << e << "_idx = (" << e << "_q > " << vconst(qw, size - 1)
             << ") ? " << vconst(nb, size - 1) << " : " << e << "_q[" << nb - 1 << ":0];\n";
         std::string pos;
         if (selu()) {
             const int pw = w + kw + 1;
-            st1 << "    wire signed [" << pw - 1 << ":0] " << e << "_p = " << extend(elem("in_data", i, w), w, pw, in.is_signed)
+            st1 << "    wire signed [" << pw - 1 << ":0] " << e << "_p = " << extend(raw, w, pw, in.is_signed)
                 << " * $signed(" << vconst(pw, k) << ");\n";
             pos = emit_cast(st1, e + "_p", SignalType{pw, in.frac() + rt.frac(), true}, rt, e + "_pc");
         } else {
-            pos = emit_cast(st1, elem("in_data", i, w), signal_type(in), rt, e + "_pc");
+            pos = emit_cast(st1, raw, signal_type(in), rt, e + "_pc");
         }
-        const std::string neg = in.is_signed ? elem("in_data", i, w) + "[" + std::to_string(w - 1) + "]" : "1'b0";
+        const std::string neg = in.is_signed ? raw + "[" + std::to_string(w - 1) + "]" : "1'b0";
         st1 << "    reg [" << nb - 1 << ":0] idx" << i << ";\n    reg neg" << i << ";\n    reg [" << rt.width - 1 << ":0] pos"
             << i << ";\n    always @(posedge clk) if (in_valid) begin idx" << i << " <= " << e << "_idx; neg" << i
             << " <= " << neg << "; pos" << i << " <= " << pos << "; end\n";

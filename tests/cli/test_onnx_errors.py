@@ -120,7 +120,7 @@ class OnnxErrorsTest(nets.TmpDirTest):
         nets.run("import", "--net", self.save("good.onnx", mlp_model()), "-o", self.path("good.json"))
 
     def test_unsupported_op(self):
-        self.expect(self.save("op.onnx", mlp_model(op="Elu")), "node 'act' (Elu)", "not supported", "supported: Gemm")
+        self.expect(self.save("op.onnx", mlp_model(op="Celu")), "node 'act' (Celu)", "not supported", "supported: Gemm")
 
     def test_unsupported_opset(self):
         self.expect(self.save("opset.onnx", mlp_model(opset=99)), "opset 99", "node 'fc' (Gemm)", "supported: 6 to 18")

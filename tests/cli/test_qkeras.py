@@ -390,7 +390,7 @@ class QKerasImport(unittest.TestCase):
         self.check_error("quantized_relu_po2(4,1)", "quantized_relu_po2 is not supported (hls4ml does not convert it either")
         self.check_error("quantized_po2(4,1,0,1)", "quantized_po2: quadratic_approximation is not supported yet")
         self.check_error("quantized_po2(12)", "quantized_po2: bits 12 (expected 2..8)")
-        self.check_error("quantized_bits(6,0,alpha='auto_po2')", "alpha=", "not supported yet")
+        self.check_error("quantized_bits(6,0,alpha=0.5)", "alpha=0.5", "not supported yet")
         self.check_error({"class_name": "quantized_bits", "config": {"bits": 6, "integer": 0, "wrong": 1}},
                          "unknown argument 'wrong'")
         self.check_error("quantized_bits(6,9)", "expected 1 <= bits <= 32, 0 <= integer <= bits")

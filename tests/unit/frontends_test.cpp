@@ -208,13 +208,13 @@ TEST(FrontendErrors, UnsupportedLayerClass) {
 // Unsupported layer settings: an activation nnsim lacks.
 TEST(FrontendErrors, UnsupportedLayerSettings) {
     TempDir tmp;
-    const std::string elu = tmp.write("elu.json", R"({"class_name": "Sequential", "config": [
-      {"class_name": "Dense", "config": {"name": "fc1_relu", "units": 64, "activation": "elu",
+    const std::string elu = tmp.write("gelu.json", R"({"class_name": "Sequential", "config": [
+      {"class_name": "Dense", "config": {"name": "fc1_relu", "units": 64, "activation": "gelu",
                                          "batch_input_shape": [null, 16]}}]})");
     const LoadOptions opt{external("keras/KERAS_3layer_weights.h5"), ""};
     EXPECT_TRUE(
         contains(user_error_of([&] { load_network(elu, opt); }),
-                 "/config/0/config/activation (layer fc1_relu): activation 'elu' is not supported yet"));
+                 "/config/0/config/activation (layer fc1_relu): activation 'gelu' is not supported yet"));
 }
 
 // Flatten of a multi-dimensional input becomes a reshape to [n] that the dense layer reads.
