@@ -22,7 +22,7 @@ const std::map<std::string, std::string>& float_classes() {
         {"QConv2D", "Conv2D"},       {"QDepthwiseConv2D", "DepthwiseConv2D"},
         {"QSeparableConv1D", "SeparableConv1D"}, {"QSeparableConv2D", "SeparableConv2D"},
         {"QActivation", "Activation"}, {"QLSTM", "LSTM"}, {"QGRU", "GRU"}, {"QSimpleRNN", "SimpleRNN"},
-        {"QBatchNormalization", "BatchNormalization"}};  // without quantizers only (see lower_qkeras)
+        {"QBatchNormalization", "BatchNormalization"}};
     return k;
 }
 
@@ -331,13 +331,24 @@ json lower_qkeras(const json& model, const std::string& source_file, QKerasQuant
                             "'): a state quantizer is not supported yet (the state keeps the layer's state and result "
                             "precisions)");
         c.erase("state_quantizer");
-        // QBatchNormalization without quantizers is a BatchNormalization; hls4ml folds quantized
-        // gamma, beta, mean and variance into a scale and bias, which nnsim does not do yet.
-        for (const char* key : {"gamma_quantizer", "beta_quantizer", "mean_quantizer", "variance_quantizer"}) {
-            if (c.contains(key) && !c[key].is_null())
-                throw UserError(source_file + ": " + where + "/" + key + " (layer '" + name +
-                                "'): QBatchNormalization with quantizers is not supported yet (without them it "
-                                "imports as BatchNormalization)");
+        // QBatchNormalization: its gamma, beta, mean and variance quantizers quantize those parameters
+        // (QKeras's inference values); the batchnorm kind then folds them into its scale and bias, as
+        // hls4ml does.
+        static const std::map<std::string, std::string> bn_keys = {{"gamma_quantizer", "gamma"},
+                                                                   {"beta_quantizer", "beta"},
+                                                                   {"mean_quantizer", "moving_mean"},
+                                                                   {"variance_quantizer", "moving_variance"}};
+        for (const auto& [key, weight] : bn_keys) {
+            if (c.contains(key) && !c[key].is_null()) {
+                QKerasQuantizer bq = parse_qkeras_quantizer(c[key], source_file, where + "/" + key, name);
+                if (bq.kind != "quantized_bits" && bq.kind != "quantized_po2" && bq.kind != "quantized_relu")
+                    throw UserError(source_file + ": " + where + "/" + key + " (layer '" + name + "'): " + bq.kind +
+                                    " as a batch-normalization parameter quantizer is not supported");
+                if (!bq.alpha.empty())
+                    throw UserError(source_file + ": " + where + "/" + key + " (layer '" + name +
+                                    "'): alpha " + bq.alpha + " is supported for kernels only");
+                q["bn_" + weight] = bq;
+            }
             c.erase(key);
         }
         for (const auto& [key, weight] : weight_quantizer_keys()) {
@@ -410,6 +421,13 @@ void apply_qkeras_quantizers(Graph& g, const QKerasQuantizers& q) {
         Node* dw = own ? own : node(layer + "_depthwise");
         Node* last = own ? own : node(layer + "_pointwise");
         for (const auto& [role, quant] : roles) {
+            if (role.rfind("bn_", 0) == 0 && own != nullptr) {  // a QBatchNormalization parameter
+                auto w = own->weights.find(role.substr(3));
+                if (w == own->weights.end()) continue;
+                for (double& v : w->second.data) v = quant.quantize(v);
+                w->second.file.clear(), w->second.dataset.clear();
+                continue;
+            }
             if (role == "kernel" && !quant.alpha.empty()) alpha_layers.emplace_back(layer, &quant);
             else if (role == "kernel") set_weight(own, "kernel", "weight", quant);
             else if (role == "depthwise_kernel") set_weight(dw, "kernel", "weight", quant);

@@ -1,5 +1,5 @@
 // QKeras quantized import: the quantizers of QDense, QConv1D/2D, QDepthwiseConv2D,
-// QSeparableConv1D/2D, QLSTM/QGRU/QSimpleRNN (kernel, recurrent and bias quantizers; the
+// QSeparableConv1D/2D, QBatchNormalization (its parameters, folded by batchnorm afterwards), QLSTM/QGRU/QSimpleRNN (kernel, recurrent and bias quantizers; the
 // activations must be tanh/sigmoid, a state_quantizer is refused) and QActivation become nnsim
 // precisions, and
 // the weights are quantized as QKeras does at inference, so that they are stored exactly.

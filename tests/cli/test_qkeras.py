@@ -359,13 +359,31 @@ class QKerasImport(unittest.TestCase):
             nets.run("run", "--net", net, "--random-samples", "50", "--seed", "8", "--output", out)
             outs.append(np.loadtxt(out))
         np.testing.assert_array_equal(outs[0], outs[1])
-        bn[0]["config"]["gamma_quantizer"] = "quantized_bits(8,2)"
+        # With quantizers: gamma, beta, mean and variance are QKeras's quantized values (numpy), folded
+        # by the batchnorm kind into its scale and bias.
+        bn[0]["config"].update(gamma_quantizer="quantized_bits(8,2)", beta_quantizer="quantized_bits(8,2)",
+                               mean_quantizer="quantized_bits(10,4)", variance_quantizer="quantized_bits(10,5,keep_negative=0)")
+        with open(path, "w") as f:
+            json.dump(model, f)
+        desc = os.path.join(self.tmp, "qbn_net.json")
+        nets.run("import", "--net", path, "-o", desc, "--inline-weights")
+        with open(desc) as f:
+            layer = next(l for l in json.load(f)["layers"] if l["name"] == bn[0]["config"]["name"])
+        name = bn[0]["config"]["name"]
+        with h5py.File(src + "_weights.h5", "r") as f:
+            for var, (bits, integer, signed) in (("gamma", (8, 2, True)), ("beta", (8, 2, True)),
+                                                 ("moving_mean", (10, 4, True)), ("moving_variance", (10, 5, False))):
+                raw = np.array(f[f"{name}/{name}/{var}:0"], dtype=np.float64)
+                np.testing.assert_array_equal(layer["weights"][var]["data"], quantized_bits(raw, bits, integer, signed),
+                                              var)
+        nets.run("run", "--net", path, "--random-samples", "20")
+        bn[0]["config"]["gamma_quantizer"] = "binary"
         with open(path, "w") as f:
             json.dump(model, f)
         r = nets.run("import", "--net", path, check=False)
         self.assertEqual(r.returncode, 2, r.stderr)
         self.assertIn("/gamma_quantizer (layer", r.stderr)
-        self.assertIn("QBatchNormalization with quantizers is not supported yet", r.stderr)
+        self.assertIn("binary as a batch-normalization parameter quantizer is not supported", r.stderr)
 
     def test_bad_quantizers(self):
         self.check_error("binary(alpha='auto')", "binary alpha=", "not supported yet")
