@@ -11,6 +11,17 @@ int bits_for(uint64_t n) {
     return b;
 }
 
+void emit_case_rom(std::ostream& os, const std::string& name, int addr_bits, int width,
+                   const std::vector<int64_t>& values) {
+    os << "    function [" << width - 1 << ":0] " << name << ";\n        input [" << addr_bits - 1
+       << ":0] a;\n        begin\n            case (a)\n";
+    for (size_t i = 0; i < values.size(); ++i)
+        os << "                " << vconst(addr_bits, int64_t(i)) << ": " << name << " = " << vconst(width, values[i])
+           << ";\n";
+    os << "                default: " << name << " = " << vconst(width, 0) << ";\n            endcase\n        end\n"
+       << "    endfunction\n";
+}
+
 std::string vconst(int width, int64_t value) {
     std::string bits;
     for (int i = width - 1; i >= 0; --i) bits += (i < 64 && ((uint64_t(value) >> i) & 1)) ? '1' : '0';

@@ -17,6 +17,10 @@ namespace nnsim {
 int bits_for(uint64_t n);
 /// A sized binary constant of `width` bits holding the low bits of `value` ("16'b...") .
 std::string vconst(int width, int64_t value);
+/// A Verilog function `name` returning `values[a]` (each `width` bits) for an `addr_bits`-bit argument a:
+/// the case ROM of the table activations; 0 beyond the values.
+void emit_case_rom(std::ostream& os, const std::string& name, int addr_bits, int width,
+                   const std::vector<int64_t>& values);
 /// Element i of a packed vector whose elements are `width` bits wide: "vec[i*width +: width]".
 std::string elem(const std::string& vec, int i, int width);
 

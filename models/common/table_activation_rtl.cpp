@@ -26,12 +26,7 @@ void TableActivationKind::emit_rtl_core(const Node& node, const RtlCoreSpec& spe
     const std::vector<int64_t> tab = table(node);
     emit_core_header(os, spec, std::string(name()) + " of layer " + node.name + ": " + std::to_string(size) +
                                    "-entry table of " + tt.to_string() + ", result " + spec.out_type.to_string() + ".");
-    os << "    function [" << tt.width - 1 << ":0] lut;\n        input [" << nb - 1 << ":0] a;\n        begin\n"
-       << "            case (a)\n";
-    for (int i = 0; i < size; ++i)
-        os << "                " << vconst(nb, i) << ": lut = " << vconst(tt.width, tab[size_t(i)]) << ";\n";
-    os << "                default: lut = " << vconst(tt.width, 0) << ";\n            endcase\n        end\n"
-       << "    endfunction\n";
+    emit_case_rom(os, "lut", nb, tt.width, tab);
     // q = trunc0(raw * 2^nb / 2^(rb + F)): shift right by s = rb + F - nb (left when negative).
     const int w = in.width;
     const int s = rb + in.frac() - nb;

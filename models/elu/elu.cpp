@@ -100,12 +100,7 @@ void EluFamilyKind::emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std
     const int64_t k = factor(node, selu());
     emit_core_header(os, spec, std::string(name()) + " of layer " + node.name + ": " + std::to_string(size) +
                                    "-entry table of " + tt.to_string() + ", result " + rt.to_string() + ".");
-    os << "    function [" << tt.width - 1 << ":0] lut;\n        input [" << nb - 1 << ":0] a;\n        begin\n"
-       << "            case (a)\n";
-    for (int i = 0; i < size; ++i)
-        os << "                " << vconst(nb, i) << ": lut = " << vconst(tt.width, tab[size_t(i)]) << ";\n";
-    os << "                default: lut = " << vconst(tt.width, 0) << ";\n            endcase\n        end\n"
-       << "    endfunction\n";
+    emit_case_rom(os, "lut", nb, tt.width, tab);
     // idx = floor(-raw * 2^nb / 2^(3 + F)): a shift right by s = 3 + F - nb (left when negative).
     const int w = in.width, s = 3 + in.frac() - nb;
     const int qw = std::max(w + 1, s + 2) + (s < 0 ? -s : 0) + 1;
