@@ -30,6 +30,12 @@ MODELS = [
     ("qkeras-v3_3layer.keras", "keras/qkeras-v3_3layer.keras", [], 20),
     ("qkeras_mnist_dense", "keras/qkeras_mnist_dense.json", ["--strategy", "Resource", "--reuse-factor", "112"], 5),
     ("qkeras_mnist_cnn", "keras/qkeras_mnist_cnn.json", ["--io-type", "io_stream"], 2),
+    # with the hls4ml configs of ../shared/external_models/config-files
+    ("qkeras_3layer + config", "keras/qkeras_3layer.json", ["--config", "config-files/qkeras_3layer_config.yml"], 20),
+    ("qkeras_mnist_dense + config", "keras/qkeras_mnist_dense.json",
+     ["--config", "config-files/qkeras_mnist_dense_config.yml"], 5),
+    ("qkeras_mnist_cnn + config", "keras/qkeras_mnist_cnn.json",
+     ["--config", "config-files/qkeras_mnist_cnn_config.yml", "--io-type", "io_stream"], 2),
     ("KERAS_3layer_binary_smaller", "keras/KERAS_3layer_binary_smaller.json", [], 20),
     ("KERAS_3layer_ternary_small", "keras/KERAS_3layer_ternary_small.json", [], 20),
     ("KERAS_3layer_binarydense_relu_max", "keras/KERAS_3layer_binarydense_relu_max.json", [], 20),
@@ -61,9 +67,16 @@ def run(nnsim, *args):
 def one(nnsim, shared, name, rel, extra, vsamples, work):
     path = os.path.join(shared, "external_models", rel)
     row = {"name": name}
-    rep = os.path.join(work, name + ".run.json")
+    # --config applies to every command; the other options (hardware choices) to sim and verify.
+    config = []
+    if "--config" in extra:
+        i = extra.index("--config")
+        config = ["--config", os.path.join(shared, "external_models", extra[i + 1])]
+        extra = extra[:i] + extra[i + 2:]
+    row["options"] = " ".join((["--config " + os.path.basename(config[1])] if config else []) + extra)
+    rep = os.path.join(work, name.replace(" ", "_") + ".run.json")
     samples = "300" if vsamples > 1 else "10"
-    r, _ = run(nnsim, "run", "--net", path, "--random-samples", samples, "--seed", "1", "--report", rep)
+    r, _ = run(nnsim, "run", "--net", path, "--random-samples", samples, "--seed", "1", "--report", rep, *config)
     if r.returncode != 0:
         row["run"] = "fails: " + r.stderr.strip().splitlines()[-1][:120]
         return row
@@ -74,16 +87,15 @@ def one(nnsim, shared, name, rel, extra, vsamples, work):
     row["agree"] = j[ref]["argmax_agreement"]
     row["samples"] = samples
     row["diff"] = j[ref]["max_abs_diff"]
-    r, _ = run(nnsim, "sim", "--net", path, "--samples", str(vsamples), *extra)
+    r, _ = run(nnsim, "sim", "--net", path, "--samples", str(vsamples), *config, *extra)
     m = re.search(r"latency: first sample (\d+) cycles \(model (\d+)\)", r.stdout)
     ok = r.returncode == 0 and m and m.group(1) == m.group(2) and " 0 differ from the bit-exact evaluator" in r.stdout
     row["sim"] = "ok" if ok else "FAILS"
     r, secs = run(nnsim, "verify", "--net", path, "--samples", str(vsamples), "--work",
-                  os.path.join(work, name + ".verify"), *extra)
+                  os.path.join(work, name.replace(" ", "_") + ".verify"), *config, *extra)
     m = re.search(r"(\d+) output words and (\d+) handshake cycles identical", r.stdout)
     row["verify"] = f"{m.group(1)} words, {m.group(2)} cycles identical" if r.returncode == 0 and m else "FAILS"
     row["verify_s"] = secs
-    row["options"] = " ".join(extra)
     return row
 
 

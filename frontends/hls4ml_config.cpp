@@ -256,6 +256,8 @@ void ConfigReader::read_level(const json& j, ConfigLevel& level) {
             else if (s == "resourceunrolled" || s == "resource_unrolled" || s == "distributed_arithmetic" ||
                      s == "da")
                 error(at, "strategy " + shown(v) + " is not supported yet (supported: Latency, Resource)");
+            else if ((s == "stable" || s == "legacy" || s == "argmax") && !level.implementation)
+                level.implementation = s;  // older hls4ml configs give a softmax's implementation as its Strategy
             else
                 error(at, "must be Latency or Resource, got " + shown(v));
         } else if (key == "table_size") {

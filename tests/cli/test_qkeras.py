@@ -458,6 +458,17 @@ class QKerasPo2(unittest.TestCase):
         self.assertLess(np.abs(want).max(), 32)  # no wrap in fixed<16,6>
         np.testing.assert_array_equal(y, want)
 
+    def test_with_its_hls4ml_config(self):
+        """The model's own hls4ml config (older hls4ml: the softmax implementation given as its Strategy,
+        'Stable') imports and runs: q_dense_2 at Resource RF 112, the softmax stable."""
+        out = os.path.join(self.tmp, "with_config.json")
+        nets.run("import", "--net", self.src, "--config", os.path.join(CONFIGS, "qkeras_mnist_dense_config.yml"),
+                 "-o", out)
+        with open(out) as f:
+            layers = {l["name"]: l for l in json.load(f)["layers"]}
+        self.assertEqual((layers["q_dense_2"]["strategy"], layers["q_dense_2"]["reuse_factor"]), ("Resource", 112))
+        self.assertEqual(layers["activation_3"]["implementation"], "stable")
+
     def test_products_are_shifts(self):
         out = os.path.join(self.tmp, "timing.json")
         nets.run("timing", "--net", self.net, "--json", out)
