@@ -40,8 +40,13 @@ void apply_quantizer_precisions(Graph& g) {
         for (auto& in : g.inputs)
             if (in.name == node) input = &in;
         for (const auto& [var, p] : vars) {
-            const std::string& source = g.precision_source[node][var];
-            if (p.yields_to_layer_config && source.rfind("config HLSConfig/LayerName/", 0) == 0) continue;
+            const auto vars_source = g.precision_source.find(node);
+            if (p.yields_to_layer_config && vars_source != g.precision_source.end()) {
+                const auto source = vars_source->second.find(var);
+                if (source != vars_source->second.end() &&
+                    source->second.rfind("config HLSConfig/LayerName/", 0) == 0)
+                    continue;
+            }
             if (n != nullptr) n->precision[var] = p.type;
             else if (input != nullptr && var == "result") input->precision = p.type;
             else continue;

@@ -73,20 +73,19 @@ std::vector<ParamSpec> FixedPointQuantizerKind::params() const {
     };
 }
 
+FixedType FixedPointQuantizerKind::element_type(const Node& n, size_t i) {
+    FixedType t;
+    parse_round_mode(n.get_string("rounding"), t.round);
+    parse_overflow_mode(n.get_string("saturation"), t.overflow);
+    t.width = int(mask_at(n, "bits", i));
+    t.integer = int(mask_at(n, "integers", i));
+    t.is_signed = mask_at(n, "keep_negative", i) != 0;
+    return t;
+}
+
 std::vector<FixedType> FixedPointQuantizerKind::element_types(const Node& n, size_t count) {
-    RoundMode rnd = RoundMode::kTrn;
-    OverflowMode sat = OverflowMode::kWrap;
-    parse_round_mode(n.get_string("rounding"), rnd);
-    parse_overflow_mode(n.get_string("saturation"), sat);
     std::vector<FixedType> types(count);
-    for (size_t i = 0; i < count; ++i) {
-        FixedType& t = types[i];
-        t.width = int(mask_at(n, "bits", i));
-        t.integer = int(mask_at(n, "integers", i));
-        t.is_signed = mask_at(n, "keep_negative", i) != 0;
-        t.round = rnd;
-        t.overflow = sat;
-    }
+    for (size_t i = 0; i < count; ++i) types[i] = element_type(n, i);
     return types;
 }
 
@@ -133,7 +132,7 @@ std::unique_ptr<LayerOp> FixedPointQuantizerKind::compile(const Node& n, const N
 std::string FixedPointQuantizerKind::rtl_element_at(std::ostream& os, const Node& n, const std::string& x,
                                                     const FixedType& in, const FixedType& res, const std::string& uniq,
                                                     int index) const {
-    const FixedType t = element_types(n, size_t(index) + 1).back();
+    const FixedType t = element_type(n, size_t(index));
     if (t.width == 0) {
         os << "    wire [" << res.width - 1 << ":0] " << uniq << "_zero = " << vconst(res.width, 0) << ";\n"
            << "    wire " << uniq << "_unused_bits = ^" << x << ";\n";

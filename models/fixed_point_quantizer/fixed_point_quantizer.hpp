@@ -27,6 +27,8 @@ class FixedPointQuantizerKind : public UnaryKind {
     /// The type of each element (width 0: a pruned element, always 0), for `count` elements (a whole
     /// tensor, or one pixel under io_stream: the masks then repeat per pixel, as check_stream requires).
     static std::vector<FixedType> element_types(const Node& node, size_t count);
+    /// The type of element `i` alone.
+    static FixedType element_type(const Node& node, size_t i);
 
   protected:
     std::string rtl_element_at(std::ostream& os, const Node& node, const std::string& x, const FixedType& in,
