@@ -3,12 +3,12 @@
 
 namespace nnsim {
 
-std::vector<ParamSpec> TableActivationKind::params() const {
+std::vector<ParamSpec> LookupTableKind::params() const {
     return {{"table_size", ParamType::kInt, int64_t(1024), false, "number of table entries (hls4ml table_size)", {}, 2,
              1 << 20}};
 }
 
-std::vector<PrecisionVarSpec> TableActivationKind::precision_vars() const {
+std::vector<PrecisionVarSpec> LookupTableKind::precision_vars() const {
     return {{"table", "type of the table entries (hls4ml table_t)", "fixed<18,8>"},
             {"result", "type of the layer output", ""}};
 }

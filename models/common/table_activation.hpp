@@ -13,24 +13,29 @@
 
 namespace nnsim {
 
-/// A kind whose element function is a table lookup. Subclasses give the range R and the function.
-class TableActivationKind : public UnaryKind {
+/// What every element-wise kind with a lookup table shares (these and elu/selu): the `table_size`
+/// parameter, the table_t (default fixed<18,8>) and result precisions, and a latency-2 core (the index
+/// registered, then the ROM read and the result registered) that holds no pending result.
+class LookupTableKind : public UnaryKind {
   public:
     std::vector<ParamSpec> params() const override;
     std::vector<PrecisionVarSpec> precision_vars() const override;
-    std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override;
-    void infer(Node& node, const NodeInputs& in, Diagnostics& diag) const override;
-    /// II 1, latency 2: the index is computed from the input register, the ROM output is registered.
     Timing timing(const Node& node, const NodeInputs& in, IoType io) const override {
         (void)node, (void)in, (void)io;
         return {1, 2};
     }
-
-    void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
     int rtl_held_results(const Node& node) const override {
         (void)node;
         return 0;
     }
+};
+
+/// A kind whose element function is a table lookup. Subclasses give the range R and the function.
+class TableActivationKind : public LookupTableKind {
+  public:
+    std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override;
+    void infer(Node& node, const NodeInputs& in, Diagnostics& diag) const override;
+    void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
     Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
     /// Table contents (raw values of table_t) for a node; used by the model and by the RTL ROMs.
     std::vector<int64_t> table(const Node& node) const;

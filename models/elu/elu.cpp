@@ -34,15 +34,9 @@ int log2_exact(int v) {
 }  // namespace
 
 std::vector<ParamSpec> EluFamilyKind::params() const {
-    std::vector<ParamSpec> p = {{"table_size", ParamType::kInt, int64_t(1024), false,
-                                 "number of table entries over [-8, 0) (hls4ml table_size)", {}, 2, 1 << 20}};
+    std::vector<ParamSpec> p = LookupTableKind::params();
     if (!selu()) p.push_back({"alpha", ParamType::kFloat, 1.0, false, "scale of the negative branch (Keras alpha)", {}, -1e6, 1e6});
     return p;
-}
-
-std::vector<PrecisionVarSpec> EluFamilyKind::precision_vars() const {
-    return {{"table", "type of the table entries (hls4ml table_t)", "fixed<18,8>"},
-            {"result", "type of the layer output", ""}};
 }
 
 std::vector<int64_t> EluFamilyKind::table(const Node& n) const {

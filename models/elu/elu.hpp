@@ -9,24 +9,15 @@
 
 #include <vector>
 
-#include "models/common/unary.hpp"
+#include "models/common/table_activation.hpp"
 
 namespace nnsim {
 
-class EluFamilyKind : public UnaryKind {
+class EluFamilyKind : public LookupTableKind {
   public:
-    std::vector<ParamSpec> params() const override;
-    std::vector<PrecisionVarSpec> precision_vars() const override;
+    std::vector<ParamSpec> params() const override;  ///< table_size, and elu's alpha
     std::unique_ptr<LayerOp> compile(const Node& node, const NodeInputs& in) const override;
-    Timing timing(const Node& node, const NodeInputs& in, IoType io) const override {
-        (void)node, (void)in, (void)io;
-        return {1, 2};
-    }
     void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
-    int rtl_held_results(const Node& node) const override {
-        (void)node;
-        return 0;
-    }
     Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
 
     /// Raw table_t values of the negative branch's table.
