@@ -45,6 +45,37 @@ GatherPlan plan_gather(const std::vector<int64_t>& src, const std::vector<int64_
     return p;
 }
 
+void emit_shell_ports(std::ostream& os, const std::string& module, int ki, int ko) {
+    os << "module " << module << " (\n    input wire clk,\n    input wire rst,\n"
+       << "    input wire [" << ki - 1 << ":0] in0_data,\n    input wire in0_empty,\n    output wire in0_rd,\n"
+       << "    output wire [" << ko - 1 << ":0] out_data,\n    output wire out_wr,\n    input wire out_full\n);\n";
+}
+
+void emit_release_handshake(std::ostream& os, int aw, int64_t capacity) {
+    os << "    reg [" << aw - 1 << ":0] pend;\n"
+       << "    wire pop = (pend != " << vconst(aw, 0) << ") & ~out_full;\n"
+       << "    wire [" << aw - 1 << ":0] pend_after_pop = pend - {" << vconst(aw - 1, 0) << ", pop};\n"
+       << "    wire accept = ~in0_empty & ((pend_after_pop + rel_n) <= " << vconst(aw, capacity) << ");\n"
+       << "    assign in0_rd = accept;\n    assign out_wr = pop;\n";
+}
+
+std::string emit_input_cast(std::ostream& os, int chans, const FixedType& in_type, const FixedType& res_type) {
+    if (in_type == res_type) return "in0_data";
+    std::ostringstream body;
+    body << "    wire [" << chans * res_type.width - 1 << ":0] wdata;\n";
+    for (int ch = 0; ch < chans; ++ch) {
+        const std::string y = emit_cast(body, elem("in0_data", ch, in_type.width), signal_type(in_type), res_type,
+                                        "c" + std::to_string(ch));
+        body << "    assign " << elem("wdata", ch, res_type.width) << " = " << y << ";\n";
+    }
+    os << body.str();
+    return "wdata";
+}
+
+std::string wrap_increment(const std::string& r, int bits, int64_t n) {
+    return "(" + r + " == " + vconst(bits, n - 1) + ") ? " + vconst(bits, 0) + " : " + r + " + " + vconst(bits, 1);
+}
+
 void emit_gather_shell(std::ostream& os, const RtlStreamSpec& spec, const Node& n, const std::vector<int64_t>& src,
                        int chans, const FixedType& in_type, const FixedType& res_type) {
     const Timing& t = spec.whole.timing;
@@ -63,10 +94,8 @@ void emit_gather_shell(std::ostream& os, const RtlStreamSpec& spec, const Node& 
     os << "// Layer " << n.name << " (" << n.kind->name() << "): gather shell (rtl/gather_shell.hpp), " << bi
        << " input beats -> " << bo << " output beats of " << chans << " values per sample;\n"
        << "// at most C = " << c << " released beats unwritten, a ring of R = " << r << " kept input beats (" << p.kept
-       << " of the " << bi << " input beats are copied).\n"
-       << "module " << spec.module << " (\n    input wire clk,\n    input wire rst,\n"
-       << "    input wire [" << ki - 1 << ":0] in0_data,\n    input wire in0_empty,\n    output wire in0_rd,\n"
-       << "    output wire [" << ko - 1 << ":0] out_data,\n    output wire out_wr,\n    input wire out_full\n);\n";
+       << " of the " << bi << " input beats are copied).\n";
+    emit_shell_ports(os, spec.module, ki, ko);
     // Input side: beat counter and its ROM (beats released, kept or not).
     if (bi > 1)
         os << "    reg [" << ibw - 1 << ":0] in_beat;\n";
@@ -79,24 +108,9 @@ void emit_gather_shell(std::ostream& os, const RtlStreamSpec& spec, const Node& 
                << "; keep_now = 1'b" << (p.keep[size_t(i)] ? 1 : 0) << "; end\n";
     os << "            default: begin rel_n = " << k(0) << "; keep_now = 1'b0; end\n        endcase\n    end\n";
     // Handshake: the repack contract's counting.
-    os << "    reg [" << aw - 1 << ":0] pend;\n"
-       << "    wire pop = (pend != " << k(0) << ") & ~out_full;\n"
-       << "    wire [" << aw - 1 << ":0] pend_after_pop = pend - {" << vconst(aw - 1, 0) << ", pop};\n"
-       << "    wire accept = ~in0_empty & ((pend_after_pop + rel_n) <= " << k(c) << ");\n"
-       << "    assign in0_rd = accept;\n    assign out_wr = pop;\n";
+    emit_release_handshake(os, aw, c);
     // Write side: the cast, the ring.
-    std::ostringstream body;
-    std::string wdata = "in0_data";
-    if (!(in_type == res_type)) {
-        body << "    wire [" << ko - 1 << ":0] wdata;\n";
-        for (int ch = 0; ch < chans; ++ch) {
-            const std::string y = emit_cast(body, elem("in0_data", ch, in_type.width), signal_type(in_type), res_type,
-                                            "c" + std::to_string(ch));
-            body << "    assign " << elem("wdata", ch, res_type.width) << " = " << y << ";\n";
-        }
-        wdata = "wdata";
-    }
-    os << body.str();
+    const std::string wdata = emit_input_cast(os, chans, in_type, res_type);
     for (int64_t s = 0; s < r; ++s) os << "    reg [" << ko - 1 << ":0] ring" << s << ";\n";
     os << "    reg [" << rw - 1 << ":0] wp;\n    always @(posedge clk) begin\n        if (accept & keep_now) begin\n";
     for (int64_t s = 0; s < r; ++s)

@@ -44,6 +44,20 @@ struct GatherPlan {
 GatherPlan plan_gather(const std::vector<int64_t>& src, const std::vector<int64_t>& needs, int64_t in_beats,
                        const Timing& t);
 
+/// Pieces shared with the kinds' counter-based shells (zero padding, upsampling), which keep this
+/// contract without per-beat ROMs:
+/// the port list of the layer wrapper `module`, `ki`/`ko` bits per input/output beat;
+void emit_shell_ports(std::ostream& os, const std::string& module, int ki, int ko);
+/// the contract's counting on an `aw`-bit pending count against C = `capacity`, given a wire `rel_n`
+/// (beats the current input beat releases): declares pend, pop, pend_after_pop, accept and drives
+/// in0_rd and out_wr; the state update is "pend <= pend_after_pop + (accept ? rel_n : 0)";
+void emit_release_handshake(std::ostream& os, int aw, int64_t capacity);
+/// in0_data cast from in_type to res_type per channel, as a wire; returns its name (in0_data itself
+/// when the types are equal);
+std::string emit_input_cast(std::ostream& os, int chans, const FixedType& in_type, const FixedType& res_type);
+/// "(r == n-1) ? 0 : r + 1" for a `bits`-bit counter r over 0..n-1.
+std::string wrap_increment(const std::string& r, int bits, int64_t n);
+
 /// Writes module spec.module (the layer wrapper's ports; rtl/repack_shell.hpp) for beats of `chans`
 /// values: in_type on the input, res_type on the output.
 void emit_gather_shell(std::ostream& os, const RtlStreamSpec& spec, const Node& n, const std::vector<int64_t>& src,

@@ -7,6 +7,7 @@
 // Timing: II 1, latency 1 (models/common/gather.hpp). Under io_stream: II 1 per input beat, latency 1;
 // input beat x releases the s (sw) copies of itself in the first copy of its row; the row's last beat
 // also releases the sh - 1 repeated rows, sw + (sh - 1) * W * sw beats at once.
+// The io_stream Verilog and estimate are the counter-based upsampling shell (upsampling_shell.cpp).
 #pragma once
 
 #include "models/common/gather.hpp"
@@ -23,6 +24,9 @@ class UpSamplingKind : public GatherKind {
     }
     const char* hls4ml_class() const override { return "Resize"; }  // hls4ml converts UpSampling1D/2D to Resize
     std::vector<ParamSpec> params() const override;
+    Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
+    void emit_rtl_stream(const Node& node, const RtlStreamSpec& spec, std::ostream& core,
+                         std::ostream& wrap) const override;
 
   protected:
     int spatial_dims() const override { return m_dims; }

@@ -8,6 +8,7 @@
 // Timing: II 1, latency 1 (models/common/gather.hpp). Under io_stream: II 1 per input beat, latency 1;
 // padding pixels before the first input pixel are released by the first input beat, a row's right
 // padding and the next row's left padding by the row's last beat, the bottom rows by the last beat.
+// The io_stream Verilog and estimate are the counter-based padding shell (zero_padding_shell.cpp).
 #pragma once
 
 #include "models/common/gather.hpp"
@@ -23,6 +24,9 @@ class ZeroPaddingKind : public GatherKind {
     }
     const char* hls4ml_class() const override { return m_dims == 1 ? "ZeroPadding1D" : "ZeroPadding2D"; }
     std::vector<ParamSpec> params() const override;
+    Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
+    void emit_rtl_stream(const Node& node, const RtlStreamSpec& spec, std::ostream& core,
+                         std::ostream& wrap) const override;
 
   protected:
     int spatial_dims() const override { return m_dims; }

@@ -195,6 +195,29 @@ class Reformat(unittest.TestCase):
             self.verify(self.paths[tag], *STALLS)
         self.verify(self.paths["2d"], "--io-type", "io_parallel")
 
+    def test_large_image_shells_stay_small(self):
+        """The padding and upsampling shells count rows and columns instead of listing every beat: a
+        300 x 200 image gives Verilog of a few kilobytes per layer, lint-clean, with LUT-RAM-sized
+        estimates (the per-beat ROMs of the gather shell would be megabytes)."""
+        net = {"format": "nnsim-network", "name": "big", "io_type": "io_stream",
+               "inputs": [{"name": "x", "shape": [300, 200, 3]}],
+               "layers": [layer("pad", "zero_padding2d", "x", padding=[1, 2, 3, 1]),
+                          layer("up", "upsampling2d", "x", size=[2, 2])],
+               "outputs": ["pad", "up"]}
+        path = nets.write_json(os.path.join(self.tmp, "big.json"), net)
+        d = os.path.join(self.tmp, "rtl_big")
+        nets.run("gen", "--net", path, "-o", d)
+        for layer_name in ("pad", "up"):
+            size = os.path.getsize(os.path.join(d, "big_" + layer_name + ".v"))
+            self.assertLess(size, 10000, layer_name)
+        rc, out = lint(d)
+        self.assertEqual(rc, 0, out)
+        self.assertNotIn("%Warning", out)
+        t = nets.timing(path)
+        rows = {l["name"]: l for l in t["layers"]}
+        for layer_name in ("pad", "up"):
+            self.assertLess(rows[layer_name]["resources"]["lut"], 5000, layer_name)
+
     def test_lint_and_synth(self):
         d = os.path.join(self.tmp, "rtl_2d")
         nets.run("gen", "--net", self.paths["2d"], "-o", d)
