@@ -14,12 +14,14 @@ Evaluator::Evaluator(const Graph& g) : m_graph(g) {
     m_node_raw.resize(g.nodes.size());
     m_node_float.resize(g.nodes.size());
     m_quantized_result.assign(g.nodes.size(), nullptr);
-    for (size_t i = 0; i < g.nodes.size(); ++i) {
-        auto q = g.quantizer_precision.find(g.nodes[i].name);
-        if (q == g.quantizer_precision.end()) continue;
+    auto quantizer_of = [&](const std::string& name) -> const FixedType* {
+        auto q = g.quantizer_precision.find(name);
+        if (q == g.quantizer_precision.end()) return nullptr;
         auto r = q->second.find("result");
-        if (r != q->second.end()) m_quantized_result[i] = &r->second.type;
-    }
+        return r == q->second.end() ? nullptr : &r->second.type;
+    };
+    for (const auto& in : g.inputs) m_quantized_input.push_back(quantizer_of(in.name));
+    for (size_t i = 0; i < g.nodes.size(); ++i) m_quantized_result[i] = quantizer_of(g.nodes[i].name);
     for (size_t i = 0; i < g.nodes.size(); ++i) {
         const Node& n = g.nodes[i];
         m_node_raw[i].assign(size_t(shape_size(n.shape)), 0);
@@ -77,8 +79,11 @@ std::vector<double> Evaluator::node_values(size_t node) const {
 
 void Evaluator::run_float(const std::vector<const double*>& inputs, bool quantizers) {
     NNSIM_ASSERT(inputs.size() == m_input_float.size(), "wrong number of float inputs");
-    for (size_t k = 0; k < inputs.size(); ++k)
+    for (size_t k = 0; k < inputs.size(); ++k) {
         std::copy(inputs[k], inputs[k] + m_input_float[k].size(), m_input_float[k].begin());
+        if (quantizers && m_quantized_input[k] != nullptr)
+            for (double& v : m_input_float[k]) v = m_quantized_input[k]->to_double(cast_double(v, *m_quantized_input[k]));
+    }
     for (size_t i = 0; i < m_ops.size(); ++i) {
         if (quantizers) m_ops[i]->eval_float_quantized(m_fargs[i].data(), m_node_float[i].data());
         else m_ops[i]->eval_float(m_fargs[i].data(), m_node_float[i].data());
@@ -89,6 +94,8 @@ void Evaluator::run_float(const std::vector<const double*>& inputs, bool quantiz
 
 bool Evaluator::has_activation_quantizers() const {
     for (const FixedType* t : m_quantized_result)
+        if (t != nullptr) return true;
+    for (const FixedType* t : m_quantized_input)
         if (t != nullptr) return true;
     return false;
 }

@@ -38,7 +38,7 @@ class Evaluator {
 
     /// Evaluate in double precision from unquantized inputs (one pointer per graph input). With
     /// `quantizers`, the results that the imported model's activation quantizers fix
-    /// (Graph::quantizer_precision "result") are quantized to their type: the model's quantized float
+    /// (Graph::quantizer_precision "result", a graph input's included) are quantized to their type: the model's quantized float
     /// reference (QKeras's inference arithmetic with float accumulation).
     void run_float(const std::vector<const double*>& inputs, bool quantizers = false);
     /// Whether any result has an activation quantizer (then run_float(..., true) differs).
@@ -63,6 +63,7 @@ class Evaluator {
     std::vector<std::vector<const double*>> m_fargs;    ///< same for the float path
     std::vector<size_t> m_outputs;                      ///< node indices of the outputs
     std::vector<const FixedType*> m_quantized_result;   ///< per node: its activation quantizer's type, or null
+    std::vector<const FixedType*> m_quantized_input;    ///< per graph input: its quantizer's type, or null
     int64_t m_macs = 0;
 };
 

@@ -17,11 +17,20 @@ void apply_overrides(Graph& g, const Overrides& o) {
         FixedType t;
         std::string err;
         if (!parse_fixed_type(o.precision, t, err)) throw UserError("--precision: " + err);
+        // As hls4ml's Model-level precision: a precision the model's own quantizers fix (QKeras, HGQ,
+        // QONNX) stays; every other variable takes the type.
+        auto quantized = [&](const std::string& name, const std::string& var) {
+            auto vars = g.precision_source.find(name);
+            if (vars == g.precision_source.end()) return false;
+            auto src = vars->second.find(var);
+            return src != vars->second.end() && src->second.rfind("quantizer", 0) == 0;
+        };
         g.default_precision = t;
-        for (auto& in : g.inputs) in.precision = t;
+        for (auto& in : g.inputs)
+            if (!quantized(in.name, "result")) in.precision = t;
         for (auto& n : g.nodes)
             for (const auto& v : n.kind->precision_vars())
-                if (v.fixed_default.empty()) n.precision[v.name] = t;
+                if (v.fixed_default.empty() && !quantized(n.name, v.name)) n.precision[v.name] = t;
     }
     if (o.reuse_factor != 0) {
         if (o.reuse_factor < 0) throw UserError("--reuse-factor: must be a positive integer, got " +

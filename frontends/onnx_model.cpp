@@ -337,10 +337,16 @@ Graph import_onnx(const std::string& path, const Hls4mlConfig* config) {
                 n->precision[var] = t;
                 g.precision_source[name][var] = "quantizer QONNX Quant node";
             }
+            // An activation quantizer: the quantized float reference (nnsim run) applies it too.
+            if (vars.count("result")) g.quantizer_precision[name]["result"] = {vars.at("result"), "QONNX Quant node"};
             continue;
         }
         for (auto& in : g.inputs)
-            if (in.name == name && vars.count("result")) in.precision = vars.at("result");
+            if (in.name == name && vars.count("result")) {
+                in.precision = vars.at("result");
+                g.precision_source[name]["result"] = "quantizer QONNX Quant node";
+                g.quantizer_precision[name]["result"] = {vars.at("result"), "QONNX Quant node"};
+            }
     }
     return g;
 }

@@ -12,7 +12,8 @@
 // input beats: a copied pixel its source beat (or a later one, for the order), a zero pixel the
 // input beats before it (padding before the first input pixel: the first beat; bottom padding rows:
 // the last beat); an upsampled row repeated needs the whole input row; a cropped-away input beat
-// releases nothing. The Verilog is the gather shell (rtl/gather_shell.hpp).
+// releases nothing. The Verilog is the gather shell (rtl/gather_shell.hpp), or the kind's own
+// counter-based shell with the same contract (zero padding, upsampling).
 #pragma once
 
 #include <memory>

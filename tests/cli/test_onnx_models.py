@@ -122,6 +122,24 @@ class OnnxModelsTest(nets.TmpDirTest):
         self.assertEqual(by_name["Conv_0"]["precision"]["accum"], "fixed<20,8>")
         self.assertEqual(by_name["Conv_0"].get("reuse_factor"), 3)
 
+    def test_qonnx_image_models_exact_and_verify(self):
+        """The two QONNX image models (512 x 512 x 3 and 256 x 256 x 3, 4-bit quantizers) equal their
+        quantized float reference (the float graph with every Quant node applied, the input's included)
+        exactly, with the default precision and with hls4ml's own test setting fixed<32,16> (which the
+        quantizers' precisions win over); under io_stream the Verilog matches the model on every word and
+        cycle, and the design's estimate stays within what nnsim agrees to generate."""
+        for name in ("separable_conv_model_ch_last.onnx", "branched_model_ch_last.onnx"):
+            path = os.path.join(ONNX_DIR, name)
+            for extra in ([], ["--precision", "fixed<32,16>"]):
+                rep = self.path(name + ".run.json")
+                nets.run("run", "--net", path, "--random-samples", "2", "--seed", "5", "--report", rep, *extra)
+                with open(rep) as f:
+                    q = json.load(f)["vs_quantized_float"]
+                self.assertEqual((q["max_abs_diff"], q["argmax_agreement"]), (0, 1.0), (name, extra))
+            r = nets.run("verify", "--net", path, "--io-type", "io_stream", "--samples", "1",
+                         "--work", self.path("verify_" + name))
+            self.assertIn("handshake cycles identical", r.stdout, name)
+
     def test_bnn(self):
         """Sign activations around a binary dense layer: bipolar layers of type int<2>, the weights +-1
         in int<2> and the bias quantized to int<4>; the fixed-point outputs equal the float model's and
