@@ -15,6 +15,7 @@
 #include "core/diag.hpp"
 #include "core/registry.hpp"
 #include "frontends/file_formats.hpp"
+#include "frontends/keras_bnn.hpp"
 #include "frontends/keras_layers.hpp"
 #include "frontends/keras_weights.hpp"
 #include "frontends/qkeras.hpp"
@@ -234,6 +235,7 @@ Graph import_keras_model(const json& model, const std::string& source_file, cons
     const KerasWeightFile weights(weights_path);
     Graph g = importer.build(weights, name);
     apply_qkeras_quantizers(g, quantizers);
+    apply_hls4ml_binary_passes(g, quantizers);
     return g;
 }
 
@@ -251,6 +253,7 @@ Graph import_keras_json(const std::string& json_path, const std::string& weights
     const KerasWeightFile weights(weights_path.empty() ? default_keras_weights(json_path) : weights_path);
     Graph g = importer.build(weights, fs::path(json_path).stem().string());
     apply_qkeras_quantizers(g, quantizers);
+    apply_hls4ml_binary_passes(g, quantizers);
     return g;
 }
 
@@ -274,6 +277,7 @@ Graph import_keras_h5(const std::string& h5_path, const std::string& weights_pat
         importer.read_structure();
         Graph g = importer.build(file, name);
         apply_qkeras_quantizers(g, quantizers);
+        apply_hls4ml_binary_passes(g, quantizers);
         return g;
     }
     return import_keras_model(model, h5_path, "model_config", name, weights_path);

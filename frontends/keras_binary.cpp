@@ -11,7 +11,7 @@ void KerasMapper::binarize_kernel(const KerasLayer& l, Node& n) {
     auto k = n.weights.find("kernel");
     if (k == n.weights.end()) return;
     const bool binary = l.class_name == "BinaryDense";
-    for (double& w : k->second.data) w = binary ? (w > 0 ? 1.0 : -1.0) : (w > 0.5 ? 1.0 : (w <= -0.5 ? -1.0 : 0.0));
+    for (double& w : k->second.data) w = binary ? (w >= 0 ? 1.0 : -1.0) : (w > 0.5 ? 1.0 : (w <= -0.5 ? -1.0 : 0.0));
     k->second.file.clear(), k->second.dataset.clear();  // no longer the file's values
     FixedType int2;
     std::string error;

@@ -221,7 +221,7 @@ void KerasMapper::add_activation_node(const KerasLayer& l, const json& activatio
         if (a != m.keras) continue;
         Node& n = add_node(l, m.kind, node_name, input, field);
         if (m.max_value > 0) n.params["max_value"] = m.max_value;
-        if (a == "binary_tanh") n.params["zero"] = int64_t(-1);  // hls4ml: x > 0 ? 1 : -1
+        // binary_tanh: the bipolar kind's default, x >= 0 ? 1 : -1, as hls4ml's binary_tanh since 1.2.
         if (a == "hard_tanh") n.params["function"] = a;  // slope 0.2, shift 0.5 as hls4ml (QKeras: 0.5, 0.5)
         return;
     }

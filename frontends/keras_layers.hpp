@@ -60,7 +60,7 @@ class KerasMapper {
     /// Dense, and the binary and ternary dense layers of hls4ml's Keras examples (BinaryDense,
     /// TernaryDense), whose kernels binarize_kernel quantizes.
     void add_dense(const KerasLayer& l);
-    /// BinaryDense: w > 0 ? 1 : -1; TernaryDense: w > 0.5 ? 1 : (w <= -0.5 ? -1 : 0), as hls4ml's
+    /// BinaryDense: w >= 0 ? 1 : -1; TernaryDense: w > 0.5 ? 1 : (w <= -0.5 ? -1 : 0), as hls4ml's
     /// BinaryQuantizer(bits=2) and TernaryQuantizer; the weight type becomes int<2>, pinned like a QKeras
     /// quantizer's (keras_binary.cpp).
     void binarize_kernel(const KerasLayer& l, Node& n);

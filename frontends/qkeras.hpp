@@ -60,6 +60,7 @@ struct QKerasQuantizer {
     int min_exp = 0, max_exp = 0;  ///< quantized_po2: the exponents' clip range
     int top_exp = 0;               ///< quantized_po2: the largest exponent a value can have (max_value)
     std::string alpha;        ///< quantized_bits: "auto" or "auto_po2" (a per-channel scale), else empty
+    double threshold = -1;    ///< ternary: the threshold argument (< 0: not given)
     std::string text;         ///< e.g. "quantized_bits(6,0,1,alpha=1)", for reports
 
     /// The value QKeras's inference computes for `x`.

@@ -80,6 +80,7 @@ QKerasQuantizer sign_quantizer(QKerasQuantizer r, const std::vector<json>& args,
     if (kw.count("use_stochastic_rounding") && kw["use_stochastic_rounding"].is_boolean() &&
         kw["use_stochastic_rounding"].get<bool>())
         throw UserError(fail + r.kind + ": stochastic rounding has no hardware equivalent");
+    if (kw.count("threshold") && kw["threshold"].is_number()) r.threshold = kw["threshold"].get<double>();
     r.bits = bits;
     if (r.text.empty()) r.text = r.kind + "()";
     return r;
@@ -89,7 +90,7 @@ QKerasQuantizer sign_quantizer(QKerasQuantizer r, const std::vector<json>& args,
 
 
 double QKerasQuantizer::quantize(double x) const {
-    if (kind == "binary") return x > 0 ? 1.0 : -1.0;  // hls4ml's BinaryQuantizer (QKeras: x >= 0 ? 1 : -1)
+    if (kind == "binary") return x >= 0 ? 1.0 : -1.0;  // QKeras's and hls4ml's BinaryQuantizer
     if (kind == "ternary") return x > 0.5 ? 1.0 : (x <= -0.5 ? -1.0 : 0.0);  // hls4ml's TernaryQuantizer
     if (kind == "quantized_po2") {
         const double eps = 1e-7;  // tf.keras.backend.epsilon()

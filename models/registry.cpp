@@ -3,6 +3,7 @@
 #include "core/registry.hpp"
 #include "models/add/add.hpp"
 #include "models/average/average.hpp"
+#include "models/batchnorm_quantized_tanh/batchnorm_quantized_tanh.hpp"
 #include "models/batchnorm/batchnorm.hpp"
 #include "models/bipolar/bipolar.hpp"
 #include "models/clipped_relu/clipped_relu.hpp"
@@ -71,6 +72,7 @@ void register_all_kinds(Registry& reg) {
     reg.add(std::make_unique<ConcatenateKind>());
     reg.add(std::make_unique<BipolarKind>());
     reg.add(std::make_unique<TernaryKind>());
+    reg.add(std::make_unique<BatchNormQuantizedTanhKind>());
     reg.add(std::make_unique<FixedPointQuantizerKind>());
     reg.add(std::make_unique<HardActivationKind>());
     reg.add(std::make_unique<EluKind>());

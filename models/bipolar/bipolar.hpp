@@ -1,6 +1,6 @@
 // Bipolar (sign) activation: y = x > 0 ? +1 : (x < 0 ? -1 : zero), then cast to result_t; with zero = +1
-// (the default) QONNX's BipolarQuant of a computed tensor with scale 1, with zero = -1 hls4ml's
-// binary_tanh (y = x > 0 ? 1 : -1) of Keras binary networks.
+// (the default) QONNX's BipolarQuant of a computed tensor with scale 1 and hls4ml's binary_tanh of
+// Keras binary networks (x >= 0 ? 1 : -1 since hls4ml 1.2; zero = -1 gives the older x > 0 ? 1 : -1).
 #pragma once
 
 #include "models/common/unary.hpp"

@@ -52,13 +52,18 @@ def kind_net(kind, seed=1, n_in=8):
             act.update(keep_negative=[1, 1, 0, 1, 1, 1], bits=[6, 0, 5, 8, 4, 7], integers=[3, 0, 2, 4, 1, 3])
         if kind.startswith("softmax"):
             act = {"name": "act", "kind": "softmax", "implementation": kind.split(":")[1]}
+        if kind.startswith("batchnorm_quantized_tanh"):  # thresholds from a batchnorm over the 6 outputs
+            act = {"name": "act", "kind": "batchnorm_quantized_tanh", "quantize": kind.split(":")[1],
+                   "weights": {"gamma": _tensor(rng, [6], 0.5, 1.5), "beta": _tensor(rng, [6], -0.5, 0.5),
+                               "moving_mean": _tensor(rng, [6], -0.5, 0.5),
+                               "moving_variance": _tensor(rng, [6], 0.5, 2.0)}}
         net["layers"] += [dense_layer(rng, "fc", n_in, 5 if kind.startswith("softmax") else 6), act]
     return net
 
 
 KINDS = ["dense", "batchnorm", "relu", "clipped_relu", "leaky_relu", "linear", "sigmoid", "tanh",
          "softmax:stable", "softmax:latency", "softmax:argmax", "elu", "selu", "hard_activation",
-         "fixed_point_quantizer"]
+         "fixed_point_quantizer", "batchnorm_quantized_tanh:binary", "batchnorm_quantized_tanh:ternary"]
 
 
 def run(*args, check=True, cwd=None):

@@ -1,13 +1,17 @@
 """Binary and ternary Keras networks (hls4ml's example models with BinaryDense / TernaryDense layers,
 binary_tanh / ternary_tanh / relu1 activations) from ../shared/external_models:
   1. they import from the file alone: binary kernels hold only +-1, ternary kernels -1/0/+1 (hls4ml's
-     BinaryQuantizer(bits=2) and TernaryQuantizer), with the weight type int<2> reported as coming
-     from the layer's quantizer;
-  2. `nnsim run` is bit-exact against numpy on the first dense layer (independent reference,
-     refimpl.dense_fixed with the quantized weights) and on the activation after its batchnorm
-     (binary_tanh: x > 0 ? 1 : -1; ternary_tanh: x > 1 ? 1 : (x <= -1 ? -1 : 0); relu1: min(max(x, 0), 1));
+     BinaryQuantizer(bits=2): w >= 0 ? 1 : -1, and TernaryQuantizer), with the weight type int<2>
+     reported as coming from the layer's quantizer; as in hls4ml's quantization flow, each batchnorm
+     followed by binary_tanh/ternary_tanh becomes one batchnorm_quantized_tanh layer, and the dense
+     layers after those sum in int<ceil(log2 n_in) + 2> without bias;
+  2. `nnsim run` is bit-exact against a numpy emulation of that arithmetic (written from hls4ml's
+     formulas: thresholds -b/s folded and floored in float32, ternary thresholds +-0.5/s + t, the
+     dense layers on +-1 inputs) on every layer up to the last dense; the relu1 model keeps its
+     batchnorm and activation (relu1: min(max(x, 0), 1));
   3. the binary dense layers need no DSPs (estimate), and the Verilog of a binary network verifies
-     against the model; the ternary and binary_tanh kinds verify on a small network of their own.
+     against the model; the ternary and binary_tanh kinds (hls4ml's: 2x in the input type against
+     +-1, x >= 0) verify on small networks of their own.
 Environment: NNSIM (binary), NNSIM_SHARED_DIR."""
 import json
 import os
@@ -28,10 +32,37 @@ SUCCESS = re.compile(r"^verify: \S+: \d+ samples, \d+ output words and \d+ hands
 
 def activation(kind, x):
     if kind == "binary":
-        return np.where(x > 0, 1.0, -1.0)
+        return np.where(x >= 0, 1.0, -1.0)
     if kind == "ternary":
-        return np.where(x > 1, 1.0, np.where(x <= -1, -1.0, 0.0))
+        return np.where(2 * x > 1, 1.0, np.where(2 * x <= -1, -1.0, 0.0))
     return np.clip(x, 0.0, 1.0)
+
+
+def thresholds(layer, frac):
+    """hls4ml's BatchNormalizationQuantizedTanh.set_thresholds in float32: per channel the raw
+    thresholds on a grid of `frac` fraction bits, [thr] (binary) or [hi, lo] (ternary)."""
+    w = {k: np.array(v["data"], dtype=np.float32) for k, v in layer["weights"].items()}
+    n = len(w["moving_mean"])
+    gamma = w.get("gamma", np.ones(n, np.float32))
+    beta = w.get("beta", np.zeros(n, np.float32))
+    scale = gamma / np.sqrt(w["moving_variance"] + np.float32(layer.get("epsilon", 1e-3)))
+    bias = beta - scale * w["moving_mean"]
+    t = -bias / scale
+    step = np.float32(2.0 ** frac)
+    if layer.get("quantize", "binary") == "binary":
+        levels = [t]
+    else:
+        big_t = np.float32(layer.get("threshold", 0.5))
+        levels = [big_t / scale + t, -big_t / scale + t]
+    return [np.floor(v * step).astype(np.int64) for v in levels]
+
+
+def threshold_layer(layer, x_raw, frac):
+    """The merged layer on raw inputs with `frac` fraction bits: +-1 (binary) or -1/0/+1 (ternary)."""
+    th = thresholds(layer, frac)
+    if len(th) == 1:
+        return np.where(x_raw >= th[0], 1, -1)
+    return np.where(x_raw > th[0], 1, np.where(x_raw <= th[1], -1, 0))
 
 
 class BinaryImportTest(nets.GridInputTest):
@@ -52,7 +83,7 @@ class BinaryImportTest(nets.GridInputTest):
                 self.assertTrue(set(l["weights"]["kernel"]["data"]) <= allowed, model + " " + l["name"])
             fc1 = dense[0]
             n_in = net["inputs"][0]["shape"][0]
-            x, xin = self.inputs(model, [n_in], n=20, seed=5)
+            x, xin = self.inputs(model, [n_in], n=200, seed=5)
             trace = self.path(model + "_trace")
             nets.run("run", "--net", desc, "--input", xin, "--trace", trace)
             kernel = np.array(fc1["weights"]["kernel"]["data"]).reshape(fc1["weights"]["kernel"]["shape"])
@@ -61,12 +92,29 @@ class BinaryImportTest(nets.GridInputTest):
             exp = dense_fixed(quantize(x, t), t, kernel.astype(np.int64), int2, quantize(bias, t), t, t, t)
             got = np.round(nets.read_dat(os.path.join(trace, fc1["name"] + ".dat")) * 2.0 ** t.F).astype(np.int64)
             self.assertTrue(np.array_equal(got, exp), model + ": the binary dense layer differs from numpy")
-            # The first activation, from the batchnorm before it.
-            names = [l["name"] for l in net["layers"]]
-            a = names.index(next(l["name"] for l in net["layers"] if l["kind"] in ("bipolar", "ternary", "clipped_relu")))
-            before = nets.read_dat(os.path.join(trace, names[a - 1] + ".dat"))
-            after = nets.read_dat(os.path.join(trace, names[a] + ".dat"))
-            self.assertTrue(np.array_equal(after, activation(act, before)), model + ": " + names[a])
+            kinds = [l["kind"] for l in net["layers"]]
+            if act == "relu1":
+                # The first activation, from the batchnorm before it (no merge for relu1).
+                self.assertEqual(kinds[:3], ["dense", "batchnorm", "clipped_relu"])
+                names = [l["name"] for l in net["layers"]]
+                before = nets.read_dat(os.path.join(trace, names[1] + ".dat"))
+                after = nets.read_dat(os.path.join(trace, names[2] + ".dat"))
+                self.assertTrue(np.array_equal(after, activation(act, before)), model + ": " + names[2])
+            else:
+                self.assertEqual(kinds, ["dense", "batchnorm_quantized_tanh"] * 3 + ["dense", "batchnorm"], model)
+                a, frac = got, t.F  # raw fc1 outputs
+                for k in range(1, 7):
+                    layer = net["layers"][k]
+                    if layer["kind"] == "batchnorm_quantized_tanh":
+                        a, frac = threshold_layer(layer, a, frac), 0
+                    else:
+                        self.assertEqual(layer["precision"]["result"],
+                                         "int<%d>" % (int(np.ceil(np.log2(len(a[0])))) + 2), layer["name"])
+                        self.assertNotIn("bias", layer["weights"], layer["name"])
+                        w = np.array(layer["weights"]["kernel"]["data"]).reshape(layer["weights"]["kernel"]["shape"])
+                        a = a @ w.astype(np.int64)
+                    trace_k = nets.read_dat(os.path.join(trace, layer["name"] + ".dat"))
+                    self.assertTrue(np.array_equal(trace_k, a), model + ": " + layer["name"] + " differs from numpy")
             # No DSPs in the binary and ternary products.
             tm = nets.timing(desc)
             for layer in tm["layers"]:
@@ -82,17 +130,22 @@ class BinaryImportTest(nets.GridInputTest):
         self.assertRegex(r.stdout, SUCCESS)
         # The two activations on every kind of input value, zero included (a grid of 2^-2).
         rng = random.Random(4)
-        for kind, extra in (("ternary", {}), ("bipolar", {"zero": -1})):
+        for kind in ("ternary", "bipolar"):
             net = {"format": "nnsim-network", "name": "t_" + kind, "inputs": [{"name": "x", "shape": [6]}],
                    "layers": [nets.dense_layer(rng, "fc", 6, 8, precision="fixed<8,4>"),
-                              dict({"name": "act", "kind": kind, "precision": "int<2>"}, **extra)]}
+                              {"name": "act", "kind": kind, "precision": "int<2>"}]}
             path = os.path.abspath(self.write("v_" + kind, net))
             r = nets.run("verify", "--net", path, "--samples", "30", cwd=cache)
             self.assertRegex(r.stdout, SUCCESS)
             nets.run("run", "--net", path, "--random-samples", "200", "--trace", self.path(kind + "_tr"))
             pre = nets.read_dat(os.path.join(self.path(kind + "_tr"), "fc.dat"))
             got = nets.read_dat(os.path.join(self.path(kind + "_tr"), "act.dat"))
-            exp = activation("ternary", pre) if kind == "ternary" else np.where(pre > 0, 1.0, -1.0)
+            if kind == "ternary":  # 2x back in fixed<8,4>: wraps for |x| >= 4
+                doubled = ((np.round(pre * 16).astype(np.int64) * 2 + 128) % 256 - 128) / 16.0
+                exp = activation("ternary", doubled / 2)
+                self.assertTrue(np.any(np.abs(pre) >= 4), "no input wrapped when doubled")
+            else:
+                exp = activation("binary", pre)
             self.assertTrue(np.array_equal(got, exp), kind)
             self.assertTrue(np.any(pre == 0) or kind == "ternary", "no zero input reached " + kind)
 

@@ -88,6 +88,14 @@ def qkeras_alpha(w, bits, integer, po2):
     return (m_i * z / m).reshape(w.shape).astype(np.float64), (scale * m).astype(np.float64)
 
 
+def ternary_tanh_16_6(x):
+    """hls4ml's ternary_tanh on fixed<16,6> inputs: d = 2x back in fixed<16,6> (wrapping), then
+    d > 1 ? 1 : (d <= -1 ? -1 : 0)."""
+    raw = np.round(np.asarray(x) * 2.0 ** 10).astype(np.int64)
+    d = (2 * raw + 2 ** 15) % 2 ** 16 - 2 ** 15
+    return np.where(d > 2 ** 10, 1.0, np.where(d <= -(2 ** 10), -1.0, 0.0))
+
+
 class QKerasImport(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -217,6 +225,8 @@ class QKerasImport(unittest.TestCase):
         self.assertNotIn("activation quantizers", r.stdout)
 
     def check_sign_quantizers(self, quantizer, weight_rule, act_rule, kind):
+        """A QKeras sign quantizer as fc1's kernel quantizer and as the following QActivation (no batchnorm
+        between them, so hls4ml keeps the activation as it is)."""
         def edit(layers):
             layers[1]["config"]["kernel_quantizer"] = {"class_name": quantizer, "config": {"alpha": None}}
             layers[2]["config"]["activation"] = quantizer
@@ -243,12 +253,13 @@ class QKerasImport(unittest.TestCase):
         self.assertEqual(fc1["resources"]["dsp"], 0)
 
     def test_binary_quantizers(self):
-        self.check_sign_quantizers("binary", lambda w: np.where(w > 0, 1.0, -1.0),
-                                   lambda x: np.where(x > 0, 1.0, -1.0), "bipolar")
+        # hls4ml's BinaryQuantizer and binary_tanh (1.2 and later): x >= 0 gives +1, as QKeras.
+        self.check_sign_quantizers("binary", lambda w: np.where(w >= 0, 1.0, -1.0),
+                                   lambda x: np.where(x >= 0, 1.0, -1.0), "bipolar")
 
     def test_ternary_quantizers(self):
         self.check_sign_quantizers("ternary", lambda w: np.where(w > 0.5, 1.0, np.where(w <= -0.5, -1.0, 0.0)),
-                                   lambda x: np.where(x > 1, 1.0, np.where(x <= -1, -1.0, 0.0)), "ternary")
+                                   ternary_tanh_16_6, "ternary")
 
     def check_tanh_sigmoid(self, quantizer, kind, result, rule, verify=False):
         tag = "".join(c for c in quantizer if c.isalnum())
