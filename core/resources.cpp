@@ -219,26 +219,40 @@ int varying_bits(const std::vector<int64_t>& values, int width) {
     return n;
 }
 
-RomPlacement place_rom(int64_t words, int width, bool sync) {
-    RomPlacement p;
-    if (!sync || words <= 0 || width <= 0) return p;
-    // memory_libmap: logic costs width * size / 64 (compared as an int); a block RAM configuration
-    // costs its cell cost per replicate plus 0.5 per bit of read multiplexing.
-    const int64_t size = int64_t(1) << int(std::ceil(std::log2(double(std::max<int64_t>(words, 1)))));
-    const int64_t logic = int64_t(double(width) * double(size) / 64.0);
-    struct Mode {
-        int abits;
-        std::vector<int> dbits;
-        int cost;
-        int bram18;  // 18 Kb blocks per cell
-    };
-    static const std::vector<Mode> modes = {
+namespace {
+
+/// The block RAM configurations of Yosys's xc7 library (brams_xc7.txt) as memory_libmap costs them.
+struct BramMode {
+    int abits;
+    std::vector<int> dbits;
+    int cost;
+    int bram18;  // 18 Kb blocks per cell
+};
+const std::vector<BramMode>& bram_modes() {
+    static const std::vector<BramMode> modes = {
         {14, {1, 2, 4, 9, 18}, 129, 1},        // TDP HALF (RAMB18)
         {15, {1, 2, 4, 9, 18, 36}, 257, 2},    // TDP FULL (RAMB36)
         {16, {1, 2, 4, 9}, 513, 4},            // TDP CASCADE (two RAMB36)
         {14, {1, 2, 4, 9, 18, 36}, 129, 1},    // SDP HALF
         {15, {1, 2, 4, 9, 18, 36, 72}, 257, 2} // SDP FULL
     };
+    return modes;
+}
+
+int64_t pow2_size(int64_t words) {
+    return int64_t(1) << int(std::ceil(std::log2(double(std::max<int64_t>(words, 1)))));
+}
+
+}  // namespace
+
+RomPlacement place_rom(int64_t words, int width, bool sync) {
+    RomPlacement p;
+    if (!sync || words <= 0 || width <= 0) return p;
+    // memory_libmap: logic costs width * size / 64 (compared as an int); a block RAM configuration
+    // costs its cell cost per replicate plus 0.5 per bit of read multiplexing.
+    const int64_t size = pow2_size(words);
+    const int64_t logic = int64_t(double(width) * double(size) / 64.0);
+    const std::vector<BramMode>& modes = bram_modes();
     double best = 0;
     bool got = false;
     double best_b18 = 0;
@@ -259,6 +273,27 @@ RomPlacement place_rom(int64_t words, int width, bool sync) {
     if (got && best < double(logic)) {
         p.block = true;
         p.bram18 = best_b18;
+    }
+    return p;
+}
+
+RamPlacement block_ram(int64_t words, int width) {
+    RamPlacement p;
+    if (words <= 0 || width <= 0) return p;
+    const int64_t size = pow2_size(words);
+    double best = -1;
+    for (const auto& m : bram_modes()) {
+        for (size_t i = 0; i < m.dbits.size(); ++i) {
+            const int64_t depth = int64_t(1) << (m.abits - int(i));
+            const int64_t mult_a = (size - 1) / depth + 1;
+            const int64_t repl = mult_a * ((width + m.dbits[i] - 1) / m.dbits[i]);
+            const double cost = double(m.cost) * double(repl) + 0.5 * double((mult_a - 1) * width);
+            if (best < 0 || cost < best) {
+                best = cost;
+                p.bram18 = double(repl * m.bram18);
+                p.address_blocks = mult_a;
+            }
+        }
     }
     return p;
 }
@@ -420,12 +455,26 @@ double mux_luts(int inputs, int width) {
 // ---------------------------------------------------------------------------------------------
 // Network totals.
 
+bool fifo_in_block_ram(int depth, int width) { return res::place_rom(depth, width, /*sync=*/true).block; }
+
 Resources estimate_fifo(int depth, int width) {
-    Resources r = res::async_ram(depth, width);
     int aw = 1;
     while (aw < 64 && (uint64_t(1) << aw) <= uint64_t(std::max(depth - 1, 1))) ++aw;
     int cw = 1;
     while (cw < 64 && (uint64_t(1) << cw) <= uint64_t(depth)) ++cw;
+    if (fifo_in_block_ram(depth, width)) {
+        // nnsim_fifo_bram: the memory and its read register in block RAM; pointers, count, head select
+        // and bypass register in FFs; the head multiplexer (1 LUT per bit), pointer and count logic, and
+        // the multiplexer over the cells in depth. Against Yosys on the module alone, 1024 .. 262144
+        // words of 8 .. 96 bits: BRAM18 exact, FF and LUT within 5 %.
+        const res::RamPlacement ram = res::block_ram(depth, width);
+        Resources r;
+        r.bram18 = ram.bram18;
+        r.ff = 2.0 * aw + cw + 1 + width;
+        r.lut = width + 4.0 * aw + cw - 8 + double(width) * double(ram.address_blocks - 1) / 3.0;
+        return r;
+    }
+    Resources r = res::async_ram(depth, width);
     // Pointers and count; the read address is duplicated when the LUTRAM's read port takes it.
     r.ff += 3 * aw + cw;
     r.lut += 2.0 * aw + cw + 3;

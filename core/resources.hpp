@@ -64,7 +64,12 @@ NetworkResources estimate_network(const Graph& g);
 /// Estimate of one layer of g: its kind's estimate, per pixel for pixel-wise kinds under io_stream.
 Resources estimate_layer(const Graph& g, const Node& n, const NodeInputs& in);
 
-/// Estimate of one nnsim_fifo of `depth` words of `width` bits (storage, pointers, flags).
+/// Whether a FIFO of `depth` words of `width` bits is the block-RAM module nnsim_fifo_bram (else
+/// nnsim_fifo, LUT RAM): when Yosys would put a synchronously read memory of that size into block RAM
+/// (res::place_rom). The generator (rtl/fifo_modules.cpp) and estimate_fifo both decide by it.
+bool fifo_in_block_ram(int depth, int width);
+/// Estimate of the FIFO of `depth` words of `width` bits (storage, pointers, flags; for the block-RAM
+/// module also its head and bypass registers and their multiplexer).
 Resources estimate_fifo(int depth, int width);
 
 namespace res {
@@ -104,6 +109,15 @@ struct RomPlacement {
 };
 /// `sync`: the read has a register Yosys can merge (address or data); asynchronous ROMs never go to BRAM.
 RomPlacement place_rom(int64_t words, int width, bool sync);
+
+/// Block RAMs of a memory of `words` x `width` with one write port and one synchronous read port
+/// (nnsim_fifo_bram) that memory_libmap puts into block RAM: the cheapest configuration by
+/// place_rom's costs, each address block with its own ceil(width / data bits) cells (as measured).
+struct RamPlacement {
+    double bram18 = 0;           ///< 18 Kb block RAMs (a RAMB36 counts 2)
+    int64_t address_blocks = 1;  ///< cells in depth whose read data are multiplexed
+};
+RamPlacement block_ram(int64_t words, int width);
 
 /// Columns of a ROM of raw `from`-typed values: `stored` = the columns that are not constant over the
 /// entries (Yosys drops constant columns before placing the ROM; the others stay even when unused),

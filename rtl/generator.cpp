@@ -1,6 +1,6 @@
-// The Verilog generator (generator.hpp): shared FIFO module, one wrapper per layer holding the timing
-// shell around the kind's core, and the top that wires FIFOs, layers and AXI-Stream ports exactly as
-// the SystemC model wires its channels (sim/network_sim.cpp).
+// The Verilog generator (generator.hpp): the shared FIFO modules (fifo_modules.hpp), one wrapper per
+// layer holding the timing shell around the kind's core, and the top that wires FIFOs, layers and
+// AXI-Stream ports exactly as the SystemC model wires its channels (sim/network_sim.cpp).
 //
 // The layer wrapper implements the shell of sim/layer_module.hpp in logic:
 //   head_valid = (skid_count != 0) | core_out_valid        the oldest pending result is ready
@@ -13,6 +13,7 @@
 // keeps P of them, one register when it keeps one and P = 2.
 #include "rtl/generator.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -26,6 +27,7 @@
 #include "core/resources.hpp"
 #include "core/timing_model.hpp"
 #include "core/validate.hpp"
+#include "rtl/fifo_modules.hpp"
 #include "rtl/repack_shell.hpp"
 #include "rtl/verilog_util.hpp"
 
@@ -34,65 +36,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* const kFifoModule = R"(// nnsim_fifo: synchronous FIFO with registered flags, the channel of the timing contract.
-// A word written in cycle t is readable from cycle t+1; a slot freed by a read in cycle t is writable
-// from cycle t+1 (full and empty come from the registered count). Writers check full, readers empty.
-module nnsim_fifo #(
-    parameter WIDTH = 8,
-    parameter DEPTH = 2,
-    parameter AW = 1,
-    parameter CW = 2
-) (
-    input wire clk,
-    input wire rst,
-    input wire wr_en,
-    input wire [WIDTH-1:0] wr_data,
-    input wire rd_en,
-    output wire [WIDTH-1:0] rd_data,
-    output wire full,
-    output wire empty,
-    output wire [CW-1:0] count
-);
-    reg [WIDTH-1:0] mem [0:DEPTH-1];
-    reg [AW-1:0] wr_ptr;
-    reg [AW-1:0] rd_ptr;
-    reg [CW-1:0] cnt;
-    wire [AW-1:0] last = DEPTH[AW-1:0] - {{(AW-1){1'b0}}, 1'b1};
-    always @(posedge clk) begin
-        if (wr_en) mem[wr_ptr] <= wr_data;
-    end
-    always @(posedge clk) begin
-        if (rst) begin
-            wr_ptr <= {AW{1'b0}};
-            rd_ptr <= {AW{1'b0}};
-            cnt <= {CW{1'b0}};
-        end else begin
-            if (wr_en) wr_ptr <= (wr_ptr == last) ? {AW{1'b0}} : wr_ptr + {{(AW-1){1'b0}}, 1'b1};
-            if (rd_en) rd_ptr <= (rd_ptr == last) ? {AW{1'b0}} : rd_ptr + {{(AW-1){1'b0}}, 1'b1};
-            cnt <= cnt + {{(CW-1){1'b0}}, wr_en} - {{(CW-1){1'b0}}, rd_en};
-        end
-    end
-    assign rd_data = mem[rd_ptr];
-    assign full = (cnt == DEPTH[CW-1:0]);
-    assign empty = (cnt == {CW{1'b0}});
-    assign count = cnt;
-endmodule
-)";
-
 struct Edge {
     std::string name;      ///< fifo_<from>__<to>, as in the model
     std::string from, to;  ///< producer tensor, consumer node ("out" for a network output)
     int depth = 2;
     int width = 0;         ///< bits per word
 };
-
-std::string fifo_params(const Edge& e) {
-    const int aw = std::max(1, bits_for(uint64_t(e.depth - 1)));
-    const int cw = bits_for(uint64_t(e.depth));
-    std::ostringstream o;
-    o << "#(.WIDTH(" << e.width << "), .DEPTH(" << e.depth << "), .AW(" << aw << "), .CW(" << cw << "))";
-    return o.str();
-}
 
 /// {zeros, bit} of `w` bits, or the bit itself when w == 1 (keeps every assignment width-exact).
 std::string widen(const std::string& bit, int w) { return w == 1 ? bit : "{" + vconst(w - 1, 0) + ", " + bit + "}"; }
@@ -275,7 +224,6 @@ RtlDesign generate_rtl(const Graph& g, const std::string& dir) {
     const std::string net = verilog_name(g.name.empty() ? "net" : g.name);
     d.top = net + "_top";
     const NetworkTiming nt = analyze_timing(g);
-    d.files.push_back(write_file(dir, "nnsim_fifo.v", kFifoModule));
 
     // Word widths of every tensor: one beat is the whole tensor (io_parallel) or one pixel (io_stream).
     std::map<std::string, int> word_width;
@@ -347,6 +295,15 @@ RtlDesign generate_rtl(const Graph& g, const std::string& dir) {
             input_fifos[n.name].push_back(edges.back().name);
         }
     for (const auto& o : g.outputs) edges.push_back(Edge{fifo_name(o, "out"), o, "out", fifo_depth(g, o), word_width[o]});
+    // The FIFO modules in use (deep ones in block RAM, fifo_modules.hpp), written before the layers.
+    std::vector<std::string> fifo_files;
+    for (const auto& e : edges) {
+        const std::string f = fifo_module_name(e.depth, e.width) + ".v";
+        if (std::find(fifo_files.begin(), fifo_files.end(), f) == fifo_files.end()) fifo_files.push_back(f);
+    }
+    std::sort(fifo_files.begin(), fifo_files.end());
+    for (const auto& f : fifo_files) write_file(dir, f, fifo_module_text(f.substr(0, f.size() - 2)));
+    d.files.insert(d.files.begin(), fifo_files.begin(), fifo_files.end());
 
     std::ostringstream top;
     top << "// Generated by nnsim: top of network " << g.name << " (" << io_type_name(g.io_type) << ", clock "
@@ -425,7 +382,7 @@ RtlDesign generate_rtl(const Graph& g, const std::string& dir) {
             << "tlast ? " << vconst(bw, 0) << " : " << pfx << "beat + " << vconst(bw, 1) << ";\n    end\n";
     }
     for (const auto& e : edges) {
-        top << "    nnsim_fifo " << fifo_params(e) << " " << e.name << " (\n        .clk(clk),\n        .rst(rst),\n"
+        top << "    " << fifo_module_name(e.depth, e.width) << " " << fifo_params(e.depth, e.width) << " " << e.name << " (\n        .clk(clk),\n        .rst(rst),\n"
             << "        .wr_en(" << e.name << "_wr),\n        .wr_data(" << e.name << "_wdata),\n        .rd_en("
             << e.name << "_rd),\n        .rd_data(" << e.name << "_rdata),\n        .full(" << e.name
             << "_full),\n        .empty(" << e.name << "_empty),\n        .count(" << e.name << "_count)\n    );\n";
