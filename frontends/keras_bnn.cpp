@@ -6,8 +6,9 @@
 //     merged layer keeps the batchnorm's name and weights; the activation's readers read it.
 //  2. quantize_dense_output: a BinaryDense or TernaryDense reading such a layer sums +-1 (or -1/0/+1)
 //     products: its accumulator and result become int<ceil(log2(n_in)) + 2> and its bias is dropped
-//     (hls4ml sets it to zero), both pinned like quantizer precisions. A batchnorm_quantized_tanh after
-//     it then floors its thresholds to integers (its input type's grid).
+//     (hls4ml sets it to zero), both pinned like quantizer precisions; after a binary layer it reads
+//     its inputs as bits (binary_input: XNOR and popcount in the Verilog). A threshold layer after it
+//     then floors its thresholds to integers (its input type's grid).
 #include "frontends/keras_bnn.hpp"
 
 #include <algorithm>
@@ -95,6 +96,9 @@ void quantize_dense_output(Graph& g) {
             n.precision[var] = t;
             g.quantizer_precision[n.name][var] = {t, why};
         }
+        // A binary threshold layer's output is one bit in hls4ml, read as +-1 by the XNOR (or data_binary)
+        // product: the dense layer reads its inputs as +-1.
+        if (in->get_string("quantize") == "binary") n.params["binary_input"] = true;
         auto bias = n.weights.find("bias");
         if (bias != n.weights.end()) {
             if (std::any_of(bias->second.data.begin(), bias->second.data.end(), [](double b) { return b != 0; }))

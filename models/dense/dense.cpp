@@ -41,11 +41,22 @@ class DenseOp : public LayerOp {
         m_c_accum = add_counter("accum");
         m_c_result = add_counter("result");
         m_res_is_acc = m_res == m_acc;
+        if (n.get_bool("binary_input")) {
+            m_binary_one = int64_t(1) << m_in.frac();
+            m_x_binary.resize(size_t(m_n_in));
+            m_xf_binary.resize(size_t(m_n_in));
+        }
         m_cast_res = FastCast(m_acc.frac(), m_res);
         plan_fast_path();
     }
 
-    void eval(const int64_t* const* in, int64_t* out, bool count) override {
+    void eval(const int64_t* const* raw_in, int64_t* out, bool count) override {
+        const int64_t* x = raw_in[0];
+        if (m_binary_one != 0) {  // binary_input: +1 where x >= 0, else -1
+            for (int i = 0; i < m_n_in; ++i) m_x_binary[size_t(i)] = x[i] >= 0 ? m_binary_one : -m_binary_one;
+            x = m_x_binary.data();
+        }
+        const int64_t* const in[] = {x};
         if (!count && m_fast32) return eval_fast<int32_t, uint32_t>(in[0], out, m_w32.data(), m_acc32.data());
         if (!count && m_fast64) return eval_fast<int64_t, uint64_t>(in[0], out, m_w_raw.data(), m_acc64.data());
         // Counting: with a signed accum_t, the wrapping sums with their wraps counted in the vector
@@ -73,6 +84,10 @@ class DenseOp : public LayerOp {
 
     void eval_float(const double* const* in, double* out) const override {
         const double* x = in[0];
+        if (m_binary_one != 0) {
+            for (int i = 0; i < m_n_in; ++i) m_xf_binary[size_t(i)] = x[i] >= 0 ? 1.0 : -1.0;
+            x = m_xf_binary.data();
+        }
         for (int j = 0; j < m_n_out; ++j) out[j] = m_bias_f[size_t(j)];
         for (int i = 0; i < m_n_in; ++i)
             for (int j = 0; j < m_n_out; ++j) out[j] += x[i] * m_kernel_f[size_t(i) * size_t(m_n_out) + size_t(j)];
@@ -205,6 +220,9 @@ class DenseOp : public LayerOp {
 
     FixedType m_in, m_w, m_b, m_acc, m_res;  ///< input, weight, bias, accumulator and result types
     int m_n_in = 0, m_n_out = 0;
+    int64_t m_binary_one = 0;                   ///< binary_input: raw +1 in the input type, else 0
+    std::vector<int64_t> m_x_binary;            ///< binary_input: the inputs read as +-1
+    mutable std::vector<double> m_xf_binary;    ///< the same for the float path
     std::vector<double> m_kernel_f, m_bias_f;  ///< float weights [n_in][n_out] and bias, for eval_float
     std::vector<int64_t> m_w_raw;              ///< quantized weights [n_in][n_out]
     std::vector<int32_t> m_w32;                ///< the same in 32 bits, when the fast 32-bit path applies
@@ -227,7 +245,11 @@ class DenseOp : public LayerOp {
 }  // namespace
 
 std::vector<ParamSpec> DenseKind::params() const {
-    return {{"n_out", ParamType::kInt, int64_t(0), true, "number of outputs (Keras units)", {}, 1, 1 << 20}};
+    return {{"n_out", ParamType::kInt, int64_t(0), true, "number of outputs (Keras units)", {}, 1, 1 << 20},
+            {"binary_input", ParamType::kBool, false, false,
+             "read every input as +1 (x >= 0) or -1 (x < 0), as hls4ml's XNOR product reads the bit of a binary "
+             "layer; the import sets it after a binary threshold layer, and with +-1 weights at RF 1 the Verilog "
+             "is XNOR and popcount"}};
 }
 
 std::vector<PrecisionVarSpec> DenseKind::precision_vars() const {
@@ -258,6 +280,12 @@ void DenseKind::infer(Node& n, const NodeInputs& in, Diagnostics& diag) const {
     auto b = n.weights.find("bias");
     if (b != n.weights.end() && b->second.shape != Shape{n_out})
         diag.error("", "bias has shape " + shape_to_string(b->second.shape) + ", expected [" + std::to_string(n_out) + "]");
+    if (n.get_bool("binary_input")) {
+        const FixedType& t = in.types[0];
+        const int f = t.frac();
+        if (f < 0 || f > 60 || t.raw_max() < (int64_t(1) << f) || t.raw_min() > -(int64_t(1) << f))
+            diag.error("/binary_input", "the input type " + t.to_string() + " does not hold +1 and -1");
+    }
     n.shape = {n_out};
 }
 

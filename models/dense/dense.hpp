@@ -27,6 +27,12 @@ MacPlan dense_plan(const Node& node, int n_in);
 /// precisions, bias ([n_out], optional), reuse factor and strategy of `node`.
 void emit_mac_core(const Node& node, const MacPlan& plan, const RtlCoreSpec& spec, const std::string& comment,
                    std::ostream& os);
+/// Whether emit_mac_core builds XNOR and popcount for `plan` on inputs of type `xt`: the node reads
+/// binary inputs (binary_input, so `xt` is the int<2> code of +-1), its weights are +-1 or 0, RF 1,
+/// and a wrapping accumulator holds +-1.
+bool mac_uses_xnor(const Node& node, const MacPlan& plan, const FixedType& xt);
+/// The adder bits of the popcount tree over `count` bits that emit_mac_core writes.
+int popcount_adder_bits(int count);
 /// Estimated resources of that core with its timing shell, for input type `xt` and timing `t`.
 Resources estimate_mac_core(const Node& node, const MacPlan& plan, const FixedType& xt, const Timing& t);
 

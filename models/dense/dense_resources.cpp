@@ -48,10 +48,40 @@ int popcount64(uint64_t u) {
 }  // namespace
 
 Resources DenseKind::estimate(const Node& n, const NodeInputs& in, IoType io) const {
-    return estimate_mac_core(n, dense_plan(n, int(shape_size(in.shapes[0]))), in.types[0], timing(n, in, io));
+    FixedType xt = in.types[0];
+    if (n.get_bool("binary_input")) xt = FixedType{2, 2, true};  // the MAC core reads int<2> codes of +-1
+    return estimate_mac_core(n, dense_plan(n, int(shape_size(in.shapes[0]))), xt, timing(n, in, io));
 }
 
+namespace {
+
+/// The XNOR and popcount core (mac_uses_xnor): per output a popcount tree over its nonzero weights
+/// (fitted on Yosys: 0.6 LUT per adder bit, as ABC packs the narrow adders into 6-input LUTs) and the
+/// accumulator add; flip-flops for the inputs' sign bits, accumulators and results.
+Resources estimate_xnor_core(const Node& n, const MacPlan& plan, const Timing& t) {
+    const FixedType& at = n.type("accum");
+    const FixedType& rt = n.type("result");
+    std::vector<int> terms(size_t(plan.n_out), 0);
+    std::vector<char> read(size_t(plan.n_in), 0);
+    for (int64_t p = 0; p < plan.total(); ++p)
+        if (plan.weight[size_t(p)] != 0) {
+            ++terms[size_t(plan.out_idx[size_t(p)])];
+            read[size_t(plan.in_idx[size_t(p)])] = 1;
+        }
+    Resources r;
+    for (int j = 0; j < plan.n_out; ++j)
+        if (terms[size_t(j)] > 0) r.lut += 0.6 * popcount_adder_bits(terms[size_t(j)]) + at.width;
+    r.lut += plan.n_out * res::cast_luts(res::sig_of(at), rt);
+    r.ff = double(std::count(read.begin(), read.end(), 1)) + 1 + double(plan.n_out) * (at.width + rt.width);
+    r += res::valid_pipeline(t.latency);
+    r += res::shell(t, plan.n_out * rt.width, n.kind->rtl_held_results(n));
+    return r;
+}
+
+}  // namespace
+
 Resources estimate_mac_core(const Node& n, const MacPlan& plan, const FixedType& xt, const Timing& t) {
+    if (mac_uses_xnor(n, plan, xt)) return estimate_xnor_core(n, plan, t);
     const FixedType& wt = n.type("weight");
     const FixedType& at = n.type("accum");
     const FixedType& rt = n.type("result");

@@ -12,10 +12,13 @@
 // is a plain modulo-2^W sum. In the last group's cycle the result register takes result_t(acc).
 // Latency keeps the weights as constants (multiplexed by the group counter when RF > 1); Resource
 // reads one M-weight word per cycle from a ROM with a registered output, one cycle ahead of the MACs.
+// A dense layer with binary_input maps its inputs to +-1 codes in front of the core; with +-1 weights
+// at RF 1 the core is XNOR and popcount (mac_uses_xnor): acc + (2 * popcount - n_j) * 2^F_acc.
 #include <algorithm>
 #include <map>
 #include <sstream>
 
+#include "core/precision.hpp"
 #include "core/resources.hpp"
 #include "models/dense/dense.hpp"
 #include "rtl/verilog_cast.hpp"
@@ -91,6 +94,38 @@ void emit_slot_sums(std::ostream& body, const MacPlan& plan, int rf, int m_count
     }
 }
 
+/// The number of set bits among `bits` (1-bit expressions) as a balanced tree of adders whose widths
+/// grow with the count they can reach; returns a wire of bits_for(bits.size()) bits (`<id>_*` wires).
+std::string emit_popcount(std::ostream& os, const std::vector<std::string>& bits, const std::string& id) {
+    struct Term {
+        std::string name;
+        int width;
+        int64_t max;
+    };
+    std::vector<Term> level;
+    for (size_t i = 0; i < bits.size(); ++i) {
+        const std::string w = id + "_b" + std::to_string(i);
+        os << "    wire " << w << " = " << bits[i] << ";\n";
+        level.push_back({w, 1, 1});
+    }
+    for (int depth = 0; level.size() > 1; ++depth) {
+        std::vector<Term> up;
+        for (size_t i = 0; i + 1 < level.size(); i += 2) {
+            const Term& a = level[i];
+            const Term& b = level[i + 1];
+            const int64_t max = a.max + b.max;
+            const int w = bits_for(uint64_t(max));
+            const std::string name = id + "_s" + std::to_string(depth) + "_" + std::to_string(i / 2);
+            os << "    wire [" << w - 1 << ":0] " << name << " = " << extend(a.name, a.width, w, false) << " + "
+               << extend(b.name, b.width, w, false) << ";\n";
+            up.push_back({name, w, max});
+        }
+        if (level.size() % 2) up.push_back(level.back());
+        level = std::move(up);
+    }
+    return level[0].name;
+}
+
 }  // namespace
 
 MacPlan dense_plan(const Node& n, int n_in) {
@@ -118,6 +153,36 @@ MacPlan dense_plan(const Node& n, int n_in) {
     return plan;
 }
 
+bool mac_uses_xnor(const Node& n, const MacPlan& plan, const FixedType& xt) {
+    const FixedType& wt = n.type("weight");
+    const FixedType& at = n.type("accum");
+    const bool acc_wraps = at.overflow == OverflowMode::kWrap && at.sat_bits == 0;
+    const int64_t one_w = wt.frac() >= 0 && wt.frac() < 62 ? int64_t(1) << wt.frac() : 0;
+    bool xnor = n.has_param("binary_input") && n.get_bool("binary_input") && n.reuse_factor == 1 && acc_wraps &&
+                one_w != 0 && at.frac() >= 0 && at.frac() < 60 && at.raw_max() >= (int64_t(1) << at.frac()) &&
+                at.raw_min() <= -(int64_t(1) << at.frac()) && xt.width == 2 && xt.is_signed;
+    for (int64_t p = 0; xnor && p < plan.total(); ++p) {
+        const int64_t w = plan.weight[size_t(p)];
+        xnor = w == 0 || w == one_w || w == -one_w;
+    }
+    return xnor;
+}
+
+int popcount_adder_bits(int count) {
+    std::vector<int64_t> level(size_t(std::max(count, 0)), 1);  // the most each term can reach
+    int bits = 0;
+    while (level.size() > 1) {
+        std::vector<int64_t> up;
+        for (size_t i = 0; i + 1 < level.size(); i += 2) {
+            up.push_back(level[i] + level[i + 1]);
+            bits += bits_for(uint64_t(up.back()));
+        }
+        if (level.size() % 2) up.push_back(level.back());
+        level = std::move(up);
+    }
+    return bits;
+}
+
 int DenseKind::rtl_held_results(const Node& n) const {
     return n.strategy == Strategy::kResource && n.reuse_factor > 1 ? 2 : 1;
 }
@@ -125,12 +190,49 @@ int DenseKind::rtl_held_results(const Node& n) const {
 void DenseKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ostream& os) const {
     const MacPlan plan = dense_plan(n, spec.in_elems[0]);
     const int m_count = int((plan.total() + n.reuse_factor - 1) / n.reuse_factor);
-    emit_mac_core(n, plan, spec,
+    RtlCoreSpec mac = spec;
+    if (n.get_bool("binary_input")) {
+        // binary_input: this module maps every input to the 2-bit code of +1 (x >= 0) or -1 and hands
+        // the codes to the MAC core behind it (module <core>_mac, input type int<2>).
+        const FixedType& xt = spec.in_types[0];
+        const int n_in = spec.in_elems[0];
+        std::string err;
+        parse_fixed_type("int<2>", mac.in_types[0], err);
+        mac.module = spec.module + "_mac";
+        mac.in_width = 2 * n_in;
+        mac.in_offset = {0};
+        os << "// Dense " << n.name << " with binary inputs: x >= 0 reads as +1 (code 01), x < 0 as -1 (code 11).\n"
+           << "module " << spec.module << " (\n    input wire clk,\n    input wire rst,\n    input wire in_valid,\n"
+           << "    input wire [" << spec.in_width - 1 << ":0] in_data,\n"
+           << (spec.out_take ? "    input wire out_take,\n" : "") << "    output wire out_valid,\n"
+           << "    output wire [" << spec.out_width - 1 << ":0] out_data\n);\n"
+           << "    wire [" << mac.in_width - 1 << ":0] codes;\n";
+        if (!xt.is_signed)
+            os << "    /* verilator lint_off UNUSEDSIGNAL */\n    wire [" << spec.in_width - 1
+               << ":0] unused_in = in_data;\n    /* verilator lint_on UNUSEDSIGNAL */\n";
+        for (int i = 0; i < n_in; ++i)
+            os << "    assign codes[" << 2 * i + 1 << ":" << 2 * i << "] = "
+               << (xt.is_signed ? "in_data[" + std::to_string(i * xt.width + xt.width - 1) + "] ? 2'b11 : 2'b01"
+                                : std::string("2'b01"))
+               << ";\n";
+        if (xt.is_signed && xt.width > 1) {
+            os << "    /* verilator lint_off UNUSEDSIGNAL */\n    wire [" << spec.in_width - 1
+               << ":0] unused_low = in_data;\n    /* verilator lint_on UNUSEDSIGNAL */\n";
+        }
+        os << "    " << mac.module << " mac (\n        .clk(clk),\n        .rst(rst),\n        .in_valid(in_valid),\n"
+           << "        .in_data(codes),\n" << (spec.out_take ? "        .out_take(out_take),\n" : "")
+           << "        .out_valid(out_valid),\n        .out_data(out_data)\n    );\nendmodule\n\n"
+           << "/* verilator lint_off DECLFILENAME */\n";
+    }
+    const std::string products = mac_uses_xnor(n, plan, mac.in_types[0]) ? std::string("XNOR and popcount")
+                                                                          : std::to_string(m_count) + " multipliers";
+    emit_mac_core(n, plan, mac,
                   "Dense " + n.name + ": " + std::to_string(plan.n_in) + " -> " + std::to_string(plan.n_out) + ", " +
-                      strategy_name(n.strategy) + ", RF " + std::to_string(n.reuse_factor) + ", " +
-                      std::to_string(m_count) + " multipliers; weight " + n.type("weight").to_string() + ", accum " +
+                      strategy_name(n.strategy) + ", RF " + std::to_string(n.reuse_factor) + ", " + products +
+                      "; weight " + n.type("weight").to_string() + ", accum " +
                       n.type("accum").to_string() + ", result " + spec.out_type.to_string() + ".",
                   os);
+    if (n.get_bool("binary_input")) os << "/* verilator lint_on DECLFILENAME */\n";
 }
 
 void emit_mac_core(const Node& n, const MacPlan& plan, const RtlCoreSpec& spec, const std::string& comment,
@@ -162,6 +264,11 @@ void emit_mac_core(const Node& n, const MacPlan& plan, const RtlCoreSpec& spec, 
     auto weight = [&](int64_t p) { return plan.weight[size_t(p)]; };
     auto input = [&](int64_t p) { return plan.in_idx[size_t(p)]; };
 
+    // XNOR and popcount (mac_uses_xnor): the x register holds 2-bit codes of +-1, each product is a
+    // bit (x's sign XNOR w's), and acc_next = acc + (2 * popcount - n_j) * 2^F_acc, equal to the
+    // modulo-2^W sum of the products.
+    const bool xnor = mac_uses_xnor(n, plan, xt);
+
     // Resource with RF > 1 keeps a second finished sum in the accumulators while the result register
     // still holds one the shell has not taken (rtl_held_results 2): the weight word is zero whenever
     // the MAC stage is idle, so acc_next = acc and the result register takes result_t(acc) later.
@@ -176,6 +283,19 @@ void emit_mac_core(const Node& n, const MacPlan& plan, const RtlCoreSpec& spec, 
        << " else if (in_valid) begin\n            busy <= 1'b1;\n            k <= " << vconst(kw, 0) << ";\n"
        << "        end else if (busy) begin\n            if (k == " << vconst(kw, rf - 1) << ") busy <= 1'b0;\n"
        << "            else k <= k + " << vconst(kw, 1) << ";\n        end\n    end\n";
+    // Inputs whose every weight is zero (pruned, or a quantizer's zeros) reach no multiplier: their
+    // register bits are left unread, which is said to the linter rather than left to a warning.
+    std::vector<char> read(size_t(spec.in_elems[0]), 0);
+    for (int64_t p = 0; p < total; ++p)
+        if (plan.weight[size_t(p)] != 0) read[size_t(plan.in_idx[size_t(p)])] = 1;
+    // (The XNOR path reads only the high bit of each input's code.)
+    const bool some_unread = xnor || std::find(read.begin(), read.end(), 0) != read.end();
+    auto waive_unread = [&](const std::string& reg) {
+        if (some_unread)
+            os << "    /* verilator lint_off UNUSEDSIGNAL */\n    wire [" << spec.in_width - 1 << ":0] unused_" << reg
+               << " = " << reg << ";\n    /* verilator lint_on UNUSEDSIGNAL */\n";
+    };
+    waive_unread("x_reg");
     std::string mac_busy = "busy", mac_k = "k", mac_x = "x_reg", mac_start = "in_valid";
     if (resource) {
         // The MAC stage runs one cycle behind: ROM word, inputs, counter and start all delayed by one.
@@ -185,6 +305,7 @@ void emit_mac_core(const Node& n, const MacPlan& plan, const RtlCoreSpec& spec, 
            << "            start_b <= 1'b0;\n        end else begin\n            busy_b <= busy;\n"
            << "            start_b <= in_valid;\n        end\n        k_b <= k;\n        x_b <= x_reg;\n    end\n";
         mac_busy = "busy_b", mac_k = "k_b", mac_x = "x_b", mac_start = "start_b";
+        waive_unread("x_b");
     }
     if (resource && rf > 1) {
         // The weight ROM: one word of M weights per group, registered read (block RAM when large).
@@ -201,8 +322,37 @@ void emit_mac_core(const Node& n, const MacPlan& plan, const RtlCoreSpec& spec, 
         }
         os << "            default: w_word <= " << vconst(m_count * wt.width, 0) << ";\n        endcase\n    end\n";
     }
-    // Multipliers: m takes product k*M + m in group k.
     std::ostringstream body;
+    std::vector<std::string> next(static_cast<size_t>(n_out));
+    const int aw = at.width;
+    if (xnor) {
+        for (int j = 0; j < n_out; ++j) body << "    reg [" << aw - 1 << ":0] acc" << j << ";\n";
+        std::vector<std::vector<std::string>> bits(static_cast<size_t>(n_out));
+        for (int64_t p = 0; p < total; ++p) {
+            if (weight(p) == 0) continue;
+            // x's code is 2'b01 for +1, 2'b11 for -1: its high bit is 1 for -1.
+            const std::string neg = mac_x + "[" + std::to_string(2 * input(p) + 1) + "]";
+            bits[size_t(plan.out_idx[size_t(p)])].push_back(weight(p) > 0 ? "~" + neg : neg);
+        }
+        for (int j = 0; j < n_out; ++j) {
+            const std::string id = "pc" + std::to_string(j);
+            const int n_j = int(bits[size_t(j)].size());
+            const std::string nx = "acc_next" + std::to_string(j);
+            if (n_j == 0) {
+                body << "    wire [" << aw - 1 << ":0] " << nx << " = acc" << j << ";\n";
+            } else {
+                const std::string pop = emit_popcount(body, bits[size_t(j)], id);
+                const int pwid = bits_for(uint64_t(n_j));
+                // 2 * pop - n_j in accumulator units, modulo 2^W.
+                body << "    wire [" << aw - 1 << ":0] " << id << "_v = {" << extend(pop, pwid, aw, false)
+                     << "} << " << (at.frac() + 1) << ";\n"
+                     << "    wire [" << aw - 1 << ":0] " << nx << " = acc" << j << " + " << id << "_v - "
+                     << vconst(aw, int64_t(n_j) << at.frac()) << ";\n";
+            }
+            next[size_t(j)] = nx;
+        }
+    } else {
+    // Multipliers: m takes product k*M + m in group k.
     std::vector<std::string> casted(static_cast<size_t>(m_count));  // cast of multiplier m's product to accum_t
     std::vector<bool> zero(size_t(m_count), false);     // a constant zero product (RF 1, pruned weight)
     std::map<std::vector<int>, std::string> x_mux;      // input sequence over k -> its multiplexer
@@ -258,7 +408,6 @@ void emit_mac_core(const Node& n, const MacPlan& plan, const RtlCoreSpec& spec, 
         casted[size_t(m)] = emit_cast(body, id + "_p", prod_t, at, id + "_c");
     }
     // Accumulators and their next values per group.
-    const int aw = at.width;
     for (int j = 0; j < n_out; ++j) body << "    reg [" << aw - 1 << ":0] acc" << j << ";\n";
     // For each output j, the groups (k) that touch it and the multipliers, in input order.
     std::vector<std::map<int, std::vector<int>>> terms(static_cast<size_t>(n_out));
@@ -278,7 +427,6 @@ void emit_mac_core(const Node& n, const MacPlan& plan, const RtlCoreSpec& spec, 
              << extend(c, aw, aw + 1, at.is_signed) << ";\n";
         return emit_cast(body, id + "_sum", SignalType{aw + 1, at.frac(), at.is_signed}, at, id);
     };
-    std::vector<std::string> next(static_cast<size_t>(n_out));
     if (acc_wraps && rf > 1) {
         emit_slot_sums(body, plan, rf, m_count, casted, aw, mac_k, kw, next);
     } else {
@@ -304,6 +452,7 @@ void emit_mac_core(const Node& n, const MacPlan& plan, const RtlCoreSpec& spec, 
             next[size_t(j)] = nx;
         }
     }
+    }  // the multiply-accumulate path
     std::vector<std::string> results;
     for (int j = 0; j < n_out; ++j)
         results.push_back(emit_cast(body, next[size_t(j)], acc_t, rt, "r" + std::to_string(j)));

@@ -111,6 +111,8 @@ class BinaryImportTest(nets.GridInputTest):
                         self.assertEqual(layer["precision"]["result"],
                                          "int<%d>" % (int(np.ceil(np.log2(len(a[0])))) + 2), layer["name"])
                         self.assertNotIn("bias", layer["weights"], layer["name"])
+                        # After a binary threshold layer the inputs are read as bits (hls4ml's XNOR).
+                        self.assertEqual(layer.get("binary_input", False), act == "binary", layer["name"])
                         w = np.array(layer["weights"]["kernel"]["data"]).reshape(layer["weights"]["kernel"]["shape"])
                         a = a @ w.astype(np.int64)
                     trace_k = nets.read_dat(os.path.join(trace, layer["name"] + ".dat"))
@@ -122,14 +124,49 @@ class BinaryImportTest(nets.GridInputTest):
                     self.assertEqual(layer["resources"]["dsp"], 0, model + " " + layer["name"])
 
     def test_2_verify(self):
+        t = parse_precision("fixed<16,6>")
         cache = self.path("cache")
         os.makedirs(cache, exist_ok=True)
         js = os.path.join(K, "KERAS_3layer_binary_smaller.json")
         r = nets.run("verify", "--net", js, "--samples", "4", "--reuse-factor", "16", "--strategy", "Resource",
                      "--input-ratio", "0.7", "--ready-ratio", "0.6", "--stall-seed", "2", cwd=cache)
         self.assertRegex(r.stdout, SUCCESS)
+        # RF 1: the dense layers after binary threshold layers are XNOR and popcount trees.
+        r = nets.run("verify", "--net", js, "--samples", "40", "--input-ratio", "0.7", "--ready-ratio", "0.6",
+                     "--stall-seed", "5", cwd=cache)
+        self.assertRegex(r.stdout, SUCCESS)
+        gen = self.path("gen_xnor")
+        nets.run("gen", "--net", js, "-o", gen)
+        with open(os.path.join(gen, "KERAS_3layer_binary_smaller_fc2_core.v")) as f:
+            core = f.read()
+        self.assertIn("pc0_s0_0", core)  # popcount adders
+        self.assertNotIn(") * ", core, "a multiplier in the XNOR core")
+        from test_rtl_checks import lint
+        rc, out = lint(gen)
+        self.assertEqual(rc, 0, out)
+        self.assertNotIn("%Warning", out)
+        layers = {l["name"]: l for l in nets.timing(js)["layers"]}
+        self.assertLess(layers["fc2"]["resources"]["lut"], 5000)  # 37.7 k as products and sums
         # The two activations on every kind of input value, zero included (a grid of 2^-2).
         rng = random.Random(4)
+        # A dense layer with binary_input on any input type: each input read as +1 (x >= 0) or -1, at RF 1
+        # (XNOR and popcount) and RF 4 (multiply-accumulate on the codes).
+        w = [[rng.choice([-1.0, 1.0]) for _ in range(5)] for _ in range(12)]
+        for rf in (1, 4):
+            net = {"format": "nnsim-network", "name": "t_xnor%d" % rf, "inputs": [{"name": "x", "shape": [12]}],
+                   "layers": [{"name": "fc", "kind": "dense", "n_out": 5, "binary_input": True, "reuse_factor": rf,
+                               "precision": {"weight": "int<2>", "accum": "int<6>", "result": "int<6>"},
+                               "weights": {"kernel": {"shape": [12, 5], "data": sum(w, [])}}}]}
+            path = os.path.abspath(self.write("xnor%d" % rf, net))
+            r = nets.run("verify", "--net", path, "--samples", "30", *(["--input-ratio", "0.6", "--ready-ratio",
+                                                                       "0.5", "--stall-seed", "4"] if rf == 1 else []),
+                         cwd=cache)
+            self.assertRegex(r.stdout, SUCCESS)
+            x, xin = self.inputs("xnor%d" % rf, [12], n=50, seed=rf)
+            out = self.path("xnor%d_out.dat" % rf)
+            nets.run("run", "--net", path, "--input", xin, "--output", out)
+            exp = np.where(quantize(x, t) >= 0, 1, -1) @ np.array(w, dtype=np.int64)
+            self.assertTrue(np.array_equal(nets.read_dat(out), exp), "binary_input dense, RF %d" % rf)
         for kind in ("ternary", "bipolar"):
             net = {"format": "nnsim-network", "name": "t_" + kind, "inputs": [{"name": "x", "shape": [6]}],
                    "layers": [nets.dense_layer(rng, "fc", 6, 8, precision="fixed<8,4>"),
