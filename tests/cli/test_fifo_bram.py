@@ -199,7 +199,8 @@ class FifoBram(nets.TmpDirTest):
     def test_yosys_block_ram(self):
         out = os.path.join(self.tmp, "synth")
         js = os.path.join(self.tmp, "synth.json")
-        nets.run("synth", "--net", self.net, *DEPTH, "--out", out, "--json", js)
+        # --out relative to the working folder (Yosys runs inside it).
+        nets.run("synth", "--net", os.path.abspath(self.net), *DEPTH, "--out", "synth", "--json", js, cwd=self.tmp)
         with open(js) as f:
             fifos = json.load(f)["fifos"]
         self.assertEqual(fifos["yosys"]["bram18"], fifos["estimate"]["bram18"])

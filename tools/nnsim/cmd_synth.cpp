@@ -116,7 +116,8 @@ int cmd_synth(const NetOptions& opt, const std::string& part, const std::string&
     if (!on_path("yosys")) throw UserError("synth: yosys not found on PATH (apt-get install yosys)");
 
     // Work folder: --out, or a temporary one removed at the end.
-    std::string dir = out;
+    // Absolute: Yosys runs inside the folder and is handed paths below it.
+    std::string dir = out.empty() ? out : fs::absolute(out).string();
     bool temporary = false;
     if (dir.empty()) {
         std::string tmpl = (fs::temp_directory_path() / "nnsim-synth-XXXXXX").string();
