@@ -41,7 +41,7 @@ class DenseOp : public LayerOp {
         m_c_accum = add_counter("accum");
         m_c_result = add_counter("result");
         m_res_is_acc = m_res == m_acc;
-        if (n.get_bool("binary_input")) {
+        if (reads_binary_input(n)) {
             m_binary_one = int64_t(1) << m_in.frac();
             m_x_binary.resize(size_t(m_n_in));
             m_xf_binary.resize(size_t(m_n_in));
@@ -280,7 +280,7 @@ void DenseKind::infer(Node& n, const NodeInputs& in, Diagnostics& diag) const {
     auto b = n.weights.find("bias");
     if (b != n.weights.end() && b->second.shape != Shape{n_out})
         diag.error("", "bias has shape " + shape_to_string(b->second.shape) + ", expected [" + std::to_string(n_out) + "]");
-    if (n.get_bool("binary_input")) {
+    if (reads_binary_input(n)) {
         const FixedType& t = in.types[0];
         const int f = t.frac();
         if (f < 0 || f > 60 || t.raw_max() < (int64_t(1) << f) || t.raw_min() > -(int64_t(1) << f))

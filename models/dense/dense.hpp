@@ -27,6 +27,11 @@ MacPlan dense_plan(const Node& node, int n_in);
 /// precisions, bias ([n_out], optional), reuse factor and strategy of `node`.
 void emit_mac_core(const Node& node, const MacPlan& plan, const RtlCoreSpec& spec, const std::string& comment,
                    std::ostream& os);
+/// Whether `node` reads its inputs as +-1 (the dense kind's binary_input; other kinds that share the
+/// dense code, such as the convolutions, never do).
+inline bool reads_binary_input(const Node& node) {
+    return node.has_param("binary_input") && node.get_bool("binary_input");
+}
 /// Whether emit_mac_core builds XNOR and popcount for `plan` on inputs of type `xt`: the node reads
 /// binary inputs (binary_input, so `xt` is the int<2> code of +-1), its weights are +-1 or 0, RF 1,
 /// and a wrapping accumulator holds +-1.

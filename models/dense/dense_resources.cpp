@@ -49,7 +49,7 @@ int popcount64(uint64_t u) {
 
 Resources DenseKind::estimate(const Node& n, const NodeInputs& in, IoType io) const {
     FixedType xt = in.types[0];
-    if (n.get_bool("binary_input")) xt = FixedType{2, 2, true};  // the MAC core reads int<2> codes of +-1
+    if (reads_binary_input(n)) xt = FixedType{2, 2, true};  // the MAC core reads int<2> codes of +-1
     return estimate_mac_core(n, dense_plan(n, int(shape_size(in.shapes[0]))), xt, timing(n, in, io));
 }
 

@@ -158,7 +158,7 @@ bool mac_uses_xnor(const Node& n, const MacPlan& plan, const FixedType& xt) {
     const FixedType& at = n.type("accum");
     const bool acc_wraps = at.overflow == OverflowMode::kWrap && at.sat_bits == 0;
     const int64_t one_w = wt.frac() >= 0 && wt.frac() < 62 ? int64_t(1) << wt.frac() : 0;
-    bool xnor = n.has_param("binary_input") && n.get_bool("binary_input") && n.reuse_factor == 1 && acc_wraps &&
+    bool xnor = reads_binary_input(n) && n.reuse_factor == 1 && acc_wraps &&
                 one_w != 0 && at.frac() >= 0 && at.frac() < 60 && at.raw_max() >= (int64_t(1) << at.frac()) &&
                 at.raw_min() <= -(int64_t(1) << at.frac()) && xt.width == 2 && xt.is_signed;
     for (int64_t p = 0; xnor && p < plan.total(); ++p) {
@@ -191,7 +191,7 @@ void DenseKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ostre
     const MacPlan plan = dense_plan(n, spec.in_elems[0]);
     const int m_count = int((plan.total() + n.reuse_factor - 1) / n.reuse_factor);
     RtlCoreSpec mac = spec;
-    if (n.get_bool("binary_input")) {
+    if (reads_binary_input(n)) {
         // binary_input: this module maps every input to the 2-bit code of +1 (x >= 0) or -1 and hands
         // the codes to the MAC core behind it (module <core>_mac, input type int<2>).
         const FixedType& xt = spec.in_types[0];
@@ -232,7 +232,7 @@ void DenseKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ostre
                       "; weight " + n.type("weight").to_string() + ", accum " +
                       n.type("accum").to_string() + ", result " + spec.out_type.to_string() + ".",
                   os);
-    if (n.get_bool("binary_input")) os << "/* verilator lint_on DECLFILENAME */\n";
+    if (reads_binary_input(n)) os << "/* verilator lint_on DECLFILENAME */\n";
 }
 
 void emit_mac_core(const Node& n, const MacPlan& plan, const RtlCoreSpec& spec, const std::string& comment,
