@@ -24,17 +24,7 @@ class BatchNormOp : public LayerOp {
             const int64_t b = cast_double(bias32[c], bt);
             m_bias.push_back(__int128(b) << (m_fs - bt.frac()));  // aligned to the sum's fraction bits
         }
-        // The float reference folds in double precision.
-        const auto& mean = n.weights.at("moving_mean").data;
-        const auto& var = n.weights.at("moving_variance").data;
-        const auto g = n.weights.find("gamma");
-        const auto b = n.weights.find("beta");
-        const double eps = n.get_float("epsilon");
-        for (size_t c = 0; c < mean.size(); ++c) {
-            const double s = (g != n.weights.end() ? g->second.data[c] : 1.0) / std::sqrt(var[c] + eps);
-            m_scale_f.push_back(s);
-            m_bias_f.push_back((b != n.weights.end() ? b->second.data[c] : 0.0) - s * mean[c]);
-        }
+        batchnorm_scale_bias_double(n, m_scale_f, m_bias_f);  // the float reference folds in double
         m_c_result = add_counter("result");
         m_cast = FastCast(m_fs, m_res);
         plan_fast_path(st, bt);
@@ -135,6 +125,21 @@ void batchnorm_scale_bias(const Node& n, std::vector<double>& scale, std::vector
         const float s = gamma / std::sqrt(float(var[c]) + eps);
         scale.push_back(double(s));
         bias.push_back(double(beta - s * float(mean[c])));
+    }
+}
+
+void batchnorm_scale_bias_double(const Node& n, std::vector<double>& scale, std::vector<double>& bias) {
+    const auto& mean = n.weights.at("moving_mean").data;
+    const auto& var = n.weights.at("moving_variance").data;
+    const auto g = n.weights.find("gamma");
+    const auto b = n.weights.find("beta");
+    const double eps = n.get_float("epsilon");
+    scale.clear();
+    bias.clear();
+    for (size_t c = 0; c < mean.size(); ++c) {
+        const double s = (g != n.weights.end() ? g->second.data[c] : 1.0) / std::sqrt(var[c] + eps);
+        scale.push_back(s);
+        bias.push_back((b != n.weights.end() ? b->second.data[c] : 0.0) - s * mean[c]);
     }
 }
 

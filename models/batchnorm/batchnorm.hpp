@@ -41,5 +41,7 @@ class BatchNormKind : public LayerKind {
 /// The folded per-channel scale and bias of a batchnorm node, computed in float32 as hls4ml does:
 /// scale = gamma / sqrt(var + eps), bias = beta - scale * mean.
 void batchnorm_scale_bias(const Node& node, std::vector<double>& scale, std::vector<double>& bias);
+/// The same fold in double precision, for the float reference.
+void batchnorm_scale_bias_double(const Node& node, std::vector<double>& scale, std::vector<double>& bias);
 
 }  // namespace nnsim

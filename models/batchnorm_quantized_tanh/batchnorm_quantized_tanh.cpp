@@ -27,17 +27,7 @@ class BatchNormQuantizedTanhOp : public LayerOp {
         : m_res(n.type("result")), m_ternary(is_ternary(n)), m_threshold(n.get_float("threshold")) {
         m_n = size_t(shape_size(in.shapes[0]));
         m_raw = BatchNormQuantizedTanhKind::raw_thresholds(n, in.types[0]);
-        // The float reference folds in double precision, as the batchnorm kind's does.
-        const auto& mean = n.weights.at("moving_mean").data;
-        const auto& var = n.weights.at("moving_variance").data;
-        const auto g = n.weights.find("gamma");
-        const auto b = n.weights.find("beta");
-        const double eps = n.get_float("epsilon");
-        for (size_t c = 0; c < mean.size(); ++c) {
-            const double s = (g != n.weights.end() ? g->second.data[c] : 1.0) / std::sqrt(var[c] + eps);
-            m_scale.push_back(s);
-            m_bias.push_back((b != n.weights.end() ? b->second.data[c] : 0.0) - s * mean[c]);
-        }
+        batchnorm_scale_bias_double(n, m_scale, m_bias);  // the float reference, as the batchnorm kind's
         m_c_result = add_counter("result");
     }
     void eval(const int64_t* const* in, int64_t* out, bool count) override {
