@@ -80,11 +80,16 @@ def write_json(path, obj):
 
 
 def timing(net_path, *overrides):
-    """The timing model's figures (nnsim timing --json)."""
-    out = net_path + ".timing.json"
-    run("timing", "--net", net_path, "--json", out, *overrides)
-    with open(out) as f:
-        return json.load(f)
+    """The timing model's figures (nnsim timing --json), written to a temporary file (never beside the
+    network: it may be in the source tree or in ../shared)."""
+    fd, out = tempfile.mkstemp(prefix="nnsim_timing_", suffix=".json")
+    os.close(fd)
+    try:
+        run("timing", "--net", net_path, "--json", out, *overrides)
+        with open(out) as f:
+            return json.load(f)
+    finally:
+        os.remove(out)
 
 
 def skip_net(seed=3, input_depth=None, branch_depth=None, io_type="io_stream"):

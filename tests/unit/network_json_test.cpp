@@ -95,7 +95,7 @@ TEST(NetworkJson, NonPositiveReuseFactor) {
 
 TEST(NetworkJson, UnknownParameterAndMissingRequired) {
     std::string t = tiny_net(R"(, "units": 3)");
-    EXPECT_NE(error_of(t).find("unknown parameter 'units' for kind dense (expected one of n_out)"), std::string::npos);
+    EXPECT_NE(error_of(t).find("unknown parameter 'units' for kind dense (expected one of n_out, binary_input)"), std::string::npos);
     t = tiny_net();
     t.replace(t.find("\"n_out\": 2"), 10, "\"n_outs\": 2");
     const std::string e = error_of(t);
