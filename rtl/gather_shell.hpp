@@ -1,20 +1,15 @@
-// The RTL gather shell of the reformatting kinds under io_stream (zero padding, cropping, nearest
-// upsampling; models/common/gather.hpp): each output beat is zeros or a copy of one earlier-or-current
-// input beat. Cycle for cycle the repack contract of sim/repack_module.hpp with II 1 and latency 1,
-// without buffering a whole sample:
+// Shared pieces of the reformatting kinds' io_stream shells (zero padding, cropping, nearest
+// upsampling; models/common/gather.hpp), each cycle for cycle the repack contract of
+// sim/repack_module.hpp with II 1 and latency 1, without buffering a whole sample:
 //   pend   = output beats released and not yet written (all ready: latency 1)
 //   pop    = pend != 0 & ~out_full                           -> out_wr
 //   accept = ~in0_empty & (pend - pop + released(in_beat)) <= C   -> in0_rd
 //   pend  <= pend - pop + (accept ? released(in_beat) : 0)
-// with C = repack_capacity (the most beats one input beat releases; latency 1 adds none). The
-// released beats are not copied into a queue: their values are read when written, from a ring of the
-// last R input beats that some output beat copies (cast to result_t on the way in; beats no output
-// beat copies, such as cropped ones, are not kept). The head output beat's ROM entry says "zeros" or
-// which ring slot (relative to the ring position of its sample's first kept beat) holds its source.
-// R is the fewest slots for which no kept beat is overwritten while an output beat that copies it can
-// still be written, over every state the accept rule allows (plan_gather): one slot for cropping,
-// the copied beats of at most C consecutive output beats for padding, about one input row for 2D
-// upsampling.
+// with C = repack_capacity (the most beats one input beat releases; latency 1 adds none). Each kind
+// computes released() and the source of each output beat from row and column counters; the copied
+// input beats wait in a queue or ring. plan_gather gives C and the fewest ring slots R for which no
+// kept beat is overwritten while an output beat that copies it can still be written, over every
+// state the accept rule allows (about one input row for 2D upsampling).
 #pragma once
 
 #include <cstdint>
@@ -58,9 +53,5 @@ std::string emit_input_cast(std::ostream& os, int chans, const FixedType& in_typ
 /// "(r == n-1) ? 0 : r + 1" for a `bits`-bit counter r over 0..n-1.
 std::string wrap_increment(const std::string& r, int bits, int64_t n);
 
-/// Writes module spec.module (the layer wrapper's ports; rtl/repack_shell.hpp) for beats of `chans`
-/// values: in_type on the input, res_type on the output.
-void emit_gather_shell(std::ostream& os, const RtlStreamSpec& spec, const Node& n, const std::vector<int64_t>& src,
-                       int chans, const FixedType& in_type, const FixedType& res_type);
 
 }  // namespace nnsim

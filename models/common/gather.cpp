@@ -206,14 +206,4 @@ void GatherKind::emit_rtl_core(const Node& n, const RtlCoreSpec& spec, std::ostr
     os << "        end\n    end\nendmodule\n";
 }
 
-void GatherKind::emit_rtl_stream(const Node& n, const RtlStreamSpec& spec, std::ostream& core,
-                                 std::ostream& wrap) const {
-    GatherMap m;
-    const std::string err = gather_map(n, spec.in_shape, m);
-    NNSIM_ASSERT(err.empty(), "layer " + n.name + ": " + err);
-    core << "// Layer " << n.name << " (" << name() << "): no separate core; the gather shell " << spec.module
-         << " holds the layer.\n";
-    emit_gather_shell(wrap, spec, n, m.src, int(spec.in_shape.back()), spec.whole.in_types[0], spec.whole.out_type);
-}
-
 }  // namespace nnsim

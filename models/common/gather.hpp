@@ -12,8 +12,8 @@
 // input beats: a copied pixel its source beat (or a later one, for the order), a zero pixel the
 // input beats before it (padding before the first input pixel: the first beat; bottom padding rows:
 // the last beat); an upsampled row repeated needs the whole input row; a cropped-away input beat
-// releases nothing. The Verilog is the gather shell (rtl/gather_shell.hpp), or the kind's own
-// counter-based shell with the same contract (zero padding, upsampling).
+// releases nothing. Each kind writes its own counter-based shell with that contract (zero padding,
+// cropping, upsampling; helpers in rtl/gather_shell.hpp).
 #pragma once
 
 #include <memory>
@@ -48,8 +48,6 @@ class GatherKind : public LayerKind {
     Timing timing(const Node& node, const NodeInputs& in, IoType io) const override;
     Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
     void emit_rtl_core(const Node& node, const RtlCoreSpec& spec, std::ostream& os) const override;
-    void emit_rtl_stream(const Node& node, const RtlStreamSpec& spec, std::ostream& core,
-                         std::ostream& wrap) const override;
 
   protected:
     /// Spatial axes of the input (1: [W, C], 2: [H, W, C]).

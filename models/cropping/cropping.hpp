@@ -6,6 +6,7 @@
 // Values: the kept input values through result_t (which follows the input unless set).
 // Timing: II 1, latency 1 (models/common/gather.hpp). Under io_stream: II 1 per input beat, latency 1;
 // every kept input beat releases its own output beat, a cropped-away beat releases nothing.
+// The io_stream Verilog and estimate are the counter-based cropping shell (cropping_shell.cpp).
 #pragma once
 
 #include "models/common/gather.hpp"
@@ -22,6 +23,9 @@ class CroppingKind : public GatherKind {
     }
     const char* hls4ml_class() const override { return m_dims == 1 ? "Cropping1D" : "Cropping2D"; }
     std::vector<ParamSpec> params() const override;
+    Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
+    void emit_rtl_stream(const Node& node, const RtlStreamSpec& spec, std::ostream& core,
+                         std::ostream& wrap) const override;
 
   protected:
     int spatial_dims() const override { return m_dims; }

@@ -5,7 +5,7 @@
   2. `nnsim sim` (io_stream and io_parallel) writes the same predictions as `nnsim run`, and without
      back-pressure measures the latency and II of `nnsim timing`; three first-sample latencies worked
      out by hand pin the release rule (needs);
-  3. `nnsim verify`: the Verilog (gather shell under io_stream) against the model, without and with
+  3. `nnsim verify`: the Verilog (the kinds' counter-based shells under io_stream) against the model, without and with
      back-pressure, on three small networks (2D, 1D, single-pixel tensors) and the 2D one under
      io_parallel; `verilator --lint-only -Wall` and Yosys `check -assert` on the 2D design;
   4. the Keras classes import to the same layers (a pad -> crop -> upsample chain bit for bit);
@@ -196,18 +196,19 @@ class Reformat(unittest.TestCase):
         self.verify(self.paths["2d"], "--io-type", "io_parallel")
 
     def test_large_image_shells_stay_small(self):
-        """The padding and upsampling shells count rows and columns instead of listing every beat: a
+        """The padding, upsampling and cropping shells count rows and columns instead of listing every beat: a
         300 x 200 image gives Verilog of a few kilobytes per layer, lint-clean, with LUT-RAM-sized
         estimates (the per-beat ROMs of the gather shell would be megabytes)."""
         net = {"format": "nnsim-network", "name": "big", "io_type": "io_stream",
                "inputs": [{"name": "x", "shape": [300, 200, 3]}],
                "layers": [layer("pad", "zero_padding2d", "x", padding=[1, 2, 3, 1]),
-                          layer("up", "upsampling2d", "x", size=[2, 2])],
-               "outputs": ["pad", "up"]}
+                          layer("up", "upsampling2d", "x", size=[2, 2]),
+                          layer("crop", "cropping2d", "x", cropping=[2, 1, 0, 3])],
+               "outputs": ["pad", "up", "crop"]}
         path = nets.write_json(os.path.join(self.tmp, "big.json"), net)
         d = os.path.join(self.tmp, "rtl_big")
         nets.run("gen", "--net", path, "-o", d)
-        for layer_name in ("pad", "up"):
+        for layer_name in ("pad", "up", "crop"):
             size = os.path.getsize(os.path.join(d, "big_" + layer_name + ".v"))
             self.assertLess(size, 10000, layer_name)
         rc, out = lint(d)
@@ -215,7 +216,7 @@ class Reformat(unittest.TestCase):
         self.assertNotIn("%Warning", out)
         t = nets.timing(path)
         rows = {l["name"]: l for l in t["layers"]}
-        for layer_name in ("pad", "up"):
+        for layer_name in ("pad", "up", "crop"):
             self.assertLess(rows[layer_name]["resources"]["lut"], 5000, layer_name)
 
     def test_lint_and_synth(self):
