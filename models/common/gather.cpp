@@ -140,6 +140,19 @@ Timing GatherKind::timing(const Node& n, const NodeInputs& in, IoType io) const 
 // 0.6 per bit and extra ring slot for the read multiplexer with its zero gate, 30 for the ring
 // pointers and the slot arithmetic (R > 1), 1.5 per counter bit, the head beat's ROM in logic, and one
 // cast per channel.
+BorderGeometry border_geometry(const Node& n, const Shape& in, int dims, const std::string& key) {
+    const auto& p = n.get_int_list(key);
+    BorderGeometry g;
+    if (dims == 1) {
+        g.w = in[0];
+        g.left = p[0], g.right = p[1];
+    } else {
+        g.h = in[0], g.w = in[1];
+        g.top = p[0], g.bottom = p[1], g.left = p[2], g.right = p[3];
+    }
+    return g;
+}
+
 Resources GatherKind::estimate(const Node& n, const NodeInputs& in, IoType io) const {
     const GatherMap m = map_of(n, in);
     const FixedType& res = n.type("result");

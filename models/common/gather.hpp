@@ -31,6 +31,13 @@ struct GatherMap {
     std::vector<int64_t> src;
 };
 
+/// An image's size and the four border widths a padding or cropping layer's list parameter `key`
+/// gives ([left, right] for 1D, [top, bottom, left, right] for 2D), for the io_stream shells.
+struct BorderGeometry {
+    int64_t h = 1, w = 1, top = 0, bottom = 0, left = 0, right = 0;
+};
+BorderGeometry border_geometry(const Node& n, const Shape& in, int dims, const std::string& key);
+
 /// needs[j] of the file comment.
 std::vector<int64_t> gather_needs(const std::vector<int64_t>& src);
 

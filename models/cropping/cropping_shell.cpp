@@ -21,22 +21,10 @@
 namespace nnsim {
 namespace {
 
-/// The geometry of one cropping layer under io_stream, as the shell sees it.
-struct CropGeometry {
-    int64_t h = 1, w = 1, top = 0, bottom = 0, left = 0, right = 0;
-};
+using CropGeometry = BorderGeometry;
 
 CropGeometry crop_geometry(const Node& n, const Shape& in, int dims) {
-    const auto& p = n.get_int_list("cropping");
-    CropGeometry g;
-    if (dims == 1) {
-        g.w = in[0];
-        g.left = p[0], g.right = p[1];
-    } else {
-        g.h = in[0], g.w = in[1];
-        g.top = p[0], g.bottom = p[1], g.left = p[2], g.right = p[3];
-    }
-    return g;
+    return border_geometry(n, in, dims, "cropping");
 }
 
 /// "(x >= lo) & (x < hi)" for the bounds that can fail, or "1'b1".

@@ -28,8 +28,8 @@ namespace nnsim {
 namespace {
 
 /// The geometry of one padding layer under io_stream, as the shell sees it.
-struct PadGeometry {
-    int64_t h = 1, w = 1, top = 0, bottom = 0, left = 0, right = 0;
+struct PadGeometry : BorderGeometry {
+    explicit PadGeometry(const BorderGeometry& b) : BorderGeometry(b) {}
     int64_t wo() const { return left + w + right; }
     int64_t ho() const { return top + h + bottom; }
     int64_t lead() const { return top * wo() + left; }     ///< zeros released by the first beat
@@ -46,16 +46,7 @@ struct PadGeometry {
 };
 
 PadGeometry geometry(const Node& n, const Shape& in, int dims) {
-    const auto& p = n.get_int_list("padding");
-    PadGeometry g;
-    if (dims == 1) {
-        g.w = in[0];
-        g.left = p[0], g.right = p[1];
-    } else {
-        g.h = in[0], g.w = in[1];
-        g.top = p[0], g.bottom = p[1], g.left = p[2], g.right = p[3];
-    }
-    return g;
+    return PadGeometry(border_geometry(n, in, dims, "padding"));
 }
 
 /// "(x < k)"-style terms of a comparison that can be true, joined by " | "; "1'b0" if none.
