@@ -130,6 +130,16 @@ CASES = {
     "desc_layers_not_array": ({"n.json": net(layers={})}, ["validate", "--net", "{tmp}/n.json"]),
     "desc_unknown_kind": ({"n.json": with_layer(kind="densest")}, ["validate", "--net", "{tmp}/n.json"]),
     "desc_missing_param": ({"n.json": with_layer(n_out=None)}, ["validate", "--net", "{tmp}/n.json"]),
+    # binary_input reads +-1, which an input type of [0, 1) cannot hold.
+    "desc_binary_input_type": ({"n.json": net([dict(DENSE, binary_input=True)],
+                                              inputs=[{"name": "x", "shape": [3], "precision": "ufixed<4,0>"}])},
+                               ["validate", "--net", "{tmp}/n.json"]),
+    # A threshold layer whose gamma is 0 in one channel: its threshold -b/s is not a number.
+    "desc_threshold_gamma_zero": ({"n.json": net([DENSE, {
+        "name": "bq", "kind": "batchnorm_quantized_tanh", "inputs": ["fc"],
+        "weights": {"gamma": {"shape": [2], "data": [1, 0]}, "moving_mean": {"shape": [2], "data": [0, 0]},
+                    "moving_variance": {"shape": [2], "data": [1, 1]}}}], outputs=["bq"])},
+        ["validate", "--net", "{tmp}/n.json"]),
     "desc_param_type": ({"n.json": with_layer(n_out="two")}, ["validate", "--net", "{tmp}/n.json"]),
     "desc_param_zero": ({"n.json": with_layer(n_out=0)}, ["validate", "--net", "{tmp}/n.json"]),
     "desc_bad_precision_width": ({"n.json": with_layer(precision="fixed<0,3>")}, ["validate", "--net", "{tmp}/n.json"]),
