@@ -30,18 +30,29 @@ std::vector<int64_t> TableActivationKind::table(const Node& n) const {
     return tab;
 }
 
-int TableActivationKind::index(int64_t x_raw, const FixedType& in, int size, int r) {
-    // x * N / R with x = raw * 2^-F, truncated toward zero.
+namespace {
+
+/// trunc0(x * N / R) + N/2 for x = raw * 2^-F, before the clamp to [0, N-1].
+__int128 unclamped_index(int64_t x_raw, const FixedType& in, int size, int r) {
     const int f = in.frac();
     __int128 num = __int128(x_raw) * size;
     __int128 den = r;
     if (f >= 0) den <<= f;
     else num <<= -f;
     const __int128 q = num / den;  // C++ division truncates toward zero
-    __int128 idx = q + (__int128(r / 2) * size) / r;
-    if (idx < 0) idx = 0;
-    if (idx > size - 1) idx = size - 1;
-    return int(idx);
+    return q + (__int128(r / 2) * size) / r;
+}
+
+}  // namespace
+
+int TableActivationKind::index(int64_t x_raw, const FixedType& in, int size, int r) {
+    const __int128 idx = unclamped_index(x_raw, in, size, r);
+    return int(idx < 0 ? 0 : idx > size - 1 ? size - 1 : idx);
+}
+
+bool TableActivationKind::index_clamps(const FixedType& in, int size, int r) {
+    // The index grows with x: its extremes are those of the type's extremes.
+    return unclamped_index(in.raw_min(), in, size, r) < 0 || unclamped_index(in.raw_max(), in, size, r) > size - 1;
 }
 
 std::unique_ptr<LayerOp> TableActivationKind::compile(const Node& n, const NodeInputs& in) const {

@@ -39,8 +39,17 @@ class TableActivationKind : public LookupTableKind {
     Resources estimate(const Node& node, const NodeInputs& in, IoType io) const override;
     /// Table contents (raw values of table_t) for a node; used by the model and by the RTL ROMs.
     std::vector<int64_t> table(const Node& node) const;
+    /// The table's ROM columns as res::rom_columns counts them (stored, used by the cast, and the bits
+    /// of the results that vary: what a register of the results keeps).
+    struct TableColumns {
+        int stored = 0, used = 0, result = 0;
+    };
+    TableColumns columns(const Node& node) const;
     /// Table index of a raw input of type `in` (the exact hls4ml arithmetic).
     static int index(int64_t x_raw, const FixedType& in, int table_size, int range);
+    /// Whether some input of type `in` has an index outside [0, N-1] before the clamp (otherwise the
+    /// Verilog leaves the clamp out).
+    static bool index_clamps(const FixedType& in, int table_size, int range);
 
   protected:
     /// Width R of the input interval the table covers.

@@ -4,7 +4,6 @@
 // function). The registered index makes the ROM read synchronous, so memory_libmap may place it in
 // block RAM; otherwise each varying ROM column is a function of the index bits.
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <map>
 #include <mutex>
@@ -14,6 +13,25 @@
 #include "models/common/table_activation.hpp"
 
 namespace nnsim {
+
+TableActivationKind::TableColumns TableActivationKind::columns(const Node& n) const {
+    // The columns depend only on the kind, the table's size and the two types: computed once.
+    const FixedType& tt = n.type("table");
+    const FixedType& rt = n.type("result");
+    const std::string key = std::string(name()) + "/" + std::to_string(n.get_int("table_size")) + "/" +
+                            tt.to_string() + "/" + rt.to_string();
+    static std::mutex mu;
+    static std::map<std::string, TableColumns> cache;
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = cache.find(key);
+    if (it == cache.end()) {
+        TableColumns c;
+        res::rom_columns(table(n), tt, rt, c.stored, c.used, c.result);
+        if (cache.size() > 4096) cache.clear();
+        it = cache.emplace(key, c).first;
+    }
+    return it->second;
+}
 
 Resources TableActivationKind::estimate(const Node& n, const NodeInputs& in, IoType io) const {
     const FixedType& x = in.types[0];
@@ -29,32 +47,14 @@ Resources TableActivationKind::estimate(const Node& n, const NodeInputs& in, IoT
     const int elems = int(shape_size(n.shape));
     const Timing t = timing(n, in, io);
 
-    // The table's columns depend only on the kind, its size and the two types: computed once.
-    int stored = 0, used = 0, result = 0;
-    {
-        static std::mutex mu;
-        static std::map<std::string, std::array<int, 3>> cache;
-        const std::string key = std::string(name()) + "/" + std::to_string(size) + "/" + tt.to_string() + "/" +
-                                rt.to_string();
-        std::lock_guard<std::mutex> lock(mu);
-        auto it = cache.find(key);
-        if (it == cache.end()) {
-            res::rom_columns(table(n), tt, rt, stored, used, result);
-            if (cache.size() > 4096) cache.clear();
-            it = cache.emplace(key, std::array<int, 3>{stored, used, result}).first;
-        }
-        stored = it->second[0], used = it->second[1], result = it->second[2];
-    }
+    const TableColumns cols = columns(n);
+    const int stored = cols.stored, used = cols.used, result = cols.result;
     const res::RomPlacement pl = res::place_rom(size, stored, true);
 
     // Index: truncation toward zero (an adder when s > 0); + N/2 and the clamp only when the input's
     // range reaches beyond the table (otherwise they are bit operations); with s < 0 the low -s index
     // bits are constant zeros.
-    const int64_t xmin = x.is_signed ? -(int64_t(1) << std::min(62, x.width - 1)) : 0;
-    const int64_t xmax = (int64_t(1) << std::min(62, x.width - (x.is_signed ? 1 : 0))) - 1;
-    const int64_t qmin = s >= 0 ? -((-xmin) >> s) : xmin * (int64_t(1) << std::min(62, -s));
-    const int64_t qmax = s >= 0 ? (xmax >> s) : xmax * (int64_t(1) << std::min(62, -s));
-    const bool clamp = qmin + size / 2 < 0 || qmax + size / 2 > size - 1;
+    const bool clamp = index_clamps(x, size, range());
     const int nb_eff = nb - (s < 0 ? std::min(nb, -s) : 0);
     const double lut_index = (s > 0 ? qw : 0) + (clamp ? nb + 2 * std::ceil((qw - nb) / 6.0) : 0);
     const double lut_rom = pl.block ? 0 : res::rom_logic_luts(nb_eff, used);

@@ -1,5 +1,6 @@
 // Verilog core of the lookup-table activations (table_activation.hpp), latency 2:
-//   cycle 1: index = clamp(trunc0(x * N / R) + N/2, 0, N-1) per element, registered;
+//   cycle 1: index = clamp(trunc0(x * N / R) + N/2, 0, N-1) per element (the clamp only where the
+//            input's range reaches beyond the table), registered;
 //   cycle 2: table[index] (a case ROM shared by all elements), cast to result_t, registered.
 // N and R are powers of two, so x * N / R is a shift; truncation toward zero adds 2^s - 1 to negative
 // values before the arithmetic shift right by s.
@@ -31,6 +32,7 @@ void TableActivationKind::emit_rtl_core(const Node& node, const RtlCoreSpec& spe
     const int w = in.width;
     const int s = rb + in.frac() - nb;
     const int qw = std::max(w, s + 1) + (s < 0 ? -s : 0) + 2;  // room for the shift, the + N/2, a sign bit
+    const bool clamp = index_clamps(in, size, range());
     std::ostringstream body;
     std::vector<std::string> idx;
     for (int i = 0; i < spec.out_elems; ++i) {
@@ -45,10 +47,13 @@ void TableActivationKind::emit_rtl_core(const Node& node, const RtlCoreSpec& spe
         } else {
             body << "    wire signed [" << qw - 1 << ":0] " << e << "_q = " << e << "_x <<< " << -s << ";\n";
         }
-        body << "    wire signed [" << qw - 1 << ":0] " << e << "_i = " << e << "_q + " << vconst(qw, size / 2) << ";\n"
-             << "    wire [" << nb - 1 << ":0] " << e << "_idx = " << e << "_i[" << qw - 1 << "] ? " << vconst(nb, 0)
-             << " : ((" << e << "_i > " << vconst(qw, size - 1) << ") ? " << vconst(nb, size - 1) << " : " << e
-             << "_i[" << nb - 1 << ":0]);\n";
+        body << "    wire signed [" << qw - 1 << ":0] " << e << "_i = " << e << "_q + " << vconst(qw, size / 2) << ";\n";
+        if (clamp)
+            body << "    wire [" << nb - 1 << ":0] " << e << "_idx = " << e << "_i[" << qw - 1 << "] ? " << vconst(nb, 0)
+                 << " : ((" << e << "_i > " << vconst(qw, size - 1) << ") ? " << vconst(nb, size - 1) << " : " << e
+                 << "_i[" << nb - 1 << ":0]);\n";
+        else  // every input's index is in range: the low bits are the index
+            body << "    wire [" << nb - 1 << ":0] " << e << "_idx = " << e << "_i[" << nb - 1 << ":0];\n";
         idx.push_back(e + "_idx");
     }
     os << body.str();
