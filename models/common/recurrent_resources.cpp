@@ -7,6 +7,8 @@
 
 #include "core/resources.hpp"
 #include "models/common/recurrent.hpp"
+#include "models/common/table_activation.hpp"
+#include "models/dense/dense.hpp"
 #include "rtl/verilog_util.hpp"
 
 namespace nnsim {
@@ -44,6 +46,13 @@ void add_delay(Resources& r, double width, int d) {
 /// become the DSP's input registers.
 void add_delay_into(Resources& r, double width, int d, bool dsp) { add_delay(r, width, dsp ? d - 2 : d); }
 
+/// The bits of an activation's results that vary over its table (what a register of them keeps); all
+/// `width` bits for an activation without a table.
+double result_bits(const Node& act, int width) {
+    if (const auto* t = dynamic_cast<const TableActivationKind*>(act.kind)) return t->columns(act).result;
+    return width;
+}
+
 /// The dense part `d` without its output columns [from, from + count): the gate a zero state makes dead.
 Node without_columns(const Node& d, int from, int count) {
     Node r = d;
@@ -71,9 +80,10 @@ Resources cell_resources(const RecurrentCell& c, bool zero_state, bool held) {
     Resources r;
     // A part's estimate includes the timing shell its kind has as a layer; inside the cell the core
     // stands alone, so that shell is taken off again.
-    auto part = [&](const Node& p, const NodeInputs& in, const FixedType& out) {
+    auto part = [&](const Node& p, const NodeInputs& in, const FixedType& out, bool x_in_dsp = true) {
         const Timing t = p.kind->timing(p, in, IoType::kParallel);
-        Resources e = p.kind->estimate(p, in, IoType::kParallel);
+        Resources e = x_in_dsp ? p.kind->estimate(p, in, IoType::kParallel)
+                               : estimate_mac_core(p, dense_plan(p, int(shape_size(in.shapes[0]))), in.types[0], t, false);
         const Resources sh = res::shell(t, int(shape_size(p.shape)) * out.width, p.kind->rtl_held_results(p));
         e.lut -= sh.lut, e.ff -= sh.ff;
         r += e;
@@ -81,6 +91,7 @@ Resources cell_resources(const RecurrentCell& c, bool zero_state, bool held) {
     const int n = c.n, lm = c.lat_mac, g = c.gates * n;
     const double wa = c.accum.width, wh = c.result_t.width, ws = c.state_t.width, wr = c.recr_act_t.width;
     const bool state_delays = !held && !zero_state;
+    const double zb = n * result_bits(c.recr_act, c.recr_act_t.width);  // the gates' varying bits
     // With a zero state, LSTM's forget gate (it multiplies c_prev) and, without reset_after, GRU's
     // reset gate (it multiplies h_prev) are dead: Yosys removes their kernel columns and table entries
     // (Keras's gate order: i, f, c, o and z, r, h; the second block of n columns).
@@ -88,7 +99,12 @@ Resources cell_resources(const RecurrentCell& c, bool zero_state, bool held) {
     part(dead_gate ? without_columns(c.kernel, n, n) : c.kernel, c.kernel_in(), c.accum);
     add_delay(r, g * wa, lm - c.lat_k);
     if (!zero_state) {
-        part(c.recurrent, c.recurrent_in(), c.accum);
+        // A held cell zeroes the first step's state by a multiplexer in front of the recurrent
+        // product's input register. Where nothing else reads that state (SimpleRNN, LSTM) Yosys folds
+        // the multiplexer into the register as a synchronous reset, per bit, and the register no longer
+        // fits the DSPs' A registers (Latency; Resource keeps it anyway).
+        const bool x_reset = held && c.recurrent.strategy == Strategy::kLatency && c.type != CellType::kGru;
+        part(c.recurrent, c.recurrent_in(), c.accum, !x_reset);
         if (c.has_h_product()) part(c.recurrent_h, c.recurrent_h_in(), c.accum);
         add_delay(r, (c.has_h_product() ? 2 * n : g) * wa, lm - c.lat_r);
     }
@@ -112,7 +128,7 @@ Resources cell_resources(const RecurrentCell& c, bool zero_state, bool held) {
             r += products(n, c.recr_act_t, c.act_t, c.result_t);  // o * act(c)
             if (!in_dsp(c.state_t, c.recr_act_t)) r.lut += n * ws;  // c_t's sum (else the post-adder)
             r.ff += n * (ws + wh);                                // c_reg, h_reg
-            add_delay_into(r, n * wr, 3, in_dsp(c.recr_act_t, c.act_t));  // o waits for act(c)
+            add_delay_into(r, zb, 3, in_dsp(c.recr_act_t, c.act_t));  // o waits for act(c)
             // c out, then c_prev in the next cell: one chain of 3 + lm + 2 stages from c_reg, in SRLs.
             if (state_delays) add_delay(r, n * ws, lm + 2), add_delay(r, n * ws, 3);
             break;
@@ -120,14 +136,19 @@ Resources cell_resources(const RecurrentCell& c, bool zero_state, bool held) {
             part_gates();
             const int k_act = c.reset_after ? lm + 3 : lm + 3 + c.lat_h;
             if (c.reset_after) {
-                // r * b_h: with a zero state b_h is the recurrent bias, a constant the product keeps.
+                // r * b_h: with a zero state b_h is the recurrent bias, a constant the product keeps
+                // (and its delay line is constant too); otherwise the line's two stages are the
+                // product's B registers when it is a DSP.
                 r += products(n, c.recr_act_t, c.accum, c.accum);
-                add_delay(r, 2 * n * wa, 2);                                           // a_h, b_h
+                add_delay(r, n * wa, 2);  // a_h
+                if (!zero_state) add_delay_into(r, n * wa, 2, in_dsp(c.recr_act_t, c.accum));  // b_h
                 if (!in_dsp(c.recr_act_t, c.accum)) r.lut += n * wa;                   // a_h + r * b_h
                 r.ff += n * wa;                                                        // u_reg
             } else {
-                if (!zero_state) r += products(n, c.recr_act_t, c.result_t, c.result_t);  // r * h
-                r.ff += n * wh;                                                            // rh_reg
+                if (!zero_state) {  // with a zero state r * h and the register after it are constants
+                    r += products(n, c.recr_act_t, c.result_t, c.result_t);  // r * h
+                    r.ff += n * wh;                                            // rh_reg
+                }
                 add_delay(r, n * wa, 3 + c.lat_h);                                         // a_h
                 r.lut += n * wa;                                                           // a_h + (r h) U_h
                 if (state_delays) add_delay_into(r, n * wh, lm + 2, in_dsp(c.recr_act_t, c.result_t));  // h_prev, r * h
@@ -136,7 +157,11 @@ Resources cell_resources(const RecurrentCell& c, bool zero_state, bool held) {
             if (!zero_state) r += products(n, c.result_t, c.recr_act_t, c.result_t);  // z * h_prev
             r.lut += n * (in_dsp(c.result_t, c.recr_act_t) ? wr : wh + wr);  // 1 - z, the sum (or post-adder)
             r.ff += n * wh;                                       // h_reg
-            add_delay(r, n * wr, k_act + 2 - (lm + 2));           // z waits for the candidate
+            // z waits for the candidate. Where z * h_prev is a DSP, that product takes the line's last
+            // two stages as its B registers and 1 - z keeps its own copy of them in flip-flops.
+            const int dz = k_act + 2 - (lm + 2);
+            if (!zero_state && in_dsp(c.result_t, c.recr_act_t)) r.ff += 2 * zb, add_delay(r, zb, dz - 2);
+            else add_delay(r, zb, dz);
             if (state_delays) add_delay_into(r, n * wh, k_act + 2, in_dsp(c.result_t, c.recr_act_t));  // h_prev, z * h
             break;
         }

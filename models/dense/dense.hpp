@@ -39,7 +39,10 @@ bool mac_uses_xnor(const Node& node, const MacPlan& plan, const FixedType& xt);
 /// The adder bits of the popcount tree over `count` bits that emit_mac_core writes.
 int popcount_adder_bits(int count);
 /// Estimated resources of that core with its timing shell, for input type `xt` and timing `t`.
-Resources estimate_mac_core(const Node& node, const MacPlan& plan, const FixedType& xt, const Timing& t);
+/// `x_in_dsp`: whether Yosys may move the input register into the A registers of the DSPs that read it
+/// (false when its driver lets Yosys fold a per-bit synchronous reset into it, which a DSP cannot take).
+Resources estimate_mac_core(const Node& node, const MacPlan& plan, const FixedType& xt, const Timing& t,
+                            bool x_in_dsp = true);
 
 class DenseKind : public LayerKind {
   public:

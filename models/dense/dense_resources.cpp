@@ -80,7 +80,7 @@ Resources estimate_xnor_core(const Node& n, const MacPlan& plan, const Timing& t
 
 }  // namespace
 
-Resources estimate_mac_core(const Node& n, const MacPlan& plan, const FixedType& xt, const Timing& t) {
+Resources estimate_mac_core(const Node& n, const MacPlan& plan, const FixedType& xt, const Timing& t, bool x_in_dsp) {
     if (mac_uses_xnor(n, plan, xt)) return estimate_xnor_core(n, plan, t);
     const FixedType& wt = n.type("weight");
     const FixedType& at = n.type("accum");
@@ -397,21 +397,33 @@ Resources estimate_mac_core(const Node& n, const MacPlan& plan, const FixedType&
     double lut_xmux = 0;
     for (const auto& [h, inputs] : x_muxes) lut_xmux += res::mux_luts(inputs, xt.width);
 
-    // Flip-flops.
-    std::vector<char> x_used(size_t(n_in), 0), x_reg_needed(size_t(n_in), 0);
+    // Flip-flops. An input's register keeps the bits that some use reads: none for a DSP that reads it
+    // directly (the DSP's A register takes them); for a constant product in logic at RF 1, the bits
+    // below y_used - tz (higher ones reach no product bit the cast keeps) and, for a positive power of
+    // two whose cast only truncates, not those the cast shifts out; otherwise all of them.
+    const int cast_drops = prod_cast_wires ? std::max(0, prod.frac - at.frac()) : 0;
+    auto bits_read = [&](int64_t cv) {
+        const int tz = __builtin_ctzll(uint64_t(cv));
+        const int hi = std::max(0, std::min(xt.width, y_used - tz));
+        const int lo = cv > 0 && res::is_pow2_abs(cv) ? std::min(hi, std::max(0, cast_drops - tz)) : 0;
+        return hi - lo;
+    };
+    std::vector<char> x_used(size_t(n_in), 0);
+    std::vector<int> x_bits(size_t(n_in), 0);
     for (int64_t p = 0; p < total; ++p) {
         const int m = int(p % m_count);
         if (mul_zero[size_t(m)] || (rf == 1 && weight(p) == 0)) continue;
         const int i = input(p);
         x_used[size_t(i)] = 1;
-        // The register stays unless this use is a DSP reading it directly.
-        if (!(mul_dsp[size_t(m)] && mul_x[size_t(m)] == i)) x_reg_needed[size_t(i)] = 1;
+        if (x_in_dsp && mul_dsp[size_t(m)] && mul_x[size_t(m)] == i) continue;
+        const int bits = rf == 1 && !mul_dsp[size_t(m)] ? bits_read(weight(p)) : xt.width;
+        x_bits[size_t(i)] = std::max(x_bits[size_t(i)], bits);
     }
     double ff_x = 0;
     for (int i = 0; i < n_in; ++i) {
         if (!x_used[size_t(i)]) continue;
-        if (resource) ff_x += xt.width + (x_reg_needed[size_t(i)] ? xt.width : 0);  // x_reg, x_b
-        else ff_x += x_reg_needed[size_t(i)] ? xt.width : 0;
+        if (resource) ff_x += xt.width + (x_bits[size_t(i)] > 0 ? xt.width : 0);  // x_reg, x_b
+        else ff_x += x_bits[size_t(i)];
     }
     const double ff_ctrl = 1 + (rf > 1 ? kw : 0) + (resource ? 2 + (rf > 1 ? kw : 0) : 0);
     const double ff_acc = double(n_out) * at.width;
