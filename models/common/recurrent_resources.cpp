@@ -79,13 +79,14 @@ Node without_columns(const Node& d, int from, int count) {
 Resources cell_resources(const RecurrentCell& c, bool zero_state, bool held) {
     Resources r;
     // A part's estimate includes the timing shell its kind has as a layer; inside the cell the core
-    // stands alone, so that shell is taken off again.
+    // stands alone, so that shell is taken off again, and so is the part's valid pipeline: started by
+    // the cell's valid chain, it repeats that chain's bits and Yosys merges the equal registers.
     auto part = [&](const Node& p, const NodeInputs& in, const FixedType& out, bool x_in_dsp = true) {
         const Timing t = p.kind->timing(p, in, IoType::kParallel);
         Resources e = x_in_dsp ? p.kind->estimate(p, in, IoType::kParallel)
                                : estimate_mac_core(p, dense_plan(p, int(shape_size(in.shapes[0]))), in.types[0], t, false);
         const Resources sh = res::shell(t, int(shape_size(p.shape)) * out.width, p.kind->rtl_held_results(p));
-        e.lut -= sh.lut, e.ff -= sh.ff;
+        e.lut -= sh.lut, e.ff -= sh.ff + res::valid_pipeline(t.latency).ff;
         r += e;
     };
     const int n = c.n, lm = c.lat_mac, g = c.gates * n;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/common/unary.hpp"
+#include "rtl/verilog_cast.hpp"
 
 namespace nnsim {
 
@@ -43,6 +44,9 @@ class TableActivationKind : public LookupTableKind {
     /// of the results that vary: what a register of the results keeps).
     struct TableColumns {
         int stored = 0, used = 0, result = 0;
+        /// What the cast after the ROM reads once Yosys has dropped the constant top columns: table_t,
+        /// or for entries that are all >= 0 the narrowest unsigned signal that holds them.
+        SignalType entries{1, 0, false};
     };
     TableColumns columns(const Node& node) const;
     /// Table index of a raw input of type `in` (the exact hls4ml arithmetic).
