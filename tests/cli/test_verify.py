@@ -1,7 +1,7 @@
 """`nnsim verify`: the generated Verilog under Verilator against the SystemC model.
   - KERAS_3layer and every kind's small network verify (every output word, every output and input
     handshake cycle identical), without and with random back-pressure, and a few other configurations;
-  - a second run of the same design reuses the Verilator build (and is much faster), a changed design
+  - a second run of the same design reuses the Verilator build (says so, builds nothing), a changed design
     builds afresh;
   - with --vcd, both waveforms and a merged view are written, and every signal of the GTKWave view
     exists in the merged dump;
@@ -127,15 +127,12 @@ class Verify(unittest.TestCase):
 
     def test_keras_3layer_and_build_reuse(self):
         # Cold (or cached from an earlier run) build, then certainly reused.
-        rc, out, first = self.verify("--net", KERAS_3LAYER, "--samples", "100")
+        rc, out, _ = self.verify("--net", KERAS_3LAYER, "--samples", "100")
         self.assert_verified(out, rc, 100, 500)
         self.assertTrue("building with Verilator" in out or "reusing Verilator build" in out, out)
-        rc, out2, second = self.verify("--net", KERAS_3LAYER, "--samples", "100")
+        rc, out2, _ = self.verify("--net", KERAS_3LAYER, "--samples", "100")
         self.assert_verified(out2, rc, 100, 500)
         self.assertIn("reusing Verilator build", out2)
-        if "building with Verilator" in out:
-            self.assertLess(second, first / 3, f"reused run took {second:.1f} s, the build {first:.1f} s")
-        self.assertLess(second, 10, out2)
         # The same design under back-pressure: same build, every cycle still identical.
         rc, out, _ = self.verify("--net", KERAS_3LAYER, "--samples", "100", *STALLS)
         self.assert_verified(out, rc, 100, 500)
