@@ -4,7 +4,8 @@
 // built for AVX2 (a target attribute; it runs only where the CPU has AVX2). By default three
 // configurations: KERAS_3layer at fixed<16,6> and fixed<8,3>, KERAS_dense_16x200x200x200x200x200x5 at
 // fixed<16,6>. Targets: the evaluator at least 0.5 of the AVX2 loop, the overflow-counting path (what
-// `nnsim run` does by default) at least 0.25 of it.
+// `nnsim run` does by default) at least 0.25 of it, and on KERAS_3layer the evaluator at least 100x
+// hls4ml's compiled C simulation (a rate recorded on this machine kind: it cannot run here).
 //
 //   bench_evaluator [model.json|description] [--precision fixed<16,6>] [--seconds 1.0]
 #include <cstdio>
@@ -132,7 +133,17 @@ bool bench_one(const std::string& model, const std::string& precision, double se
     if (avx2_rate > 0) row("bare int32 loop, AVX2 (baseline)", avx2_rate);
     row("evaluator, bit-exact", eval_rate);
     row("evaluator, counting overflows", counted_rate);
-    const bool eval_met = eval_rate >= 0.5 * base, count_met = counted_rate >= 0.25 * base;
+    bool eval_met = eval_rate >= 0.5 * base;
+    const bool count_met = counted_rate >= 0.25 * base;
+    if (g.name == "KERAS_3layer") {
+        // hls4ml's compiled C simulation of the jet tagger cannot run here (no Vivado headers): its rate
+        // was measured once on this machine kind, so this ratio moves with the machine's load.
+        const double hls4ml_csim_rate = 20800;
+        std::printf("evaluator against hls4ml's C simulation (about %.0f inferences/s on this machine kind): "
+                    "%.0fx (target 100x: %s)\n",
+                    hls4ml_csim_rate, eval_rate / hls4ml_csim_rate, eval_rate >= 100 * hls4ml_csim_rate ? "met" : "NOT met");
+        eval_met = eval_met && eval_rate >= 100 * hls4ml_csim_rate;
+    }
     std::printf("targets: evaluator >= 0.50 of the %s loop: %s; counting >= 0.25: %s (checksum %lld)\n",
                 avx2_rate > 0 ? "AVX2" : "bare", eval_met ? "met" : "NOT met", count_met ? "met" : "NOT met",
                 (long long)sink);
@@ -141,7 +152,7 @@ bool bench_one(const std::string& model, const std::string& precision, double se
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
     const std::string keras = std::string(NNSIM_SHARED_DIR) + "/external_models/keras/";
     std::string model, precision = "fixed<16,6>";
     double seconds = 1.0;
@@ -155,4 +166,7 @@ int main(int argc, char** argv) {
     met = bench_one(keras + "KERAS_3layer.json", "fixed<8,3>", seconds) && met;
     met = bench_one(keras + "KERAS_dense_16x200x200x200x200x200x5.json", "fixed<16,6>", seconds) && met;
     return met ? 0 : 1;
+} catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_evaluator: %s\n", e.what());
+    return 2;
 }

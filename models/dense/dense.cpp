@@ -58,7 +58,7 @@ class DenseOp : public LayerOp {
         }
         const int64_t* const in[] = {x};
         if (!count && m_fast32) return eval_fast<int32_t, uint32_t>(in[0], out, m_w32.data(), m_acc32.data());
-        if (!count && m_fast64) return eval_fast<int64_t, uint64_t>(in[0], out, m_w_raw.data(), m_acc64.data());
+        if (!count && m_fast64) return eval_fast<int64_t, uint64_t>(in[0], out, m_w64.data(), m_acc64.data());
         // Counting: with a signed accum_t, the wrapping sums with their wraps counted in the vector
         // lanes (eval_counted); with an unsigned one, the fast sums with range checks, and only an
         // inference where some product or partial sum leaves accum_t takes the general path.
@@ -67,17 +67,17 @@ class DenseOp : public LayerOp {
             // counted directly until one passes without.
             if (!m_wrapping) {
                 const bool ok = m_counted32 ? eval_checked<int32_t, uint32_t>(in[0], out, m_w32.data(), m_acc32.data())
-                                            : eval_checked<int64_t, uint64_t>(in[0], out, m_w_raw.data(), m_acc64.data());
+                                            : eval_checked<int64_t, uint64_t>(in[0], out, m_w64.data(), m_acc64.data());
                 if (ok) return;
             }
             const uint64_t wraps = m_counted32
                                        ? eval_counted<int32_t, uint32_t>(in[0], out, m_w32.data(), m_acc32.data())
-                                       : eval_counted<int64_t, uint64_t>(in[0], out, m_w_raw.data(), m_acc64.data());
+                                       : eval_counted<int64_t, uint64_t>(in[0], out, m_w64.data(), m_acc64.data());
             m_wrapping = wraps > 0;
             return;
         }
         if (count && m_checked32 && eval_checked<int32_t, uint32_t>(in[0], out, m_w32.data(), m_acc32.data())) return;
-        if (count && m_checked64 && eval_checked<int64_t, uint64_t>(in[0], out, m_w_raw.data(), m_acc64.data()))
+        if (count && m_checked64 && eval_checked<int64_t, uint64_t>(in[0], out, m_w64.data(), m_acc64.data()))
             return;
         eval_general(in[0], out, count);
     }
@@ -100,8 +100,20 @@ class DenseOp : public LayerOp {
         m_shift = m_in.frac() + m_w.frac() - m_acc.frac();  // product bits dropped on the cast to accum_t
         if (!wraps || !rounding_ok || m_shift < 0 || m_shift > 62) return;
         m_round_const = (m_acc.round == RoundMode::kRnd && m_shift > 0) ? (int64_t(1) << (m_shift - 1)) : 0;
-        m_acc64.assign(size_t(m_n_out), 0);
-        if (m_in.width + m_w.width <= 62) m_fast64 = true;
+        // The kernels' weights and accumulators have their columns padded with zeros to whole vector
+        // blocks (kMacBlockColumns), so no column takes a scalar tail: a zero weight's shifted product
+        // is (0 + rc) >> s = 0 (rc < 2^s), so a padded accumulator stays 0 and never counts a wrap.
+        m_n_pad = (m_n_out + kMacBlockColumns - 1) / kMacBlockColumns * kMacBlockColumns;
+        const auto padded = [&](auto& dst) {
+            dst.assign(size_t(m_n_in) * size_t(m_n_pad), 0);
+            for (int i = 0; i < m_n_in; ++i)
+                std::copy_n(m_w_raw.begin() + ptrdiff_t(i) * m_n_out, m_n_out, dst.begin() + ptrdiff_t(i) * m_n_pad);
+        };
+        m_acc64.assign(size_t(m_n_pad), 0);
+        if (m_in.width + m_w.width <= 62) {
+            m_fast64 = true;
+            padded(m_w64);
+        }
         // 32-bit lanes when every product plus the rounding constant fits in int32 (then the int32
         // arithmetic is the int64 arithmetic) and the accumulator is <= 32 bits. The largest product
         // magnitude is max|x| * max|w| (2^(W-1) for a signed type, 2^W - 1 for an unsigned one).
@@ -112,8 +124,8 @@ class DenseOp : public LayerOp {
                             max_abs(m_in) * max_abs(m_w) + m_round_const <= int64_t(INT32_MAX);
         if (fits32 && m_acc.width <= 32) {
             m_fast32 = true;
-            m_w32.assign(m_w_raw.begin(), m_w_raw.end());
-            m_acc32.assign(size_t(m_n_out), 0);
+            padded(m_w32);
+            m_acc32.assign(size_t(m_n_pad), 0);
         }
         // The counting path's checks need a lane wider than accum_t (mac_kernels.hpp).
         m_acc_lo = m_acc.raw_min(), m_acc_hi = m_acc.raw_max();
@@ -129,7 +141,7 @@ class DenseOp : public LayerOp {
         const int n_out = m_n_out;  // locals throughout: `out` may alias the members
         const int64_t* b = m_b_acc.data();
         for (int j = 0; j < n_out; ++j) acc[j] = U(b[j]);
-        mac_rows(x, w, acc, m_n_in, n_out, T(m_round_const), m_shift);
+        mac_rows(x, w, acc, m_n_in, m_n_pad, T(m_round_const), m_shift);
         // Sign- or zero-extend the low W_acc bits: the accumulator's wrapped value.
         const int wa = m_acc.width;
         if (wa >= 64) {
@@ -159,7 +171,7 @@ class DenseOp : public LayerOp {
     bool eval_checked(const int64_t* x, int64_t* out, const T* w, U* acc) {
         const int n_out = m_n_out;
         for (int j = 0; j < n_out; ++j) acc[j] = U(m_b_acc[size_t(j)]);
-        if (!mac_rows_checked(x, w, acc, m_n_in, n_out, T(m_round_const), m_shift, T(m_acc_lo), T(m_acc_hi)))
+        if (!mac_rows_checked(x, w, acc, m_n_in, m_n_pad, T(m_round_const), m_shift, T(m_acc_lo), T(m_acc_hi)))
             return false;
         const uint64_t n = uint64_t(m_n_in) * uint64_t(n_out);
         counters()[m_c_product].casts += n;
@@ -176,7 +188,7 @@ class DenseOp : public LayerOp {
         const int n_out = m_n_out;
         for (int j = 0; j < n_out; ++j) acc[j] = U(m_b_acc[size_t(j)]);
         uint64_t prod_wraps = 0, sum_wraps = 0;
-        mac_rows_counted(x, w, acc, m_n_in, n_out, T(m_round_const), m_shift, m_acc.width, prod_wraps, sum_wraps);
+        mac_rows_counted(x, w, acc, m_n_in, m_n_pad, T(m_round_const), m_shift, m_acc.width, prod_wraps, sum_wraps);
         const uint64_t n = uint64_t(m_n_in) * uint64_t(n_out);
         counters()[m_c_product].casts += n;
         counters()[m_c_product].wrapped += prod_wraps;
@@ -225,6 +237,8 @@ class DenseOp : public LayerOp {
     mutable std::vector<double> m_xf_binary;    ///< the same for the float path
     std::vector<double> m_kernel_f, m_bias_f;  ///< float weights [n_in][n_out] and bias, for eval_float
     std::vector<int64_t> m_w_raw;              ///< quantized weights [n_in][n_out]
+    int m_n_pad = 0;                           ///< n_out rounded up to whole kernel blocks
+    std::vector<int64_t> m_w64;                ///< the same [n_in][n_pad], zero-padded, for the fast 64-bit path
     std::vector<int32_t> m_w32;                ///< the same in 32 bits, when the fast 32-bit path applies
     std::vector<int64_t> m_b_acc;              ///< bias cast to accum_t: the accumulator's start value
     std::vector<uint32_t> m_acc32;             ///< accumulators of the 32-bit fast path

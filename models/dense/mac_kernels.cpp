@@ -11,7 +11,7 @@ namespace {
 // Outputs go in blocks of kMacBlock columns whose sums stay in vector registers over all the inputs
 // (GCC vector extensions: the same integer arithmetic lane by lane, in the widest registers of the
 // clone); the columns left over after the last block take the row loop.
-constexpr int kMacBlock = 16;
+constexpr int kMacBlock = kMacBlockColumns;
 template <typename T, typename U>
 __attribute__((always_inline)) inline void mac_rows_impl(const int64_t* __restrict x, const T* __restrict w, U* __restrict acc, int n_in, int n_out,
                           T rc, int s) {

@@ -9,6 +9,10 @@
 
 namespace nnsim {
 
+/// The kernels keep this many output columns' sums in vector registers; a column count that is a
+/// multiple of it takes no scalar tail.
+constexpr int kMacBlockColumns = 16;
+
 /// acc[0 .. n_out) += the shifted products of x[0 .. n_in) with the row-major weights w[n_in][n_out].
 void mac_rows(const int64_t* x, const int64_t* w, uint64_t* acc, int n_in, int n_out, int64_t rc, int s);
 void mac_rows(const int64_t* x, const int32_t* w, uint32_t* acc, int n_in, int n_out, int32_t rc, int s);
