@@ -90,7 +90,7 @@ void Sink::run() {
     if (tok.beat + 1 == m_beats) {
         samples.push_back(tok.sample);
         accept_cycles.push_back(t);
-        received.notify(sc_core::SC_ZERO_TIME);
+        if (values.size() >= notify_from) received.notify(sc_core::SC_ZERO_TIME);
     }
     sleep_one_cycle();
 }

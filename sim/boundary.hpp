@@ -76,7 +76,11 @@ class Sink : public sc_core::sc_module {
     std::vector<uint64_t> beat_cycles;         ///< handshake cycle of every beat
     std::vector<std::vector<int64_t>> values;  ///< raw result values per sample (complete results only)
     std::vector<uint32_t> samples;             ///< sample index of every result, in arrival order
-    sc_core::sc_event received;                ///< notified (delta) after every complete result
+    sc_core::sc_event received;                ///< notified (delta) after a complete result, see notify_from
+    /// `received` is notified only for results from this count on (0: every result). A reader that
+    /// needs only the last of a known number of results raises it, so the kernel schedules no
+    /// notification per result.
+    size_t notify_from = 0;
 
   private:
     void run();

@@ -1,6 +1,7 @@
 // The top builder and run loop of the SystemC model (network_sim.hpp).
 #include "sim/network_sim.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -16,7 +17,7 @@
 namespace nnsim {
 namespace {
 
-/// Wakes every `interval` cycles and on every result; stops the run when every fed sample has reached
+/// Wakes every `interval` cycles and on results (the last one when the count is known); stops the run when every fed sample has reached
 /// every sink, or when nothing moved since the last check while work is outstanding (a deadlock).
 class Watchdog : public sc_core::sc_module {
   public:
@@ -63,6 +64,12 @@ class Watchdog : public sc_core::sc_module {
     void run() {
         sc_core::sc_event_or_list results;
         for (Sink* s : sinks) results |= s->received;
+        // With every feed closed the number of results is known: only the last one can end the run, so
+        // the sinks notify that one alone (fed incrementally, as through TLM, they notify every result).
+        bool closed = !feeds.empty();
+        for (const SampleFeed* f : feeds) closed = closed && f->closed;
+        if (closed)
+            for (Sink* s : sinks) s->notify_from = std::max(s->notify_from, feeds[0]->samples.size());
         uint64_t last = progress();
         while (true) {
             if (sinks.empty()) wait(m_period * double(m_interval));
