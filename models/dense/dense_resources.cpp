@@ -301,7 +301,8 @@ Resources estimate_mac_core(const Node& n, const MacPlan& plan, const FixedType&
     };
     std::map<std::pair<int, int>, int> list_uses;  // RF > 1: outputs using each multiplier range
     double f_unique = 0, f_shared = 0, f_final = 0, f_sat = 0, lut_addcast = 0, f_small = 0;
-    double f_slot = 0, f_slot_final = 0, f_mask = 0, f_accadd = 0;
+    double f_slot = 0, f_slot_final = 0, f_mask = 0, f_accadd = 0, f_tree = 0;
+    const bool sum_tree = acc_wraps && rf == 1 && prod_cast_wires;  // as dense_rtl.cpp decides
     std::vector<std::pair<int, int>> groups_j;
     if (rf > 1 && acc_wraps) {
         // dense_rtl.cpp's slot sums: one carry-save sum per slot over its multipliers (masked by k
@@ -362,7 +363,10 @@ Resources estimate_mac_core(const Node& n, const MacPlan& plan, const FixedType&
             const std::pair<int, int> key{lo, hi};
             if (std::find(groups_j.begin(), groups_j.end(), key) != groups_j.end()) continue;  // merged
             groups_j.push_back(key);
-            if (acc_wraps) {
+            if (sum_tree) {
+                // dense_rtl.cpp's emit_sum_tree: ops - 1 two-input adders on carry chains.
+                f_tree += double(count) * at.width;
+            } else if (acc_wraps) {
                 const int ops = count + 1;
                 f_final += at.width;
                 f_shared += double(levels(ops)) * at.width;
@@ -392,7 +396,7 @@ Resources estimate_mac_core(const Node& n, const MacPlan& plan, const FixedType&
     lut_sum += c.slot_tree_lut_per_bit * f_slot + c.adder_lut_per_bit * (f_slot_final + f_accadd) +
                c.slot_mask_lut_per_bit * f_mask;
     lut_sum += c.csa_lut_per_bit * f_unique + c.csa_shared_lut_per_bit * f_shared + c.final_adder_lut_per_bit * f_final +
-               c.sat_add_lut_per_bit * f_sat + lut_addcast + f_small;
+               c.sat_add_lut_per_bit * f_sat + lut_addcast + f_small + c.adder_lut_per_bit * f_tree;
     const double lut_rescast = n_out * res::cast_luts(acc_sig, rt);
     double lut_xmux = 0;
     for (const auto& [h, inputs] : x_muxes) lut_xmux += res::mux_luts(inputs, xt.width);

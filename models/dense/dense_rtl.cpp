@@ -94,6 +94,37 @@ void emit_slot_sums(std::ostream& body, const MacPlan& plan, int rf, int m_count
     }
 }
 
+/// The sum modulo 2^w of `terms` (w-bit wires) as a balanced tree of two-input adders (`<id>_*`
+/// wires); returns the sum's wire. Each adder adds the low w - 1 bits on one carry chain and forms the
+/// top bit from the chain's carry out: an intermediate sum is then never a single adder's whole result,
+/// so Yosys's alumacc does not merge the tree into one $macc (which maccmap maps to a carry-save tree,
+/// two LUTs per full adder) and maps every adder to LUTs on a CARRY4 chain, one LUT per bit. Exact for a
+/// wrapping accumulator: addition modulo 2^w does not depend on the order of the terms.
+std::string emit_sum_tree(std::ostream& os, std::vector<std::string> terms, int w, const std::string& id) {
+    if (terms.empty()) return vconst(w, 0);
+    for (int depth = 0; terms.size() > 1; ++depth) {
+        std::vector<std::string> up;
+        for (size_t i = 0; i + 1 < terms.size(); i += 2) {
+            const std::string& a = terms[i];
+            const std::string& b = terms[i + 1];
+            const std::string name = id + "_t" + std::to_string(depth) + "_" + std::to_string(i / 2);
+            if (w < 2) {
+                os << "    wire " << name << " = " << a << " ^ " << b << ";\n";
+            } else {
+                const std::string top = std::to_string(w - 1), low = std::to_string(w - 2);
+                os << "    wire [" << top << ":0] " << name << "_lo = {1'b0, " << a << "[" << low << ":0]} + {1'b0, " << b
+                   << "[" << low << ":0]};\n";
+                os << "    wire [" << top << ":0] " << name << " = {" << a << "[" << top << "] ^ " << b << "[" << top
+                   << "] ^ " << name << "_lo[" << top << "], " << name << "_lo[" << low << ":0]};\n";
+            }
+            up.push_back(name);
+        }
+        if (terms.size() % 2) up.push_back(terms.back());
+        terms = std::move(up);
+    }
+    return terms[0];
+}
+
 /// The number of set bits among `bits` (1-bit expressions) as a balanced tree of adders whose widths
 /// grow with the count they can reach; returns a wire of bits_for(bits.size()) bits (`<id>_*` wires).
 std::string emit_popcount(std::ostream& os, const std::vector<std::string>& bits, const std::string& id) {
@@ -427,6 +458,10 @@ void emit_mac_core(const Node& n, const MacPlan& plan, const RtlCoreSpec& spec, 
              << extend(c, aw, aw + 1, at.is_signed) << ";\n";
         return emit_cast(body, id + "_sum", SignalType{aw + 1, at.frac(), at.is_signed}, at, id);
     };
+    // RF 1 with a wrapping accumulator and product casts that are wires: each output's sum as a tree of
+    // carry-chain adders (emit_sum_tree); a cast with logic (rounding, overflow) keeps the chain, where
+    // Yosys folds a rounding increment into the sum as one more single-bit term.
+    const bool sum_tree = acc_wraps && rf == 1 && res::cast_is_wires(res::Sig{pw, prod_t.frac, psigned}, at);
     if (acc_wraps && rf > 1) {
         emit_slot_sums(body, plan, rf, m_count, casted, aw, mac_k, kw, next);
     } else {
@@ -435,6 +470,13 @@ void emit_mac_core(const Node& n, const MacPlan& plan, const RtlCoreSpec& spec, 
             body << "    wire [" << aw - 1 << ":0] " << cur << " = acc" << j << ";\n";
             std::map<int, std::string> per_group;
             for (const auto& [k, ms] : terms[size_t(j)]) {
+                if (sum_tree) {  // RF 1: one group, its products and the accumulator in a tree
+                    std::vector<std::string> ops{cur};
+                    for (int m : ms)
+                        if (!zero[size_t(m)]) ops.push_back(casted[size_t(m)]);
+                    per_group[k] = emit_sum_tree(body, ops, aw, "sum" + std::to_string(j));
+                    continue;
+                }
                 std::string v = cur;
                 for (int m : ms)
                     if (!zero[size_t(m)]) v = add(v, casted[size_t(m)]);

@@ -2,7 +2,8 @@
   - on a sample of calibration-style points, `nnsim synth` reports DSP48E1 and BRAM18 estimates equal to
     Yosys's counts, and LUT and FF estimates within the published tolerance (30 % per network total);
   - the 70 %-pruned KERAS_3layer needs fewer multipliers than the dense one, in the estimate (whole
-    network) and in synthesis (its first layer, first 8 outputs, RF 1: a slice keeps Yosys fast);
+    network) and in synthesis (its first layer, first 8 outputs, RF 1: a slice keeps Yosys fast), and
+    the dense slice's sums cost about one LUT per adder bit (carry chains, not carry-save trees);
   - KERAS_3layer at RF 16 (Resource) synthesizes with per-layer DSP/BRAM18 equal to the estimate;
   - `nnsim sim` reports the same estimates per layer and in total, and the part's utilisation;
   - a design that exceeds a small part is flagged with the resource and its percentage;
@@ -105,6 +106,11 @@ class Resources(unittest.TestCase):
             self.assertEqual(j["total"]["estimate"]["dsp"], j["total"]["yosys"]["dsp"], j["total"])
         self.assertLess(jb["total"]["yosys"]["dsp"], ja["total"]["yosys"]["dsp"])
         self.assertLess(jb["total"]["estimate"]["dsp"], ja["total"]["estimate"]["dsp"])
+        # RF 1 with a wrapping 16-bit accumulator: each output's 16 products and its accumulator are summed
+        # by a tree of carry-chain adders, about one LUT per adder bit (8 x 16 adders x 16 bits = 2,048).
+        # The same sums merged into carry-save trees took about twice as many.
+        dense_layer_luts = [l["yosys"]["lut"] for l in ja["layers"] if l["kind"] == "dense"][0]
+        self.assertLess(dense_layer_luts, 1.25 * 8 * 16 * 16, ja["layers"])
 
     def test_over_capacity_is_flagged(self):
         out = self.path("k3_z020.json")
