@@ -553,6 +553,8 @@ VerilatedBuild prepare_verilated(const RtlDesign& d, const VerilatorBuildOptions
     std::error_code ec;
     fs::create_directories(fs::path(b.dir) / "rtl", ec);
     if (ec) throw UserError(b.dir + ": cannot create work folder: " + ec.message());
+    // Touched on every use, built or reused: a cache pruner can tell the folders in use by their age.
+    fs::last_write_time(b.dir, fs::file_time_type::clock::now(), ec);
 
     b.design = d;
     b.design.dir = (fs::path(b.dir) / "rtl").string();

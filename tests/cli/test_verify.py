@@ -10,8 +10,8 @@
     mode flipped on the RTL side only changes an output word. verify exits 1 and names the first
     differing sample, word and cycle.
 Verilator builds are content-addressed, so the runs work in a cache folder kept between test runs
-(NNSIM_VERIFY_CACHE, default verify_cache/ beside the nnsim binary; folders a full run did not use are
-pruned at its end): a rerun with an unchanged generator and harness rebuilds nothing. The build and
+(NNSIM_VERIFY_CACHE, default verify_cache/ beside the nnsim binary; folders a full run did not use and
+no verify touched for an hour are pruned at its end): a rerun with an unchanged generator and harness rebuilds nothing. The build and
 rebuild checks use a fresh --work folder of their own."""
 import concurrent.futures
 import json
@@ -98,12 +98,21 @@ class Verify(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp, ignore_errors=True)
-        # Prune the cache only after a full run (a single test uses only a few of the folders).
+        # Prune the cache only after a full run (a single test uses only a few of the folders), and only
+        # folders no verify has touched for an hour: other tests (test_verify_matrix, ...) run at the
+        # same time and build or reuse folders of their own in the same cache (verify touches a folder
+        # whenever it uses it).
         work = os.path.join(CACHE, "nnsim_work")
         if cls.ran == len([m for m in dir(cls) if m.startswith("test_")]) and os.path.isdir(work):
+            stale = time.time() - 3600
             for d in os.listdir(work):
-                if os.path.join(work, d) not in cls.used:
-                    shutil.rmtree(os.path.join(work, d), ignore_errors=True)
+                path = os.path.join(work, d)
+                try:
+                    old = os.path.getmtime(path) < stale
+                except OSError:
+                    continue
+                if path not in cls.used and old:
+                    shutil.rmtree(path, ignore_errors=True)
 
     def verify(self, *args):
         """Run `nnsim verify` in the cache folder (its nnsim_work/ lives there); returns (exit, output, seconds)."""
