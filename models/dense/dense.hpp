@@ -36,6 +36,9 @@ inline bool reads_binary_input(const Node& node) {
 /// binary inputs (binary_input, so `xt` is the int<2> code of +-1), its weights are +-1 or 0, RF 1,
 /// and a wrapping accumulator holds +-1.
 bool mac_uses_xnor(const Node& node, const MacPlan& plan, const FixedType& xt);
+/// At RF 1, a wrapping accumulator's sums are trees of carry-chain adders (dense_rtl.cpp emit_sum_tree)
+/// when the product casts to accum_t are wires; otherwise chains Yosys merges into $macc cells.
+bool mac_uses_sum_tree(const Node& node, const FixedType& xt);
 /// The adder bits of the popcount tree over `count` bits that emit_mac_core writes.
 int popcount_adder_bits(int count);
 /// Estimated resources of that core with its timing shell, for input type `xt` and timing `t`.

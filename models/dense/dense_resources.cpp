@@ -302,7 +302,7 @@ Resources estimate_mac_core(const Node& n, const MacPlan& plan, const FixedType&
     std::map<std::pair<int, int>, int> list_uses;  // RF > 1: outputs using each multiplier range
     double f_unique = 0, f_shared = 0, f_final = 0, f_sat = 0, lut_addcast = 0, f_small = 0;
     double f_slot = 0, f_slot_final = 0, f_mask = 0, f_accadd = 0, f_tree = 0;
-    const bool sum_tree = acc_wraps && rf == 1 && prod_cast_wires;  // as dense_rtl.cpp decides
+    const bool sum_tree = mac_uses_sum_tree(n, xt);
     std::vector<std::pair<int, int>> groups_j;
     if (rf > 1 && acc_wraps) {
         // dense_rtl.cpp's slot sums: one carry-save sum per slot over its multipliers (masked by k

@@ -199,6 +199,14 @@ bool mac_uses_xnor(const Node& n, const MacPlan& plan, const FixedType& xt) {
     return xnor;
 }
 
+bool mac_uses_sum_tree(const Node& n, const FixedType& xt) {
+    const FixedType& wt = n.type("weight");
+    const FixedType& at = n.type("accum");
+    const bool psigned = xt.is_signed || wt.is_signed;
+    const res::Sig prod{xt.width + wt.width + (xt.is_signed != wt.is_signed ? 1 : 0), xt.frac() + wt.frac(), psigned};
+    return n.reuse_factor == 1 && at.overflow == OverflowMode::kWrap && at.sat_bits == 0 && res::cast_is_wires(prod, at);
+}
+
 int popcount_adder_bits(int count) {
     std::vector<int64_t> level(size_t(std::max(count, 0)), 1);  // the most each term can reach
     int bits = 0;
@@ -461,7 +469,7 @@ void emit_mac_core(const Node& n, const MacPlan& plan, const RtlCoreSpec& spec, 
     // RF 1 with a wrapping accumulator and product casts that are wires: each output's sum as a tree of
     // carry-chain adders (emit_sum_tree); a cast with logic (rounding, overflow) keeps the chain, where
     // Yosys folds a rounding increment into the sum as one more single-bit term.
-    const bool sum_tree = acc_wraps && rf == 1 && res::cast_is_wires(res::Sig{pw, prod_t.frac, psigned}, at);
+    const bool sum_tree = mac_uses_sum_tree(n, xt);
     if (acc_wraps && rf > 1) {
         emit_slot_sums(body, plan, rf, m_count, casted, aw, mac_k, kw, next);
     } else {
