@@ -2,7 +2,8 @@
 // pattern, and sinks that accept results under an output ready pattern (sim/patterns.hpp). The same
 // patterns drive the RTL testbench, so handshake cycles can be compared one for one.
 //
-// Source and sink are SC_METHODs, called once per cycle they act in (see sim/layer_module.hpp).
+// Source and sink are processes like the layer shells (sim/cycle_process.hpp): one step per cycle
+// they act in, run by SystemC's kernel or the cycle calendar.
 //
 // Samples reach the source through a SampleFeed: preloaded for `nnsim sim`, or pushed one by one by
 // the TLM-2.0 target (sim/tlm_target.hpp).
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "sim/channel.hpp"
+#include "sim/cycle_process.hpp"
 #include "sim/patterns.hpp"
 
 namespace nnsim {
@@ -35,61 +37,73 @@ struct SampleFeed {
 /// is active in the pattern, after the previous beat, and in which every channel has room (the
 /// AXI-Stream tvalid/tready handshake of the generated top). A sample is `beats` beats of `width`
 /// values (one beat per sample under io_parallel, one per pixel under io_stream).
-class Source : public sc_core::sc_module {
+/// Its outputs are the channels of the input's consumers.
+class Source : public CycleProcess, public sc_core::sc_module {
   public:
     SC_HAS_PROCESS(Source);
     Source(const sc_core::sc_module_name& name, SampleFeed* feed, const CyclePattern& pattern,
            const sc_core::sc_time& period, size_t beats = 1, size_t width = 0);
-    std::vector<Channel*> outputs;        ///< channels of the input's consumers
-    NextCycle* next_cycle = nullptr;      ///< shared next-cycle event (null: a timeout of one period)
     std::vector<uint64_t> accept_cycles;  ///< handshake cycle of the first beat of every sample
     std::vector<uint64_t> beat_cycles;    ///< handshake cycle of every beat
     sc_core::sc_event accepted;           ///< notified when a sample's last beat has been accepted
     uint64_t pace = 0;                    ///< offer sample k no earlier than cycle k * pace (0: no limit)
     size_t sent() const { return m_sent; }  ///< samples whose every beat has been accepted
     bool drained() const { return m_feed->closed && sent() == m_feed->samples.size(); }
+    /// Room for the handshakes of `n` samples, so that recording them never reallocates during the run.
+    void reserve(size_t n) {
+        accept_cycles.reserve(n);
+        beat_cycles.reserve(n * m_beats);
+    }
+    void step() override;
 
   private:
-    void run();
-    void sleep_one_cycle() { next_cycle ? next_trigger(next_cycle->arm()) : next_trigger(m_period); }
+    void run() {
+        if (!calendar) step();
+    }
     SampleFeed* m_feed;
     CyclePattern m_pattern;
-    sc_core::sc_time m_period;
     size_t m_beats, m_width;  ///< beats per sample and values per beat
     size_t m_sent = 0;        ///< see sent(); also the index of the sample being sent
     size_t m_beat = 0;        ///< index of the next beat of that sample
     bool m_started = false;   ///< the first call (after the channels were bound) has run
     bool m_wait_push = false; ///< sleeping until a sample is pushed
-    sc_core::sc_event_or_list m_freed;  ///< read events of the outputs
 };
 
 /// Reads the beats of one network output in cycles active in the ready pattern, one per cycle, and
-/// assembles them into results of `beats` x `width` values.
-class Sink : public sc_core::sc_module {
+/// assembles them into results of `beats` x `width` values. Its one input is the output's channel.
+class Sink : public CycleProcess, public sc_core::sc_module {
   public:
     SC_HAS_PROCESS(Sink);
     Sink(const sc_core::sc_module_name& name, size_t width, const CyclePattern& pattern,
          const sc_core::sc_time& period, size_t beats = 1);
-    Channel* input = nullptr;
-    NextCycle* next_cycle = nullptr;           ///< shared next-cycle event (null: a timeout of one period)
     std::vector<uint64_t> accept_cycles;       ///< handshake cycle of the last beat of every result
     std::vector<uint64_t> beat_cycles;         ///< handshake cycle of every beat
-    std::vector<std::vector<int64_t>> values;  ///< raw result values per sample (complete results only)
     std::vector<uint32_t> samples;             ///< sample index of every result, in arrival order
+    /// Complete results so far, and the raw values of result i (beats x width values; the pointer is
+    /// valid until the next result arrives).
+    size_t results() const { return m_results; }
+    const int64_t* result(size_t i) const { return m_values.data() + i * m_width * m_beats; }
+    /// Every complete result, one vector each.
+    std::vector<std::vector<int64_t>> values() const;
+    /// Room for `n` results, so that storing them never reallocates during the run.
+    void reserve(size_t n);
     sc_core::sc_event received;                ///< notified (delta) after a complete result, see notify_from
     /// `received` is notified only for results from this count on (0: every result). A reader that
     /// needs only the last of a known number of results raises it, so the kernel schedules no
     /// notification per result.
     size_t notify_from = 0;
+    void step() override;
 
   private:
-    void run();
-    void sleep_one_cycle() { next_cycle ? next_trigger(next_cycle->arm()) : next_trigger(m_period); }
+    void run() {
+        if (!calendar) step();
+    }
     size_t m_width;                  ///< values per beat
     size_t m_beats;                  ///< beats per result
-    std::vector<int64_t> m_partial;  ///< the result being assembled
+    std::vector<int64_t> m_values;   ///< results, one after the other, and the one being assembled
+    size_t m_results = 0;            ///< see results()
     CyclePattern m_pattern;
-    sc_core::sc_time m_period;
+    bool m_started = false;          ///< the first call (after the channel was bound) has run
 };
 
 }  // namespace nnsim

@@ -14,14 +14,25 @@
 // cycle learns it from the return value and wakes in the next cycle by itself: either way it wakes in
 // exactly the cycle the event would have woken it, so skipping unwatched notifications changes no
 // cycle.
+//
+// Under the cycle calendar (sim/calendar.hpp) the same transfers wake the channel's reader or writer
+// through the calendar instead of the events, and the channel commits its cycle's transfers when the
+// calendar ends the cycle instead of in SystemC's update phase.
 #pragma once
 
 #include <cstdint>
 #include <ostream>
 #include <string>
 #include <systemc>
+#include <vector>
 
 namespace nnsim {
+
+class CycleProcess;
+/// The calendar's side of a transfer in cycle c - 1 (sim/calendar.cpp): the reader (written) or the
+/// writer (read) is due in cycle c if it sleeps on that channel event.
+void calendar_written(CycleProcess* reader, uint64_t c);
+void calendar_read(CycleProcess* writer, uint64_t c);
 
 /// What travels through a channel: one beat, that is one tensor (io_parallel) or one pixel
 /// (io_stream: the last axis; a tensor of P pixels is P beats per sample, in row-major order).
@@ -57,10 +68,32 @@ class NextCycle {
 /// notifies its data_read/data_written events one delta later, which costs an extra delta cycle in
 /// every cycle with a transfer; nothing in the model waits on those events (modules sleep on the
 /// Channel's one-cycle-delayed events), so they are left out. The flags and counts that the modules
-/// read (num_available, num_free) are exactly sc_fifo's.
+/// read (num_available, num_free) are exactly sc_fifo's. Its non-blocking read and write are
+/// sc_fifo's too, on the same buffer and counts, but step the ring index with a compare instead of a
+/// modulo (an integer division per transfer).
 class TokenFifo : public sc_core::sc_fifo<Token> {
   public:
     TokenFifo(const char* name, int depth) : sc_core::sc_fifo<Token>(name, depth) {}
+    bool nb_read(Token& t) override {
+        if (num_available() == 0) return false;
+        t = m_buf[m_ri];
+        if (++m_ri == m_size) m_ri = 0;
+        ++m_free;
+        ++m_num_read;
+        request_update();
+        return true;
+    }
+    bool nb_write(const Token& t) override {
+        if (num_free() == 0) return false;
+        m_buf[m_wi] = t;
+        if (++m_wi == m_size) m_wi = 0;
+        --m_free;
+        ++m_num_written;
+        request_update();
+        return true;
+    }
+    /// The update phase, called by the cycle calendar at the end of a cycle.
+    void commit() { update(); }
 
   protected:
     void update() override {
@@ -88,7 +121,11 @@ class Channel {
         m_fifo.nb_read(t);
         ++m_reads;
         m_last_read = now;
-        if (m_read_watched) m_read_watched = false, m_read_next.notify(m_period);
+        if (m_commits) note_transfer();
+        if (m_read_watched) {
+            m_read_watched = false;
+            m_commits ? calendar_read(writer, now + 1) : m_read_next.notify(m_period);
+        }
         return t;
     }
     /// Write in the current cycle `now` (requires can_write()).
@@ -100,7 +137,11 @@ class Channel {
         ++m_writes;
         m_last_write = now;
         m_last_token = t;
-        if (m_written_watched) m_written_watched = false, m_written_next.notify(m_period);
+        if (m_commits) note_transfer();
+        if (m_written_watched) {
+            m_written_watched = false;
+            m_commits ? calendar_written(reader, now + 1) : m_written_next.notify(m_period);
+        }
     }
     /// Notified one cycle after a write: the cycle the word becomes readable.
     const sc_core::sc_event& written_event() const { return m_written_next; }
@@ -120,6 +161,16 @@ class Channel {
         m_read_watched = true;
         return false;
     }
+
+    /// Scheduled by the cycle calendar: transfers are listed in `commits` for the end of the cycle.
+    void use_calendar(std::vector<Channel*>* commits) { m_commits = commits; }
+    /// The end of a cycle under the calendar: its transfers become visible (sc_fifo's update).
+    void commit() {
+        m_fifo.commit();
+        m_listed = false;
+    }
+    CycleProcess* writer = nullptr;  ///< the process that writes it (set by the calendar)
+    CycleProcess* reader = nullptr;  ///< the process that reads it (set by the calendar)
 
     uint64_t writes() const { return m_writes; }
     uint64_t reads() const { return m_reads; }
@@ -142,6 +193,12 @@ class Channel {
     int m_max_occupancy = 0;
     uint64_t m_last_write = UINT64_MAX, m_last_read = UINT64_MAX;  ///< cycles of the last transfers
     Token m_last_token;               ///< last word written (for waveforms)
+    std::vector<Channel*>* m_commits = nullptr;  ///< the calendar's list of channels to commit (null: kernel)
+    bool m_listed = false;            ///< listed in *m_commits for the current cycle
+
+    void note_transfer() {
+        if (!m_listed) m_listed = true, m_commits->push_back(this);
+    }
 };
 
 }  // namespace nnsim

@@ -5,15 +5,6 @@
 
 namespace nnsim {
 
-void LayerShell::account(uint64_t from, uint64_t to, bool pending) {
-    // Cycles [from, to) during which the module kept its current state.
-    if (to <= from) return;
-    const uint64_t n = to - from;
-    if (pending) m_stats.busy_cycles += n;
-    if (m_waiting_output) m_stats.stall_out_cycles += n;
-    if (m_waiting_input && m_stats.accepted > 0) m_stats.stall_in_cycles += n;
-}
-
 void LayerShell::write_oldest(uint64_t t, uint32_t last_beat) {
     m_waiting_output = false;
     if (m_pending.empty() || m_pending.front().ready > t) return;
@@ -26,39 +17,6 @@ void LayerShell::write_oldest(uint64_t t, uint32_t last_beat) {
     for (Channel* c : outputs) c->write(Token{p.sample, p.beat, p.data}, t);
     if (p.beat == last_beat) ++m_stats.written;
     m_pending.pop_front();
-}
-
-bool LayerShell::inputs_hold_data() const {
-    for (const Channel* c : inputs)
-        if (!c->can_read()) return false;
-    return true;
-}
-
-void LayerShell::collect_events() {
-    for (Channel* c : inputs) m_in_events |= c->written_event(), m_all_events |= c->written_event();
-    for (Channel* c : outputs) m_out_events |= c->read_event(), m_all_events |= c->read_event();
-}
-
-void LayerShell::sleep(uint64_t t, uint64_t wake, bool on_inputs, bool on_outputs) {
-    if (wake == t) wake = t + 1;
-    if (!on_inputs && !on_outputs && wake == UINT64_MAX) on_inputs = true;  // only new input can help
-    // A channel event fires one cycle after a transfer, so never before t + 1: when the timed wake-up
-    // is t + 1 the events cannot wake the module sooner and are left unarmed.
-    if (wake != t + 1) {
-        if (on_inputs)
-            for (Channel* c : inputs)
-                if (c->watch_written(t)) wake = t + 1;
-        if (on_outputs)
-            for (Channel* c : outputs)
-                if (c->watch_read(t)) wake = t + 1;
-    }
-    if (wake == t + 1) return next_cycle ? next_trigger(next_cycle->arm()) : next_trigger(m_period);
-    const bool timed = wake != UINT64_MAX;
-    const sc_core::sc_time delay = timed ? m_period * double(wake - t) : sc_core::SC_ZERO_TIME;
-    if (on_inputs && on_outputs) timed ? next_trigger(delay, m_all_events) : next_trigger(m_all_events);
-    else if (on_inputs) timed ? next_trigger(delay, m_in_events) : next_trigger(m_in_events);
-    else if (on_outputs) timed ? next_trigger(delay, m_out_events) : next_trigger(m_out_events);
-    else next_trigger(delay);
 }
 
 std::string LayerShell::waiting_on() const {
@@ -82,7 +40,7 @@ LayerModule::LayerModule(const sc_core::sc_module_name& name, const Node& node, 
     SC_METHOD(run);
 }
 
-void LayerModule::run() {
+void LayerModule::step() {
     if (!m_started) {
         collect_events();
         m_args.resize(inputs.size());

@@ -16,13 +16,11 @@
 //
 // The module sleeps between the cycles where something can change: until the head result is ready,
 // until the next II slot, or until a channel event (notified one cycle after the transfer). It never
-// polls idle cycles, which keeps large reuse factors cheap to simulate. Each shell is an SC_METHOD
-// (one call per cycle it acts in, re-armed with next_trigger): a method call costs far less than
-// switching to and from a thread's stack, which matters under io_stream where every pixel of every
-// layer is a wake-up.
+// polls idle cycles, which keeps large reuse factors cheap to simulate. Each shell is one step per
+// cycle it acts in (sim/cycle_process.hpp), run as an SC_METHOD by SystemC's kernel or called by the
+// cycle calendar (sim/calendar.hpp).
 #pragma once
 
-#include <deque>
 #include <memory>
 #include <string>
 #include <systemc>
@@ -30,8 +28,38 @@
 
 #include "core/layer_kind.hpp"
 #include "sim/channel.hpp"
+#include "sim/cycle_process.hpp"
 
 namespace nnsim {
+
+/// A first-in first-out queue on a ring that doubles when full: the shells' results in flight, without
+/// std::deque's chunk bookkeeping on every push and pop.
+template <class T>
+class Ring {
+  public:
+    bool empty() const { return m_size == 0; }
+    size_t size() const { return m_size; }
+    const T& front() const { return m_buf[m_head]; }
+    void pop_front() {
+        m_head = (m_head + 1) & (m_buf.size() - 1);
+        --m_size;
+    }
+    void push_back(const T& v) {
+        if (m_size == m_buf.size()) grow();
+        m_buf[(m_head + m_size) & (m_buf.size() - 1)] = v;
+        ++m_size;
+    }
+
+  private:
+    void grow() {
+        std::vector<T> b(m_buf.empty() ? 4 : 2 * m_buf.size());
+        for (size_t i = 0; i < m_size; ++i) b[i] = m_buf[(m_head + i) & (m_buf.size() - 1)];
+        m_buf.swap(b);
+        m_head = 0;
+    }
+    std::vector<T> m_buf;  ///< power-of-two size
+    size_t m_head = 0, m_size = 0;
+};
 
 /// Counters of one module over a run (cycles unless noted).
 struct LayerStats {
@@ -43,14 +71,12 @@ struct LayerStats {
 };
 
 /// What the top builder, the watchdog and the waveforms see of a layer, whichever shell models it.
-class LayerShell : public sc_core::sc_module {
+/// Its inputs are one channel per node input; its outputs one per consumer.
+class LayerShell : public CycleProcess, public sc_core::sc_module {
   public:
     LayerShell(const sc_core::sc_module_name& name, const Node& node, const Timing& timing,
                const sc_core::sc_time& period)
-        : sc_module(name), m_node(node), m_timing(timing), m_period(period) {}
-    std::vector<Channel*> inputs;   ///< one per node input, bound by the top builder
-    std::vector<Channel*> outputs;  ///< one per consumer (fan-out writes all at once)
-    NextCycle* next_cycle = nullptr;///< shared next-cycle event (null: a timeout of one period)
+        : CycleProcess(period), sc_module(name), m_node(node), m_timing(timing) {}
 
     const Node& node() const { return m_node; }
     const Timing& timing() const { return m_timing; }
@@ -69,28 +95,33 @@ class LayerShell : public sc_core::sc_module {
         uint32_t beat;    ///< output beat index within the sample
         int64_t* data;    ///< the beat's values (storage owned by the shell)
     };
-    uint64_t cycle() const { return sc_core::sc_time_stamp().value() / m_period.value(); }
+    /// The SC_METHOD: under the calendar the kernel calls it once at start-up, and it does nothing.
+    void run() {
+        if (!calendar) step();
+    }
     /// Add cycles [from, to) to the stats, during which `pending` results were held.
-    void account(uint64_t from, uint64_t to, bool pending);
+    void account(uint64_t from, uint64_t to, bool pending) {
+        if (to <= from) return;
+        const uint64_t n = to - from;
+        if (pending) m_stats.busy_cycles += n;
+        if (m_waiting_output) m_stats.stall_out_cycles += n;
+        if (m_waiting_input && m_stats.accepted > 0) m_stats.stall_in_cycles += n;
+    }
     /// The first step of every cycle t: write the oldest pending beat to every output if it is ready and
     /// every output has room, else note that the shell waits for output space. `last_beat`: the index of
     /// a sample's last output beat (a sample counts as written with it).
     void write_oldest(uint64_t t, uint32_t last_beat);
     /// Every input FIFO holds a word.
-    bool inputs_hold_data() const;
-    /// The event lists sleep() waits on; call once, after the channels are bound, before sleeping.
-    void collect_events();
-    /// The last step of every cycle t (it sets the method's next trigger): sleep until cycle `wake` (UINT64_MAX: no timed wake-up, t: the
-    /// next cycle) or, if sooner, a write to an input (`on_inputs`) or a read from an output
-    /// (`on_outputs`). With neither and no wake-up only new input can change anything.
-    void sleep(uint64_t t, uint64_t wake, bool on_inputs, bool on_outputs);
+    bool inputs_hold_data() const {
+        for (const Channel* c : inputs)
+            if (!c->can_read()) return false;
+        return true;
+    }
 
-    std::deque<Pending> m_pending;  ///< output beats in flight, oldest first
-    sc_core::sc_event_or_list m_in_events, m_out_events, m_all_events;  ///< see collect_events()
+    Ring<Pending> m_pending;        ///< output beats in flight, oldest first
 
     const Node& m_node;
     Timing m_timing;
-    sc_core::sc_time m_period;
     LayerStats m_stats;
     uint64_t m_last_cycle = 0;  ///< last cycle accounted in the stats
     bool m_waiting_input = false, m_waiting_output = false;  ///< for waiting_on()
@@ -108,9 +139,9 @@ class LayerModule : public LayerShell {
                 std::unique_ptr<LayerOp> op, const sc_core::sc_time& period, size_t beats, size_t beat_width,
                 size_t output_slots);
 
-  private:
-    void run();
+    void step() override;
 
+  private:
     std::unique_ptr<LayerOp> m_op;       ///< the kind's bit-exact evaluator (of one beat)
     uint32_t m_beats;                    ///< beats per sample
     size_t m_capacity;                   ///< P = ceil(latency / II)

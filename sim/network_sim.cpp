@@ -10,89 +10,14 @@
 #include "core/diag.hpp"
 #include "core/timing_model.hpp"
 #include "core/validate.hpp"
+#include "sim/calendar.hpp"
 #include "sim/layer_module.hpp"
 #include "sim/repack_module.hpp"
 #include "sim/trace.hpp"
+#include "sim/watchdog.hpp"
 
 namespace nnsim {
 namespace {
-
-/// Wakes every `interval` cycles and on results (the last one when the count is known); stops the run when every fed sample has reached
-/// every sink, or when nothing moved since the last check while work is outstanding (a deadlock).
-class Watchdog : public sc_core::sc_module {
-  public:
-    SC_HAS_PROCESS(Watchdog);
-    Watchdog(const sc_core::sc_module_name& name, uint64_t interval, const sc_core::sc_time& period, bool stop_when_done)
-        : sc_module(name), m_interval(interval), m_period(period), m_stop_when_done(stop_when_done) {
-        SC_THREAD(run);
-    }
-    std::vector<Channel*> channels;
-    std::vector<Source*> sources;
-    std::vector<SampleFeed*> feeds;
-    std::vector<Sink*> sinks;
-    std::vector<LayerShell*> layers;
-    bool deadlocked = false;
-    sc_core::sc_time tail = sc_core::SC_ZERO_TIME;  ///< time simulated after the end (waveforms: the last cycle)
-    sc_core::sc_time end_time = sc_core::sc_max_time();  ///< when the watchdog ended the run
-
-    /// Every fed sample has left the network and no more will come.
-    bool finished() const {
-        for (const Source* s : sources)
-            if (!s->drained()) return false;
-        const size_t n = sources.empty() ? 0 : sources[0]->sent();
-        for (const Sink* s : sinks)
-            if (s->values.size() < n) return false;
-        return true;
-    }
-    /// Something is still to be done: a sample waiting to enter, in a FIFO, or in a layer.
-    bool pending() const {
-        for (size_t k = 0; k < sources.size(); ++k)
-            if (sources[k]->sent() < feeds[k]->samples.size()) return true;
-        for (const Channel* c : channels)
-            if (c->count() > 0) return true;
-        for (const LayerShell* l : layers)
-            if (!l->idle()) return true;
-        return false;
-    }
-
-  private:
-    uint64_t progress() const {
-        uint64_t p = 0;
-        for (const Channel* c : channels) p += c->writes() + c->reads();
-        return p;
-    }
-    void run() {
-        sc_core::sc_event_or_list results;
-        for (Sink* s : sinks) results |= s->received;
-        // With every feed closed the number of results is known: only the last one can end the run, so
-        // the sinks notify that one alone (fed incrementally, as through TLM, they notify every result).
-        bool closed = !feeds.empty();
-        for (const SampleFeed* f : feeds) closed = closed && f->closed;
-        if (closed)
-            for (Sink* s : sinks) s->notify_from = std::max(s->notify_from, feeds[0]->samples.size());
-        uint64_t last = progress();
-        while (true) {
-            if (sinks.empty()) wait(m_period * double(m_interval));
-            else wait(m_period * double(m_interval), results);
-            if (m_stop_when_done && finished()) break;
-            if (sc_core::sc_time_stamp() < m_next_check) continue;  // woken by a result
-            m_next_check = sc_core::sc_time_stamp() + m_period * double(m_interval);
-            const uint64_t now = progress();
-            if (now == last && pending()) {
-                deadlocked = true;
-                break;
-            }
-            last = now;
-        }
-        end_time = sc_core::sc_time_stamp();
-        if (tail != sc_core::SC_ZERO_TIME) wait(tail);
-        sc_core::sc_stop();
-    }
-    uint64_t m_interval;
-    sc_core::sc_time m_period;
-    sc_core::sc_time m_next_check;  ///< time of the next progress check
-    bool m_stop_when_done;          ///< see SimOptions::stop_when_done
-};
 
 /// The layer's op as the shell runs it: under io_stream a pixel-wise kind computes one pixel at a time,
 /// so its op is compiled for the pixel shape [C] (`pixel_node` keeps the node copy alive).
@@ -120,9 +45,17 @@ struct NetworkModel::Impl {
     std::vector<std::unique_ptr<SampleFeed>> feeds;
     std::vector<std::unique_ptr<Source>> sources;
     std::vector<std::unique_ptr<Sink>> sinks;
+    RunMonitor monitor;
     std::unique_ptr<Watchdog> watchdog;
+    std::unique_ptr<Calendar> calendar;
     std::unique_ptr<WaveTrace> trace;
     Impl(const Graph& graph, const SimOptions& o) : g(graph), opt(o) {}
+    /// Every sample is fed before the run (no TLM initiator adds any while it runs).
+    bool feeds_closed() const {
+        for (const auto& f : feeds)
+            if (!f->closed) return false;
+        return !feeds.empty();
+    }
 };
 
 NetworkModel::NetworkModel(const Graph& g, const SimOptions& opt) : m_impl(std::make_unique<Impl>(g, opt)) {
@@ -185,7 +118,7 @@ NetworkModel::NetworkModel(const Graph& g, const SimOptions& opt) : m_impl(std::
         const std::string& name = g.outputs[k];
         m.sinks.push_back(std::make_unique<Sink>(("sink_" + name).c_str(), size_t(beat_width(g, name)),
                                                  opt.output_pattern, m.period, size_t(tensor_beats(g, name))));
-        m.sinks.back()->input = out_channels[k];
+        m.sinks.back()->inputs = {out_channels[k]};
         m.sinks.back()->next_cycle = m.next_cycle.get();
     }
     m.interval = opt.deadlock_cycles;
@@ -195,12 +128,13 @@ NetworkModel::NetworkModel(const Graph& g, const SimOptions& opt) : m_impl(std::
         const double gaps = 1.0 / std::min(opt.input_pattern.ratio, opt.output_pattern.ratio);
         m.interval = uint64_t(1000 + 4 * slowest + 200 * gaps);
     }
-    m.watchdog = std::make_unique<Watchdog>("watchdog", m.interval, m.period, opt.stop_when_done);
-    for (auto& c : m.channels) m.watchdog->channels.push_back(c.get());
-    for (auto& s : m.sources) m.watchdog->sources.push_back(s.get());
-    for (auto& f : m.feeds) m.watchdog->feeds.push_back(f.get());
-    for (auto& s : m.sinks) m.watchdog->sinks.push_back(s.get());
-    for (auto& l : m.layers) m.watchdog->layers.push_back(l.get());
+    for (auto& c : m.channels) m.monitor.channels.push_back(c.get());
+    for (auto& s : m.sources) m.monitor.sources.push_back(s.get());
+    for (auto& f : m.feeds) m.monitor.feeds.push_back(f.get());
+    for (auto& s : m.sinks) m.monitor.sinks.push_back(s.get());
+    for (auto& l : m.layers) m.monitor.layers.push_back(l.get());
+    m.watchdog = std::make_unique<Watchdog>("watchdog", m.monitor, m.interval, m.period, opt.stop_when_done);
+    m.calendar = std::make_unique<Calendar>("calendar", m.monitor, m.interval);
     if (!opt.vcd.empty()) m.trace = std::make_unique<WaveTrace>(opt.vcd, g, m.period, m.channels, m.layers);
     if (m.trace) m.watchdog->tail = m.period;
 }
@@ -211,25 +145,61 @@ SampleFeed& NetworkModel::feed(size_t k) { return *m_impl->feeds.at(k); }
 Source& NetworkModel::source(size_t k) { return *m_impl->sources.at(k); }
 Sink& NetworkModel::sink(size_t k) { return *m_impl->sinks.at(k); }
 
+Scheduler scheduler_from_name(const std::string& name) {
+    if (name == "kernel") return Scheduler::kKernel;
+    if (name == "calendar") return Scheduler::kCalendar;
+    return Scheduler::kAuto;
+}
+
+bool NetworkModel::uses_calendar() const {
+    const Impl& m = *m_impl;
+    if (m.opt.scheduler == Scheduler::kKernel) return false;
+    // SystemC time must follow the model cycle by cycle for waveforms and for samples pushed while
+    // the model runs; the calendar runs ahead of it.
+    const bool possible = m.feeds_closed() && !m.trace && m.opt.stop_when_done;
+    if (!possible && m.opt.scheduler == Scheduler::kCalendar)
+        throw UserError("--scheduler calendar: not with waveforms or samples fed while the model runs (TLM)");
+    return possible;
+}
+
 SimResult NetworkModel::run() {
     Impl& m = *m_impl;
+    SimResult r;
+    if (uses_calendar()) {
+        std::vector<CycleProcess*> processes;
+        for (auto& s : m.sources) processes.push_back(s.get());
+        for (auto& l : m.layers) processes.push_back(l.get());
+        for (auto& s : m.sinks) processes.push_back(s.get());
+        m.calendar->enable(processes, m.monitor.channels);
+        m.watchdog->enabled = false;
+    }
+    // With the sample count known, results are stored without reallocating during the run.
+    if (m.feeds_closed()) {
+        for (auto& s : m.sinks) s->reserve(m.feeds[0]->samples.size());
+        for (auto& s : m.sources) s->reserve(m.feeds[0]->samples.size());
+    }
+    r.scheduler = m.calendar->enabled() ? "calendar" : "kernel";
     const auto t0 = std::chrono::steady_clock::now();
     sc_core::sc_start();
-    SimResult r;
     r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    const sc_core::sc_time end =
-        m.watchdog->end_time == sc_core::sc_max_time() ? sc_core::sc_time_stamp() : m.watchdog->end_time;
-    r.cycles = uint64_t(end / m.period);
+    if (m.calendar->enabled()) {
+        r.cycles = m.calendar->end_cycle;
+        r.deadlocked = m.calendar->deadlocked;
+    } else {
+        const sc_core::sc_time end =
+            m.watchdog->end_time == sc_core::sc_max_time() ? sc_core::sc_time_stamp() : m.watchdog->end_time;
+        r.cycles = uint64_t(end / m.period);
+        r.deadlocked = m.watchdog->deadlocked;
+    }
     if (m.trace) m.trace->close(r.cycles);
-    r.deadlocked = m.watchdog->deadlocked;
-    r.completed = !r.deadlocked && m.watchdog->finished();
+    r.completed = !r.deadlocked && m.monitor.finished();
     if (!m.sources.empty()) r.input_cycles = m.sources[0]->accept_cycles;
     for (auto& s : m.sources) r.input_beat_cycles.push_back(s->beat_cycles);
     for (auto& s : m.sinks) r.output_beat_cycles.push_back(s->beat_cycles);
     for (auto& s : m.sinks) {
         for (size_t i = 0; i < s->samples.size(); ++i)
             NNSIM_ASSERT(s->samples[i] == i, "results out of order at sink " + std::string(s->name()));
-        r.outputs.push_back(s->values);
+        r.outputs.push_back(s->values());
         r.output_handshakes.push_back(s->accept_cycles);
     }
     if (!r.output_handshakes.empty()) {
@@ -246,7 +216,7 @@ SimResult NetworkModel::run() {
     for (auto& c : m.channels) r.fifos.push_back(FifoReport{c->name(), c->depth(), c->max_occupancy(), c->writes()});
     if (r.deadlocked) {
         const size_t fed = m.feeds.empty() ? 0 : m.feeds[0]->samples.size();
-        const size_t out = m.sinks.empty() ? 0 : m.sinks[0]->values.size();
+        const size_t out = m.sinks.empty() ? 0 : m.sinks[0]->results();
         std::string rep = "no transfer for " + std::to_string(m.interval) + " cycles before cycle " +
                           std::to_string(r.cycles) + " with " + std::to_string(fed - out) + " samples outstanding";
         for (auto& s : m.sources) {

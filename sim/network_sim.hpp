@@ -16,6 +16,12 @@
 
 namespace nnsim {
 
+/// Who calls the model's processes (sim/calendar.hpp): the cycle calendar where it can (every feed
+/// closed, no waveforms), SystemC's kernel otherwise; both give the same cycles.
+enum class Scheduler { kAuto, kKernel, kCalendar };
+/// "auto", "kernel" or "calendar" (the CLI checks the name).
+Scheduler scheduler_from_name(const std::string& name);
+
 struct SimOptions {
     CyclePattern input_pattern;     ///< cycles in which the source may offer a sample
     CyclePattern output_pattern;    ///< cycles in which the sinks are ready
@@ -23,6 +29,7 @@ struct SimOptions {
     std::string vcd;                ///< waveform file to write (empty: none); a .gtkw is written beside it
     uint64_t pace = 0;              ///< sources offer sample k no earlier than cycle k * pace (0: at once)
     bool stop_when_done = true;     ///< end the run when every fed sample is out (a TLM host stops it itself)
+    Scheduler scheduler = Scheduler::kAuto;
 };
 
 struct LayerReport {
@@ -52,6 +59,7 @@ struct SimResult {
     std::vector<LayerReport> layers;
     std::vector<FifoReport> fifos;
     double wall_seconds = 0;                     ///< time spent in sc_start
+    std::string scheduler;                       ///< "calendar" or "kernel" (see Scheduler)
 };
 
 /// The elaborated model. Construct it, feed samples (feed(k).push or preload), then run().
@@ -67,6 +75,7 @@ class NetworkModel {
     SimResult run();
 
   private:
+    bool uses_calendar() const;
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };

@@ -50,7 +50,7 @@ void RepackModule::accept(uint64_t t) {
     if (m_in_beat == 0) ++m_stats.accepted;
 }
 
-void RepackModule::run() {
+void RepackModule::step() {
     if (!m_started) {
         for (size_t k = 0; k < inputs.size(); ++k) m_in_buf.emplace_back(m_in_beats * m_in_width, 0);
         for (const auto& b : m_in_buf) m_args.push_back(b.data());

@@ -38,8 +38,9 @@ class RepackModule : public LayerShell {
                  std::unique_ptr<LayerOp> op, const sc_core::sc_time& period, size_t in_beats, size_t in_width,
                  size_t out_width, const std::vector<int64_t>& needs, size_t output_slots);
 
+    void step() override;
+
   private:
-    void run();
     /// Accept input beat m_in_beat in cycle t (the caller checked that it may).
     void accept(uint64_t t);
 

@@ -38,16 +38,16 @@ void NetworkTlmTarget::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_
     if (trans.is_read() && addr == kOutputAddress) {
         if (len != 4 * n_out) return trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
         Sink& sink = m_model.sink(0);
-        while (sink.values.size() <= m_read) wait(sink.received);
+        while (sink.results() <= m_read) wait(sink.received);
         const FixedType& t = out_node.type("result");
         std::vector<float> v(n_out);
-        for (size_t i = 0; i < n_out; ++i) v[i] = float(t.to_double(sink.values[m_read][i]));
+        for (size_t i = 0; i < n_out; ++i) v[i] = float(t.to_double(sink.result(m_read)[i]));
         std::memcpy(ptr, v.data(), len);
         ++m_read;
         return;
     }
     if (trans.is_read() && addr == kCountAddress && len == 8) {
-        const uint64_t available = m_model.sink(0).values.size() - m_read;
+        const uint64_t available = m_model.sink(0).results() - m_read;
         std::memcpy(ptr, &available, 8);
         return;
     }

@@ -57,6 +57,7 @@ int cmd_sim(const SimArgs& a) {
     opt.output_pattern = CyclePattern{a.ready_ratio, a.stall_seed * 2 + 2};
     opt.deadlock_cycles = a.deadlock_cycles;
     opt.vcd = a.vcd;
+    opt.scheduler = scheduler_from_name(a.scheduler);
     const SimResult r = simulate(g, raw, opt);
     const NetworkTiming model = analyze_timing(g);
 
@@ -116,6 +117,8 @@ int cmd_sim(const SimArgs& a) {
     for (const auto& f : r.fifos)
         j["fifos"].push_back({{"name", f.name}, {"depth", f.depth}, {"max_occupancy", f.max_occupancy},
                               {"writes", f.writes}});
+    j["handshakes"] = {{"inputs", r.input_cycles}, {"outputs", r.output_cycles}};
+    j["scheduler"] = r.scheduler;
     j["wall_seconds"] = r.wall_seconds;
     if (r.deadlocked) j["deadlock"] = r.deadlock_report;
 

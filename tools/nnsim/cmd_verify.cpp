@@ -550,6 +550,7 @@ int cmd_verify(const VerifyArgs& a) {
     opt.input_pattern = CyclePattern{a.input_ratio, a.stall_seed * 2 + 1};
     opt.output_pattern = CyclePattern{a.ready_ratio, a.stall_seed * 2 + 2};
     opt.vcd = model_wave;
+    opt.scheduler = scheduler_from_name(a.scheduler);
     const SimResult r = simulate(g, raw, opt);
     built.get();
     if (!build.reused) std::printf("built in %.1f s\n", build.seconds);
@@ -589,9 +590,9 @@ int cmd_verify(const VerifyArgs& a) {
     // loop, sc_start for the model), without the testbench's process start and file reading.
     const double rtl_s = h.loop_seconds > 0 ? h.loop_seconds : h.seconds;
     if (rtl_s > 0 && r.wall_seconds > 0) {
-        std::printf("  speed: Verilator %.3g cycles/s, %.3g inferences/s; SystemC model %.3g cycles/s, %.3g "
+        std::printf("  speed: Verilator %.3g cycles/s, %.3g inferences/s; SystemC model (%s) %.3g cycles/s, %.3g "
                     "inferences/s (ratio model/RTL %.2f)\n",
-                    double(h.cycles) / rtl_s, double(n) / rtl_s, double(r.cycles) / r.wall_seconds,
+                    double(h.cycles) / rtl_s, double(n) / rtl_s, r.scheduler.c_str(), double(r.cycles) / r.wall_seconds,
                     double(n) / r.wall_seconds, rtl_s / r.wall_seconds);
         if (h.seconds > rtl_s)
             std::printf("  testbench process %.3f s, of which the simulation loop %.3f s (%.0f %%)\n", h.seconds,

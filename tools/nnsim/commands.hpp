@@ -57,6 +57,7 @@ struct SimArgs {
     std::string report;           ///< JSON report
     std::string output;           ///< predictions, hls4ml testbench format
     std::string part;             ///< FPGA part for utilisation (default: the network's part)
+    std::string scheduler = "auto";  ///< auto, calendar or kernel (sim/network_sim.hpp Scheduler)
 };
 int cmd_sim(const SimArgs& a);
 

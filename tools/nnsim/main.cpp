@@ -127,6 +127,8 @@ extern "C" int sc_main(int argc, char** argv) {
     sim_cmd->add_option("--report", sim_args.report, "JSON report to write");
     sim_cmd->add_option("--output", sim_args.output, "predictions to write (hls4ml testbench format)");
     sim_cmd->add_option("--part", sim_args.part, "FPGA part for utilisation (default: the network's part)");
+    sim_cmd->add_option("--scheduler", sim_args.scheduler, "who runs the model's processes: auto, calendar or kernel")
+        ->check(CLI::IsMember({"auto", "calendar", "kernel"}))->capture_default_str();
 
     nnsim::FifoArgs fifo_args;
     auto* fifo_cmd = app.add_subcommand("fifo", "size every FIFO from simulated occupancy and confirm latency and II");
@@ -167,6 +169,8 @@ extern "C" int sc_main(int argc, char** argv) {
         ->capture_default_str();
     verify_cmd->add_option("--vcd", verify_args.vcd, "folder for RTL and model waveforms and a combined .gtkw");
     verify_cmd->add_flag("--fst", verify_args.fst, "write the RTL waveform as FST");
+    verify_cmd->add_option("--scheduler", verify_args.scheduler, "who runs the model's processes: auto, calendar or kernel")
+        ->check(CLI::IsMember({"auto", "calendar", "kernel"}))->capture_default_str();
     verify_cmd->add_option("--work", verify_args.work, "work folder (default: nnsim_work/<network>-<hash>)");
     verify_cmd->add_option("--rtl-dir", verify_args.rtl_dir, "use this Verilog folder instead of generating")
         ->group("");  // hidden: for mutation tests and hand-edited RTL

@@ -20,6 +20,7 @@ struct VerifyArgs {
     std::string vcd;           ///< folder for the RTL's and the model's waveforms and a combined view
     std::string work;          ///< work folder (default: nnsim_work/<network>-<hash>)
     bool fst = false;          ///< RTL waveform as FST instead of VCD
+    std::string scheduler = "auto";  ///< who runs the model's processes (as `nnsim sim`)
     std::string rtl_dir;       ///< hidden: use this (possibly hand-edited) Verilog instead of generating
 };
 
