@@ -5,20 +5,6 @@
 
 namespace nnsim {
 
-void LayerShell::write_oldest(uint64_t t, uint32_t last_beat) {
-    m_waiting_output = false;
-    if (m_pending.empty() || m_pending.front().ready > t) return;
-    for (const Channel* c : outputs)
-        if (!c->can_write()) {
-            m_waiting_output = true;
-            return;
-        }
-    const Pending& p = m_pending.front();
-    for (Channel* c : outputs) c->write(Token{p.sample, p.beat, p.data}, t);
-    if (p.beat == last_beat) ++m_stats.written;
-    m_pending.pop_front();
-}
-
 std::string LayerShell::waiting_on() const {
     std::string s;
     if (m_waiting_output)
@@ -56,13 +42,13 @@ void LayerModule::step() {
         m_waiting_input = false;
         if (t >= m_next_accept && m_pending.size() < m_capacity) {
             if (inputs_hold_data()) {
-                Token tok;
-                for (size_t k = 0; k < inputs.size(); ++k) {
+                const Token tok = inputs[0]->read(t);
+                m_args[0] = tok.data;
+                for (size_t k = 1; k < inputs.size(); ++k) {
                     const Token in = inputs[k]->read(t);
-                    NNSIM_ASSERT(k == 0 || (in.sample == tok.sample && in.beat == tok.beat),
+                    NNSIM_ASSERT(in.sample == tok.sample && in.beat == tok.beat,
                                  "layer " + m_node.name + ": inputs out of step");
                     m_args[k] = in.data;
-                    tok = in;
                 }
                 int64_t* slot = m_ring[m_ring_next].data();
                 if (++m_ring_next == m_ring.size()) m_ring_next = 0;

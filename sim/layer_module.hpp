@@ -110,7 +110,19 @@ class LayerShell : public CycleProcess, public sc_core::sc_module {
     /// The first step of every cycle t: write the oldest pending beat to every output if it is ready and
     /// every output has room, else note that the shell waits for output space. `last_beat`: the index of
     /// a sample's last output beat (a sample counts as written with it).
-    void write_oldest(uint64_t t, uint32_t last_beat);
+    void write_oldest(uint64_t t, uint32_t last_beat) {
+        m_waiting_output = false;
+        if (m_pending.empty() || m_pending.front().ready > t) return;
+        for (const Channel* c : outputs)
+            if (!c->can_write()) {
+                m_waiting_output = true;
+                return;
+            }
+        const Pending& p = m_pending.front();
+        for (Channel* c : outputs) c->write(Token{p.sample, p.beat, p.data}, t);
+        if (p.beat == last_beat) ++m_stats.written;
+        m_pending.pop_front();
+    }
     /// Every input FIFO holds a word.
     bool inputs_hold_data() const {
         for (const Channel* c : inputs)

@@ -42,10 +42,14 @@ class SoftmaxOp : public LayerOp {
     SoftmaxOp(const Node& n, const NodeInputs& in)
         : m_in(in.types[0]), m_acc(n.type("accum")), m_inv_inp(n.type("inv_inp")), m_inv_t(n.type("inv_table")),
           m_exp_t(n.type("exp_table")), m_res(n.type("result")) {
-        m_impl = n.get_string("implementation");
+        const std::string impl = n.get_string("implementation");
+        m_argmax = impl == "argmax";
+        m_stable = impl == "stable";
         m_inner = size_t(in.shapes[0].back());
         m_outer = size_t(shape_size(in.shapes[0])) / m_inner;
         m_tables = softmax_tables(n, m_in);
+        m_exp_bits = log2_exact(m_tables.exp_size);
+        m_inv_bits = log2_exact(m_tables.inv_size);
         m_exp.resize(m_inner);
         m_c_diff = add_counter("softmax_diff");
         m_c_accum = add_counter("accum");
@@ -64,7 +68,7 @@ class SoftmaxOp : public LayerOp {
             size_t arg = 0;
             for (size_t i = 1; i < m_inner; ++i)
                 if (x[i] > x[arg]) arg = i;
-            if (m_impl == "argmax") {
+            if (m_argmax) {
                 for (size_t i = 0; i < m_inner; ++i) y[i] = i == arg ? 1.0 : 0.0;
                 continue;
             }
@@ -76,7 +80,7 @@ class SoftmaxOp : public LayerOp {
 
   private:
     void eval_row(const int64_t* x, int64_t* y, bool count) {
-        if (m_impl == "argmax") {
+        if (m_argmax) {
             size_t arg = 0;
             for (size_t i = 1; i < m_inner; ++i)
                 if (x[i] > x[arg]) arg = i;
@@ -84,9 +88,9 @@ class SoftmaxOp : public LayerOp {
             return;
         }
         const int f = m_in.frac();
-        const int ne = log2_exact(m_tables.exp_size);
+        const int ne = m_exp_bits;
         const int nw = m_tables.norm_width;
-        if (m_impl == "stable") {
+        if (m_stable) {
             int64_t x_max = x[0];
             for (size_t i = 1; i < m_inner; ++i) x_max = x[i] > x_max ? x[i] : x_max;
             const FixedType norm{nw, nw - f, false, RoundMode::kTrn, OverflowMode::kWrap, 0};
@@ -103,7 +107,7 @@ class SoftmaxOp : public LayerOp {
         }
         const int64_t sum = tree_sum(m_exp.data(), m_inner, count);
         const int64_t inv_in = cast_counted(sum, m_acc.frac(), m_inv_inp, m_c_inv, count);
-        const int ni = log2_exact(m_tables.inv_size);
+        const int ni = m_inv_bits;
         const int wi = m_inv_inp.width;
         const size_t inv_idx = size_t((uint64_t(inv_in) & low_mask(wi)) >> (wi - ni));
         const int64_t inv = m_tables.inv_table[inv_idx];
@@ -123,7 +127,8 @@ class SoftmaxOp : public LayerOp {
     }
 
     FixedType m_in, m_acc, m_inv_inp, m_inv_t, m_exp_t, m_res;
-    std::string m_impl;             ///< stable, latency or argmax
+    bool m_argmax = false, m_stable = false;  ///< the implementation: argmax, stable, else latency
+    int m_exp_bits = 0, m_inv_bits = 0;       ///< log2 of the exp and 1/x table sizes
     size_t m_inner = 0, m_outer = 0;  ///< softmax length (last axis) and number of rows
     SoftmaxTables m_tables;
     std::vector<int64_t> m_exp;     ///< exp_i of the current row, in accum_t
