@@ -19,10 +19,10 @@ std::string LayerShell::waiting_on() const {
 LayerModule::LayerModule(const sc_core::sc_module_name& name, const Node& node, const Timing& timing,
                          std::unique_ptr<LayerOp> op, const sc_core::sc_time& period, size_t beats,
                          size_t beat_width, size_t output_slots)
-    : LayerShell(name, node, timing, period), m_op(std::move(op)), m_beats(uint32_t(beats)) {
-    m_capacity = size_t((timing.latency + timing.ii - 1) / timing.ii);
-    // A result slot is busy while pending (<= P) and while queued in any output FIFO.
-    m_ring.assign(m_capacity + output_slots + 2, std::vector<int64_t>(beat_width, 0));
+    : LayerShell(name, node, timing, period), m_op(std::move(op)), m_beats(uint32_t(beats)),
+      m_capacity(size_t((timing.latency + timing.ii - 1) / timing.ii)),
+      // A result slot is busy while pending (<= P) and while queued in any output FIFO.
+      m_slots(m_capacity + output_slots + 2, beat_width) {
     SC_METHOD(run);
 }
 
@@ -50,8 +50,7 @@ void LayerModule::step() {
                                  "layer " + m_node.name + ": inputs out of step");
                     m_args[k] = in.data;
                 }
-                int64_t* slot = m_ring[m_ring_next].data();
-                if (++m_ring_next == m_ring.size()) m_ring_next = 0;
+                int64_t* slot = m_slots.next();
                 m_op->eval(m_args.data(), slot, false);
                 m_pending.push_back(Pending{t + uint64_t(m_timing.latency), tok.sample, tok.beat, slot});
                 m_next_accept = t + uint64_t(m_timing.ii);

@@ -41,24 +41,42 @@ class Ring {
     size_t size() const { return m_size; }
     const T& front() const { return m_buf[m_head]; }
     void pop_front() {
-        m_head = (m_head + 1) & (m_buf.size() - 1);
+        m_head = (m_head + 1) & m_mask;
         --m_size;
     }
     void push_back(const T& v) {
         if (m_size == m_buf.size()) grow();
-        m_buf[(m_head + m_size) & (m_buf.size() - 1)] = v;
+        m_buf[(m_head + m_size) & m_mask] = v;
         ++m_size;
     }
 
   private:
     void grow() {
         std::vector<T> b(m_buf.empty() ? 4 : 2 * m_buf.size());
-        for (size_t i = 0; i < m_size; ++i) b[i] = m_buf[(m_head + i) & (m_buf.size() - 1)];
+        for (size_t i = 0; i < m_size; ++i) b[i] = m_buf[(m_head + i) & m_mask];
         m_buf.swap(b);
+        m_mask = m_buf.size() - 1;
         m_head = 0;
     }
     std::vector<T> m_buf;  ///< power-of-two size
+    size_t m_mask = 0;     ///< m_buf.size() - 1
     size_t m_head = 0, m_size = 0;
+};
+
+/// Storage for a shell's result beats, reused round-robin: a beat's slot must outlive its time
+/// pending and in the output FIFOs, so there are that many slots plus a margin.
+class ResultSlots {
+  public:
+    ResultSlots(size_t count, size_t width) : m_values(count * width, 0), m_count(count), m_width(width) {}
+    int64_t* next() {
+        int64_t* slot = m_values.data() + m_next * m_width;
+        if (++m_next == m_count) m_next = 0;
+        return slot;
+    }
+
+  private:
+    std::vector<int64_t> m_values;
+    size_t m_count, m_width, m_next = 0;
 };
 
 /// Counters of one module over a run (cycles unless noted).
@@ -157,8 +175,7 @@ class LayerModule : public LayerShell {
     std::unique_ptr<LayerOp> m_op;       ///< the kind's bit-exact evaluator (of one beat)
     uint32_t m_beats;                    ///< beats per sample
     size_t m_capacity;                   ///< P = ceil(latency / II)
-    std::vector<std::vector<int64_t>> m_ring;  ///< result storage, reused round-robin
-    size_t m_ring_next = 0;
+    ResultSlots m_slots;                 ///< result storage
     uint64_t m_next_accept = 0;          ///< earliest cycle of the next accept (II)
     std::vector<const int64_t*> m_args;  ///< the op's arguments: the beat read from every input
 };

@@ -13,7 +13,7 @@ RepackModule::RepackModule(const sc_core::sc_module_name& name, const Node& node
                            size_t in_width, size_t out_width, const std::vector<int64_t>& needs,
                            size_t output_slots)
     : LayerShell(name, node, timing, period), m_op(std::move(op)), m_in_beats(in_beats), m_in_width(in_width),
-      m_out_width(out_width) {
+      m_out_width(out_width), m_slots(size_t(repack_capacity(needs, timing)) + output_slots + 2, out_width) {
     m_first_released.assign(in_beats, needs.size());
     m_released.assign(in_beats, 0);
     for (size_t j = 0; j < needs.size(); ++j) {
@@ -23,7 +23,6 @@ RepackModule::RepackModule(const sc_core::sc_module_name& name, const Node& node
     }
     m_capacity = size_t(repack_capacity(needs, timing));
     m_out_buf.assign(needs.size() * out_width, 0);
-    m_ring.assign(m_capacity + output_slots + 2, std::vector<int64_t>(out_width, 0));
     SC_METHOD(run);
 }
 
@@ -39,8 +38,7 @@ void RepackModule::accept(uint64_t t) {
     if (m_released[i] > 0) {
         m_op->eval_beats(m_args.data(), m_out_buf.data(), m_first_released[i], m_released[i], m_out_width);
         for (size_t j = m_first_released[i]; j < m_first_released[i] + m_released[i]; ++j) {
-            int64_t* slot = m_ring[m_ring_next].data();
-            if (++m_ring_next == m_ring.size()) m_ring_next = 0;
+            int64_t* slot = m_slots.next();
             std::copy(m_out_buf.begin() + long(j * m_out_width), m_out_buf.begin() + long((j + 1) * m_out_width), slot);
             m_pending.push_back(Pending{t + uint64_t(m_timing.latency), sample, uint32_t(j), slot});
         }

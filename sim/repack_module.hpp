@@ -52,8 +52,7 @@ class RepackModule : public LayerShell {
     std::vector<std::vector<int64_t>> m_in_buf; ///< per input: the current sample's values
     std::vector<const int64_t*> m_args;         ///< pointers into m_in_buf, for the op
     std::vector<int64_t> m_out_buf;             ///< the op's whole-tensor result
-    std::vector<std::vector<int64_t>> m_ring;   ///< output beat storage, reused round-robin
-    size_t m_ring_next = 0;
+    ResultSlots m_slots;                        ///< output beat storage
     size_t m_in_beat = 0;                       ///< index of the next input beat within its sample
     uint64_t m_next_accept = 0;                 ///< earliest cycle of the next accept (II)
 };
