@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/layer_kind.hpp"
+#include "core/simd.hpp"
 
 namespace nnsim {
 
@@ -15,6 +16,13 @@ struct Exact {
     __int128 raw;
     int frac;
 };
+
+/// out[i] = select(x[i]) for i < n: the selection pass of UnaryOp, built for the machine's vector units
+/// (core/simd.hpp; the baseline x86-64 has no 64-bit compare to vectorize it with).
+template <typename SelectFn>
+NNSIM_SIMD_CLONES void select_all(const int64_t* x, int64_t* out, size_t n, SelectFn select) {
+    for (size_t i = 0; i < n; ++i) out[i] = select(x[i]);
+}
 
 /// No selection function: UnaryOp's fast path is the per-element one.
 struct NoSelect {};
@@ -38,7 +46,7 @@ class UnaryOp : public LayerOp {
         const int64_t* x = in[0];
         if constexpr (!std::is_same_v<SelectFn, NoSelect>) {
             if (count && m_select_ok) {  // the fast pass counts as casts without events when it succeeds
-                for (size_t i = 0; i < m_n; ++i) out[i] = m_select(x[i]);
+                select_all(x, out, m_n, m_select);
                 if (m_select_cast.cast_all(out, m_n)) {
                     counters()[m_c_result].casts += m_n;
                     return;
@@ -54,7 +62,7 @@ class UnaryOp : public LayerOp {
         }
         if constexpr (!std::is_same_v<SelectFn, NoSelect>) {
             if (m_select_ok) {
-                for (size_t i = 0; i < m_n; ++i) out[i] = m_select(x[i]);
+                select_all(x, out, m_n, m_select);
                 if (m_select_cast.cast_all(out, m_n)) return;
             }
         }

@@ -139,20 +139,11 @@ class DenseOp : public LayerOp {
     template <typename T, typename U>
     void eval_fast(const int64_t* x, int64_t* out, const T* w, U* acc) {
         const int n_out = m_n_out;  // locals throughout: `out` may alias the members
-        const int64_t* b = m_b_acc.data();
-        for (int j = 0; j < n_out; ++j) acc[j] = U(b[j]);
+        load_accumulators(m_b_acc.data(), acc, n_out);
         mac_rows(x, w, acc, m_n_in, m_n_pad, T(m_round_const), m_shift);
         // Sign- or zero-extend the low W_acc bits: the accumulator's wrapped value.
         const int wa = m_acc.width;
-        if (wa >= 64) {
-            for (int j = 0; j < n_out; ++j) out[j] = int64_t(uint64_t(acc[j]));
-        } else if (m_acc.is_signed) {
-            const int up = 64 - wa;
-            for (int j = 0; j < n_out; ++j) out[j] = int64_t(uint64_t(acc[j]) << up) >> up;
-        } else {
-            const uint64_t mask = (uint64_t(1) << wa) - 1;
-            for (int j = 0; j < n_out; ++j) out[j] = int64_t(uint64_t(acc[j]) & mask);
-        }
+        widen_accumulators(acc, out, n_out, wa, m_acc.is_signed);
         if (m_res_is_acc || (wa <= 62 && m_cast_res.cast_all(out, size_t(n_out)))) return;
         // Some sum leaves the fast cast: redo the extension and cast each the general way.
         for (int j = 0; j < n_out; ++j) {

@@ -146,4 +146,32 @@ NNSIM_SIMD_CLONES void mac_rows_counted(const int64_t* x, const int32_t* w, uint
     mac_rows_counted_impl(x, w, acc, n_in, n_out, rc, s, wa, prod_wraps, sum_wraps);
 }
 
+namespace {
+template <typename U>
+void load_impl(const int64_t* b, U* acc, int n) {
+    for (int j = 0; j < n; ++j) acc[j] = U(b[j]);
+}
+template <typename U>
+void widen_impl(const U* acc, int64_t* out, int n, int wa, bool is_signed) {
+    if (wa >= 64) {
+        for (int j = 0; j < n; ++j) out[j] = int64_t(uint64_t(acc[j]));
+    } else if (is_signed) {
+        const int up = 64 - wa;
+        for (int j = 0; j < n; ++j) out[j] = int64_t(uint64_t(acc[j]) << up) >> up;
+    } else {
+        const uint64_t mask = (uint64_t(1) << wa) - 1;
+        for (int j = 0; j < n; ++j) out[j] = int64_t(uint64_t(acc[j]) & mask);
+    }
+}
+}  // namespace
+
+NNSIM_SIMD_CLONES void load_accumulators(const int64_t* b, uint64_t* acc, int n) { load_impl(b, acc, n); }
+NNSIM_SIMD_CLONES void load_accumulators(const int64_t* b, uint32_t* acc, int n) { load_impl(b, acc, n); }
+NNSIM_SIMD_CLONES void widen_accumulators(const uint64_t* acc, int64_t* out, int n, int wa, bool is_signed) {
+    widen_impl(acc, out, n, wa, is_signed);
+}
+NNSIM_SIMD_CLONES void widen_accumulators(const uint32_t* acc, int64_t* out, int n, int wa, bool is_signed) {
+    widen_impl(acc, out, n, wa, is_signed);
+}
+
 }  // namespace nnsim

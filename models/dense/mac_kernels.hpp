@@ -37,4 +37,12 @@ void mac_rows_counted(const int64_t* x, const int64_t* w, uint64_t* acc, int n_i
 void mac_rows_counted(const int64_t* x, const int32_t* w, uint32_t* acc, int n_in, int n_out, int32_t rc, int s,
                       int wa, uint64_t& prod_wraps, uint64_t& sum_wraps);
 
+/// The sums' start and end around mac_rows: acc[j] = the bias b[j] (in the accumulator lanes), and
+/// out[j] = the low `wa` bits of acc[j] sign-extended (`is_signed`) or zero-extended: the wrapped
+/// accum_t value (wa <= 64).
+void load_accumulators(const int64_t* b, uint64_t* acc, int n);
+void load_accumulators(const int64_t* b, uint32_t* acc, int n);
+void widen_accumulators(const uint64_t* acc, int64_t* out, int n, int wa, bool is_signed);
+void widen_accumulators(const uint32_t* acc, int64_t* out, int n, int wa, bool is_signed);
+
 }  // namespace nnsim
