@@ -50,6 +50,13 @@ class SoftmaxOp : public LayerOp {
         m_tables = softmax_tables(n, m_in);
         m_exp_bits = log2_exact(m_tables.exp_size);
         m_inv_bits = log2_exact(m_tables.inv_size);
+        const int nw = m_tables.norm_width;
+        m_diff = FastCast(m_in.frac(), FixedType{nw, nw - m_in.frac(), false, RoundMode::kTrn, OverflowMode::kWrap, 0});
+        m_to_acc = FastCast(m_exp_t.frac(), m_acc);
+        m_sum = FastCast(m_acc.frac(), m_acc);
+        m_to_inv = FastCast(m_acc.frac(), m_inv_inp);
+        m_to_res = FastCast(m_acc.frac() + m_inv_t.frac(), m_res);
+        m_one = FastCast(0, m_res);
         m_exp.resize(m_inner);
         m_c_diff = add_counter("softmax_diff");
         m_c_accum = add_counter("accum");
@@ -84,51 +91,50 @@ class SoftmaxOp : public LayerOp {
             size_t arg = 0;
             for (size_t i = 1; i < m_inner; ++i)
                 if (x[i] > x[arg]) arg = i;
-            for (size_t i = 0; i < m_inner; ++i) y[i] = i == arg ? cast_counted(1, 0, m_res, m_c_result, count) : 0;
+            for (size_t i = 0; i < m_inner; ++i) y[i] = i == arg ? cast_counted(1, m_one, m_c_result, count) : 0;
             return;
         }
-        const int f = m_in.frac();
         const int ne = m_exp_bits;
         const int nw = m_tables.norm_width;
         if (m_stable) {
             int64_t x_max = x[0];
             for (size_t i = 1; i < m_inner; ++i) x_max = x[i] > x_max ? x[i] : x_max;
-            const FixedType norm{nw, nw - f, false, RoundMode::kTrn, OverflowMode::kWrap, 0};
             for (size_t i = 0; i < m_inner; ++i) {
-                const int64_t d = cast_counted(__int128(x_max) - x[i], f, norm, m_c_diff, count);
+                const int64_t d = cast_counted(__int128(x_max) - x[i], m_diff, m_c_diff, count);
                 const size_t idx = size_t(uint64_t(d) >> (nw - ne));
-                m_exp[i] = cast_counted(m_tables.exp_table[idx], m_exp_t.frac(), m_acc, m_c_accum, count);
+                m_exp[i] = cast_counted(m_tables.exp_table[idx], m_to_acc, m_c_accum, count);
             }
         } else {  // latency
             for (size_t i = 0; i < m_inner; ++i) {
                 const size_t idx = size_t((uint64_t(x[i]) & low_mask(nw)) >> (nw - ne));
-                m_exp[i] = cast_counted(m_tables.exp_table[idx], m_exp_t.frac(), m_acc, m_c_accum, count);
+                m_exp[i] = cast_counted(m_tables.exp_table[idx], m_to_acc, m_c_accum, count);
             }
         }
         const int64_t sum = tree_sum(m_exp.data(), m_inner, count);
-        const int64_t inv_in = cast_counted(sum, m_acc.frac(), m_inv_inp, m_c_inv, count);
+        const int64_t inv_in = cast_counted(sum, m_to_inv, m_c_inv, count);
         const int ni = m_inv_bits;
         const int wi = m_inv_inp.width;
         const size_t inv_idx = size_t((uint64_t(inv_in) & low_mask(wi)) >> (wi - ni));
         const int64_t inv = m_tables.inv_table[inv_idx];
         for (size_t i = 0; i < m_inner; ++i)
-            y[i] = cast_counted(__int128(m_exp[i]) * inv, m_acc.frac() + m_inv_t.frac(), m_res, m_c_result, count);
+            y[i] = cast_counted(__int128(m_exp[i]) * inv, m_to_res, m_c_result, count);
     }
 
     /// hls4ml's reduce<>: a balanced tree split at 2^floor(log2(n-1)), every add cast to accum_t.
     int64_t tree_sum(const int64_t* v, size_t n, bool count) {
         if (n == 1) return v[0];
-        if (n == 2) return cast_counted(__int128(v[0]) + v[1], m_acc.frac(), m_acc, m_c_accum, count);
+        if (n == 2) return cast_counted(__int128(v[0]) + v[1], m_sum, m_c_accum, count);
         size_t split = 1;
         while (split * 2 <= n - 1) split *= 2;
         const int64_t a = tree_sum(v, split, count);
         const int64_t b = tree_sum(v + split, n - split, count);
-        return cast_counted(__int128(a) + b, m_acc.frac(), m_acc, m_c_accum, count);
+        return cast_counted(__int128(a) + b, m_sum, m_c_accum, count);
     }
 
     FixedType m_in, m_acc, m_inv_inp, m_inv_t, m_exp_t, m_res;
     bool m_argmax = false, m_stable = false;  ///< the implementation: argmax, stable, else latency
     int m_exp_bits = 0, m_inv_bits = 0;       ///< log2 of the exp and 1/x table sizes
+    FastCast m_diff, m_to_acc, m_sum, m_to_inv, m_to_res, m_one;  ///< the casts, planned once
     size_t m_inner = 0, m_outer = 0;  ///< softmax length (last axis) and number of rows
     SoftmaxTables m_tables;
     std::vector<int64_t> m_exp;     ///< exp_i of the current row, in accum_t
