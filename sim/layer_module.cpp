@@ -57,20 +57,31 @@ void LayerModule::step() {
                 if (tok.beat + 1 == m_beats) ++m_stats.accepted;
             } else {
                 m_waiting_input = true;
+                m_waiting_since = t;
             }
         }
         // 3. Sleep until the next cycle in which something can change.
         uint64_t wake = UINT64_MAX;  // a cycle known from our own timing
         bool on_inputs = false, on_outputs = false;
         if (!m_pending.empty()) {
-            if (m_pending.front().ready > t) wake = std::min(wake, m_pending.front().ready);
-            else on_outputs = true;  // ready but blocked: a read downstream frees a slot
+            if (m_pending.front().ready > t) {
+                wake = std::min(wake, m_pending.front().ready);
+            } else {  // ready: written next cycle if a read frees a slot (its event wakes us), else later
+                on_outputs = true;
+                note_ready_result(t);
+            }
         }
         if (m_pending.size() < m_capacity) {
-            if (m_next_accept > t) wake = std::min(wake, m_next_accept);
-            else on_inputs = true;
-            // Data may already wait in the inputs (written before this cycle): try next cycle.
-            if (inputs_hold_data() && m_next_accept <= t + 1) wake = std::min(wake, t + 1);
+            // The next accept needs the II slot and data. With data waiting (written before this
+            // cycle), or an II slot more than a cycle away, wake at the slot; else a write to an input
+            // wakes us (its event comes one cycle after it, never before t + 1, so no accept is
+            // missed), and from t + 1 the shell waits for input.
+            if (m_next_accept > t + 1 || inputs_hold_data()) {
+                wake = std::min(wake, std::max(m_next_accept, t + 1));
+            } else {
+                on_inputs = true;
+                if (!m_waiting_input) m_waiting_input = true, m_waiting_since = t + 1;
+            }
         }
         sleep(t, wake, on_inputs, on_outputs);
     }

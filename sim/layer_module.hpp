@@ -122,8 +122,9 @@ class LayerShell : public CycleProcess, public sc_core::sc_module {
         if (to <= from) return;
         const uint64_t n = to - from;
         if (pending) m_stats.busy_cycles += n;
-        if (m_waiting_output) m_stats.stall_out_cycles += n;
-        if (m_waiting_input && m_stats.accepted > 0) m_stats.stall_in_cycles += n;
+        if (m_waiting_output && to > m_output_since) m_stats.stall_out_cycles += to - std::max(from, m_output_since);
+        if (m_waiting_input && m_stats.accepted > 0 && to > m_waiting_since)
+            m_stats.stall_in_cycles += to - std::max(from, m_waiting_since);
     }
     /// The first step of every cycle t: write the oldest pending beat to every output if it is ready and
     /// every output has room, else note that the shell waits for output space. `last_beat`: the index of
@@ -134,12 +135,18 @@ class LayerShell : public CycleProcess, public sc_core::sc_module {
         for (const Channel* c : outputs)
             if (!c->can_write()) {
                 m_waiting_output = true;
+                m_output_since = t;
                 return;
             }
         const Pending& p = m_pending.front();
         for (Channel* c : outputs) c->write(Token{p.sample, p.beat, p.data}, t);
         if (p.beat == last_beat) ++m_stats.written;
         m_pending.pop_front();
+    }
+    /// The step in cycle t ends with the oldest result ready but not written (it wrote another one in
+    /// t, or it is blocked): it waits for output space from t + 1 unless it already did.
+    void note_ready_result(uint64_t t) {
+        if (!m_waiting_output) m_waiting_output = true, m_output_since = t + 1;
     }
     /// Every input FIFO holds a word.
     bool inputs_hold_data() const {
@@ -155,6 +162,8 @@ class LayerShell : public CycleProcess, public sc_core::sc_module {
     LayerStats m_stats;
     uint64_t m_last_cycle = 0;  ///< last cycle accounted in the stats
     bool m_waiting_input = false, m_waiting_output = false;  ///< for waiting_on()
+    uint64_t m_waiting_since = 0;  ///< first cycle of the wait for input (the stats count from it)
+    uint64_t m_output_since = 0;   ///< first cycle of the wait for output space
     bool m_started = false;     ///< the first call (after the channels were bound) has run
 };
 

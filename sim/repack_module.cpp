@@ -83,6 +83,7 @@ void RepackModule::step() {
                 bool room = true;
                 for (Channel* c : outputs) room = room && c->can_write();
                 if (room) wake = std::min(wake, t + 1);
+                else note_ready_result(t);
             }
         }
         if (m_pending.size() + m_released[m_in_beat] <= m_capacity) {
