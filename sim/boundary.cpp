@@ -18,9 +18,7 @@ sc_core::sc_time to_next_cycle(const sc_core::sc_time& period) {
 
 Source::Source(const sc_core::sc_module_name& name, SampleFeed* feed, const CyclePattern& pattern,
                const sc_core::sc_time& period, size_t beats, size_t width)
-    : CycleProcess(period), sc_module(name), m_feed(feed), m_pattern(pattern), m_beats(beats), m_width(width) {
-    SC_METHOD(run);
-}
+    : ProcessModule(name, period), m_feed(feed), m_pattern(pattern), m_beats(beats), m_width(width) {}
 
 void Source::step() {
     if (!m_started) {
@@ -64,9 +62,7 @@ void Source::step() {
 
 Sink::Sink(const sc_core::sc_module_name& name, size_t width, const CyclePattern& pattern,
            const sc_core::sc_time& period, size_t beats)
-    : CycleProcess(period), sc_module(name), m_width(width), m_beats(beats), m_pattern(pattern) {
-    SC_METHOD(run);
-}
+    : ProcessModule(name, period), m_width(width), m_beats(beats), m_pattern(pattern) {}
 
 void Sink::reserve(size_t n) {
     m_values.reserve(n * m_width * m_beats);

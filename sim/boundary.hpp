@@ -38,9 +38,8 @@ struct SampleFeed {
 /// AXI-Stream tvalid/tready handshake of the generated top). A sample is `beats` beats of `width`
 /// values (one beat per sample under io_parallel, one per pixel under io_stream).
 /// Its outputs are the channels of the input's consumers.
-class Source : public CycleProcess, public sc_core::sc_module {
+class Source : public ProcessModule {
   public:
-    SC_HAS_PROCESS(Source);
     Source(const sc_core::sc_module_name& name, SampleFeed* feed, const CyclePattern& pattern,
            const sc_core::sc_time& period, size_t beats = 1, size_t width = 0);
     std::vector<uint64_t> accept_cycles;  ///< handshake cycle of the first beat of every sample
@@ -57,9 +56,6 @@ class Source : public CycleProcess, public sc_core::sc_module {
     void step() override;
 
   private:
-    void run() {
-        if (!calendar) step();
-    }
     SampleFeed* m_feed;
     CyclePattern m_pattern;
     size_t m_beats, m_width;  ///< beats per sample and values per beat
@@ -71,9 +67,8 @@ class Source : public CycleProcess, public sc_core::sc_module {
 
 /// Reads the beats of one network output in cycles active in the ready pattern, one per cycle, and
 /// assembles them into results of `beats` x `width` values. Its one input is the output's channel.
-class Sink : public CycleProcess, public sc_core::sc_module {
+class Sink : public ProcessModule {
   public:
-    SC_HAS_PROCESS(Sink);
     Sink(const sc_core::sc_module_name& name, size_t width, const CyclePattern& pattern,
          const sc_core::sc_time& period, size_t beats = 1);
     std::vector<uint64_t> accept_cycles;       ///< handshake cycle of the last beat of every result
@@ -95,9 +90,6 @@ class Sink : public CycleProcess, public sc_core::sc_module {
     void step() override;
 
   private:
-    void run() {
-        if (!calendar) step();
-    }
     size_t m_width;                  ///< values per beat
     size_t m_beats;                  ///< beats per result
     std::vector<int64_t> m_values;   ///< results, one after the other, and the one being assembled

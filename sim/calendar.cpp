@@ -89,7 +89,8 @@ void Calendar::run() {
     uint64_t next_check = m_interval;
     // Finished before any cycle only without samples (the Watchdog sees it so too).
     uint64_t c = 0;
-    for (bool stop = m_monitor.finished(); !stop; c = next_cycle()) {        // Progress checks due before cycle c see every transfer up to them.
+    for (bool stop = m_monitor.finished(); !stop; c = next_cycle()) {
+        // Progress checks due before cycle c see every transfer up to them.
         while (next_check < c && !stop) {
             stop = check_progress(next_check);
             if (!stop && c == UINT64_MAX && !m_monitor.pending()) stop = true, end_cycle = next_check;

@@ -50,4 +50,20 @@ class CycleProcess {
     sc_core::sc_event_or_list m_in_events, m_out_events, m_all_events;  ///< see collect_events()
 };
 
+/// A process that is also a module of the model (layer shells, sources, sinks): its step is an
+/// SC_METHOD named `run`, which under the calendar runs once at start-up and does nothing.
+class ProcessModule : public CycleProcess, public sc_core::sc_module {
+  public:
+    SC_HAS_PROCESS(ProcessModule);
+    ProcessModule(const sc_core::sc_module_name& name, const sc_core::sc_time& period)
+        : CycleProcess(period), sc_module(name) {
+        SC_METHOD(run);
+    }
+
+  private:
+    void run() {
+        if (!calendar) step();
+    }
+};
+
 }  // namespace nnsim

@@ -22,9 +22,7 @@ LayerModule::LayerModule(const sc_core::sc_module_name& name, const Node& node, 
     : LayerShell(name, node, timing, period), m_op(std::move(op)), m_beats(uint32_t(beats)),
       m_capacity(size_t((timing.latency + timing.ii - 1) / timing.ii)),
       // A result slot is busy while pending (<= P) and while queued in any output FIFO.
-      m_slots(m_capacity + output_slots + 2, beat_width) {
-    SC_METHOD(run);
-}
+      m_slots(m_capacity + output_slots + 2, beat_width) {}
 
 void LayerModule::step() {
     if (!m_started) {

@@ -90,11 +90,11 @@ struct LayerStats {
 
 /// What the top builder, the watchdog and the waveforms see of a layer, whichever shell models it.
 /// Its inputs are one channel per node input; its outputs one per consumer.
-class LayerShell : public CycleProcess, public sc_core::sc_module {
+class LayerShell : public ProcessModule {
   public:
     LayerShell(const sc_core::sc_module_name& name, const Node& node, const Timing& timing,
                const sc_core::sc_time& period)
-        : CycleProcess(period), sc_module(name), m_node(node), m_timing(timing) {}
+        : ProcessModule(name, period), m_node(node), m_timing(timing) {}
 
     const Node& node() const { return m_node; }
     const Timing& timing() const { return m_timing; }
@@ -113,10 +113,6 @@ class LayerShell : public CycleProcess, public sc_core::sc_module {
         uint32_t beat;    ///< output beat index within the sample
         int64_t* data;    ///< the beat's values (storage owned by the shell)
     };
-    /// The SC_METHOD: under the calendar the kernel calls it once at start-up, and it does nothing.
-    void run() {
-        if (!calendar) step();
-    }
     /// Add cycles [from, to) to the stats, during which `pending` results were held.
     void account(uint64_t from, uint64_t to, bool pending) {
         if (to <= from) return;
@@ -171,7 +167,6 @@ class LayerShell : public CycleProcess, public sc_core::sc_module {
 /// and kPixelwise): under io_stream a pixel-wise kind's op is compiled for one pixel and runs per beat.
 class LayerModule : public LayerShell {
   public:
-    SC_HAS_PROCESS(LayerModule);
     /// `beats`: beats per sample of the inputs and the output; `beat_width`: values per output beat;
     /// `output_slots`: the deepest output FIFO (result storage must outlive the words queued there).
     LayerModule(const sc_core::sc_module_name& name, const Node& node, const Timing& timing,

@@ -13,7 +13,8 @@ RepackModule::RepackModule(const sc_core::sc_module_name& name, const Node& node
                            size_t in_width, size_t out_width, const std::vector<int64_t>& needs,
                            size_t output_slots)
     : LayerShell(name, node, timing, period), m_op(std::move(op)), m_in_beats(in_beats), m_in_width(in_width),
-      m_out_width(out_width), m_slots(size_t(repack_capacity(needs, timing)) + output_slots + 2, out_width) {
+      m_out_width(out_width), m_capacity(size_t(repack_capacity(needs, timing))),
+      m_slots(m_capacity + output_slots + 2, out_width) {
     m_first_released.assign(in_beats, needs.size());
     m_released.assign(in_beats, 0);
     for (size_t j = 0; j < needs.size(); ++j) {
@@ -21,9 +22,7 @@ RepackModule::RepackModule(const sc_core::sc_module_name& name, const Node& node
         m_first_released[i] = std::min(m_first_released[i], j);
         ++m_released[i];
     }
-    m_capacity = size_t(repack_capacity(needs, timing));
     m_out_buf.assign(needs.size() * out_width, 0);
-    SC_METHOD(run);
 }
 
 void RepackModule::accept(uint64_t t) {

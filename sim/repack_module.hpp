@@ -31,7 +31,6 @@ namespace nnsim {
 
 class RepackModule : public LayerShell {
   public:
-    SC_HAS_PROCESS(RepackModule);
     /// `in_width`/`out_width`: values per input/output beat; `needs`: per output beat, the input beats
     /// it needs (repack_needs); `output_slots`: the deepest output FIFO.
     RepackModule(const sc_core::sc_module_name& name, const Node& node, const Timing& timing,
