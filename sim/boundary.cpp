@@ -65,10 +65,10 @@ Sink::Sink(const sc_core::sc_module_name& name, size_t width, const CyclePattern
     : ProcessModule(name, period), m_width(width), m_beats(beats), m_pattern(pattern) {}
 
 void Sink::reserve(size_t n) {
-    m_values.reserve(n * m_width * m_beats);
-    accept_cycles.reserve(n);
-    beat_cycles.reserve(n * m_beats);
-    samples.reserve(n);
+    reserve_committed(m_values, n * m_width * m_beats);
+    reserve_committed(accept_cycles, n);
+    reserve_committed(beat_cycles, n * m_beats);
+    reserve_committed(samples, n);
 }
 
 std::vector<std::vector<int64_t>> Sink::values() const {
