@@ -14,7 +14,7 @@ std::vector<std::vector<double>> read_data_file(const std::string& path, size_t 
 /// The same from an open stream; `path` names it in messages.
 std::vector<std::vector<double>> read_data_stream(std::istream& in, const std::string& path, size_t columns);
 
-/// Write samples with enough digits to reproduce every value exactly (%.17g trimmed).
+/// Write samples, every value in the shortest form that reads back exactly (std::to_chars).
 void write_data_file(const std::string& path, const std::vector<std::vector<double>>& rows);
 
 /// Format one value the way write_data_file does.

@@ -89,8 +89,7 @@ class DenseOp : public LayerOp {
             x = m_xf_binary.data();
         }
         for (int j = 0; j < m_n_out; ++j) out[j] = m_bias_f[size_t(j)];
-        for (int i = 0; i < m_n_in; ++i)
-            for (int j = 0; j < m_n_out; ++j) out[j] += x[i] * m_kernel_f[size_t(i) * size_t(m_n_out) + size_t(j)];
+        mac_rows_double(x, m_kernel_f.data(), out, m_n_in, m_n_out);
     }
 
   private:

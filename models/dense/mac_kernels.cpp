@@ -165,6 +165,32 @@ void widen_impl(const U* acc, int64_t* out, int n, int wa, bool is_signed) {
 }
 }  // namespace
 
+NNSIM_SIMD_CLONES void mac_rows_double(const double* __restrict x, const double* __restrict w, double* __restrict out,
+                                       int n_in, int n_out) {
+    // Two vectors of half a block each: GCC keeps them in registers (one vector of a whole block of
+    // doubles goes through the stack on every input).
+    constexpr int kHalf = kMacBlock / 2;
+    typedef double VD __attribute__((vector_size(kHalf * sizeof(double))));
+    int j0 = 0;
+    for (; j0 + kMacBlock <= n_out; j0 += kMacBlock) {
+        VD a, b;
+        std::memcpy(&a, out + j0, sizeof a);
+        std::memcpy(&b, out + j0 + kHalf, sizeof b);
+        for (int i = 0; i < n_in; ++i) {
+            const double* row = w + size_t(i) * size_t(n_out) + size_t(j0);
+            VD wa, wb;
+            std::memcpy(&wa, row, sizeof wa);
+            std::memcpy(&wb, row + kHalf, sizeof wb);
+            a += wa * x[i];
+            b += wb * x[i];
+        }
+        std::memcpy(out + j0, &a, sizeof a);
+        std::memcpy(out + j0 + kHalf, &b, sizeof b);
+    }
+    for (int i = 0; i < n_in; ++i)
+        for (int j = j0; j < n_out; ++j) out[j] += x[i] * w[size_t(i) * size_t(n_out) + size_t(j)];
+}
+
 NNSIM_SIMD_CLONES void load_accumulators(const int64_t* b, uint64_t* acc, int n) { load_impl(b, acc, n); }
 NNSIM_SIMD_CLONES void load_accumulators(const int64_t* b, uint32_t* acc, int n) { load_impl(b, acc, n); }
 NNSIM_SIMD_CLONES void widen_accumulators(const uint64_t* acc, int64_t* out, int n, int wa, bool is_signed) {

@@ -45,4 +45,9 @@ void load_accumulators(const int64_t* b, uint32_t* acc, int n);
 void widen_accumulators(const uint64_t* acc, int64_t* out, int n, int wa, bool is_signed);
 void widen_accumulators(const uint32_t* acc, int64_t* out, int n, int wa, bool is_signed);
 
+/// The float model's sums: out[j] += x[i] * w[i][j] over the inputs i in order, every product and sum
+/// rounded to double (the build contracts no multiply-add), so each output's value is the scalar
+/// loop's on every machine; only the lanes differ.
+void mac_rows_double(const double* x, const double* w, double* out, int n_in, int n_out);
+
 }  // namespace nnsim

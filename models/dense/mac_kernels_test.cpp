@@ -5,10 +5,12 @@
 // layer takes.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <random>
 
 #include "core/fixed.hpp"
 #include "core/registry.hpp"
+#include "models/dense/mac_kernels.hpp"
 
 namespace nnsim {
 namespace {
@@ -114,6 +116,30 @@ TEST(DenseKernels, FastAndCountingPathsEqualTheScalarRules) {
                 EXPECT_EQ(ctr[q].saturated, ref[q]->saturated) << what << " " << ctr[q].what;
             }
         }
+    }
+}
+
+TEST(DenseKernels, FloatSumsEqualTheScalarLoopBitForBit) {
+    // The float model's kernel adds each product to each output in input order, as the scalar loop
+    // does, so every double is identical whichever clone runs (no multiply-add contracted).
+    std::mt19937_64 e(20261204);
+    std::normal_distribution<double> value(0.0, 3.0);
+    for (int trial = 0; trial < 200; ++trial) {
+        const int n_in = int(e() % 70) + 1, n_out = int(e() % 70) + 1;
+        std::vector<double> x(static_cast<size_t>(n_in)), w(static_cast<size_t>(n_in * n_out)), bias(static_cast<size_t>(n_out));
+        for (auto& v : x) v = value(e);
+        for (auto& v : w) v = value(e);
+        for (auto& v : bias) v = value(e);
+        std::vector<double> got = bias, want = bias;
+        mac_rows_double(x.data(), w.data(), got.data(), n_in, n_out);
+        for (int i = 0; i < n_in; ++i)
+            for (int j = 0; j < n_out; ++j) {
+                volatile double product = x[size_t(i)] * w[size_t(i) * size_t(n_out) + size_t(j)];
+                want[size_t(j)] += product;
+            }
+        for (int j = 0; j < n_out; ++j)
+            ASSERT_EQ(std::memcmp(&got[size_t(j)], &want[size_t(j)], sizeof(double)), 0)
+                << "trial " << trial << " " << n_in << "x" << n_out << " column " << j;
     }
 }
 
