@@ -78,20 +78,22 @@ TEST(DataFile, AcceptsStrtodSpellingsAndBlankLines) {
 
 TEST(DataFile, BadFilesNameTheFileAndLine) {
     const std::string path = temp_path("bad.dat");
-    write_text(path, "1 2\n3 x4\n");
-    EXPECT_EQ(error_of(path), path + ":2: 'x4' is not a finite number");
-    write_text(path, "1 2\n3 1e999\n");
-    EXPECT_EQ(error_of(path), path + ":2: '1e999' is not a finite number");
-    write_text(path, "1 2\nnan 4\n");
-    EXPECT_EQ(error_of(path), path + ":2: 'nan' is not a finite number");
-    write_text(path, "1 2\n3\n");
-    EXPECT_EQ(error_of(path), path + ":2: expected 2 values per sample, got 1");
-    write_text(path, "1 2 -");
-    EXPECT_EQ(error_of(path), path + ":1: '-' is not a finite number");
-    write_text(path, "\n \n");
-    EXPECT_EQ(error_of(path), path + ": no samples (expected one sample per line)");
-    write_text(path, "");
-    EXPECT_EQ(error_of(path), path + ": no samples (expected one sample per line)");
+    const struct {
+        const char* text;
+        const char* error;  ///< after the path
+    } cases[] = {
+        {"1 2\n3 x4\n", ":2: 'x4' is not a finite number"},
+        {"1 2\n3 1e999\n", ":2: '1e999' is not a finite number"},
+        {"1 2\nnan 4\n", ":2: 'nan' is not a finite number"},
+        {"1 2\n3\n", ":2: expected 2 values per sample, got 1"},
+        {"1 2 -", ":1: '-' is not a finite number"},
+        {"\n \n", ": no samples (expected one sample per line)"},
+        {"", ": no samples (expected one sample per line)"},
+    };
+    for (const auto& c : cases) {
+        write_text(path, c.text);
+        EXPECT_EQ(error_of(path), path + c.error) << c.text;
+    }
     EXPECT_EQ(error_of(temp_path("missing.dat")), temp_path("missing.dat") + ": cannot open data file");
 }
 
