@@ -4,7 +4,7 @@ on the fit set, a grid of its own (bench/calibrate.py --grid fit: the calibratio
 with other seeds), so that the calibration grid stays an out-of-sample check.
 
     python3 bench/calibrate.py --grid fit --json fit.json      # Yosys once per point (~5 min)
-    python3 bench/fit_coefficients.py fit.json round_adder_lut_per_bit=0:1:0.25 slot_tree_lut_per_bit=1:2:0.25
+    python3 bench/fit_coefficients.py fit.json round_adder_lut_per_bit=0:1:0.25 slot_update_lut_factor=1:2:0.25
 
 Every combination of the listed values is tried: each point is re-estimated by `nnsim timing --json`
 with NNSIM_RESOURCE_COEFFS set (no synthesis), and the combinations are ranked by the sum of squared

@@ -107,7 +107,6 @@ const Coefficients& coefficients() {
             1.0,   // adder_lut_per_bit
             12.0,  // control_lut
             1.0,   // cast_mux_lut_per_bit
-            1.5,   // slot_tree_lut_per_bit (a full adder per bit, sum and carry, partly merged by ABC)
             0.0,   // slot_mask_lut_per_bit (absorbed into the first adder row's LUTs)
             1.0,   // slot_update_lut_factor
             0.5,   // round_adder_lut_per_bit (the increment merges with the sum before it)
@@ -117,7 +116,7 @@ const Coefficients& coefficients() {
             {"sat_add_lut_per_bit", &k.sat_add_lut_per_bit}, {"final_adder_lut_per_bit", &k.final_adder_lut_per_bit},
             {"acc_update_lut_factor", &k.acc_update_lut_factor}, {"adder_lut_per_bit", &k.adder_lut_per_bit},
             {"control_lut", &k.control_lut}, {"cast_mux_lut_per_bit", &k.cast_mux_lut_per_bit},
-            {"slot_tree_lut_per_bit", &k.slot_tree_lut_per_bit}, {"slot_mask_lut_per_bit", &k.slot_mask_lut_per_bit},
+            {"slot_mask_lut_per_bit", &k.slot_mask_lut_per_bit},
             {"slot_update_lut_factor", &k.slot_update_lut_factor}, {"round_adder_lut_per_bit", &k.round_adder_lut_per_bit}};
         const char* env = std::getenv("NNSIM_RESOURCE_COEFFS");
         std::string spec = env ? env : "";

@@ -168,7 +168,6 @@ struct Coefficients {
     double adder_lut_per_bit;   ///< LUTs per bit of a carry-chain adder
     double control_lut;         ///< LUTs of a layer's control logic (shell counters, flags)
     double cast_mux_lut_per_bit;///< LUTs per bit of a saturation multiplexer
-    double slot_tree_lut_per_bit; ///< LUTs per bit and operand beyond two of a dense slot sum (RF > 1, wrapping)
     double slot_mask_lut_per_bit; ///< LUTs per bit of a product masked by the group counter in a slot sum
     double slot_update_lut_factor; ///< multiplies the k-selected accumulator update with slot sums
     double round_adder_lut_per_bit; ///< LUTs per bit of a cast's rounding increment

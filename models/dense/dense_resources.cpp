@@ -301,13 +301,13 @@ Resources estimate_mac_core(const Node& n, const MacPlan& plan, const FixedType&
     };
     std::map<std::pair<int, int>, int> list_uses;  // RF > 1: outputs using each multiplier range
     double f_unique = 0, f_shared = 0, f_final = 0, f_sat = 0, lut_addcast = 0, f_small = 0;
-    double f_slot = 0, f_slot_final = 0, f_mask = 0, f_accadd = 0, f_tree = 0;
+    double f_slot = 0, f_mask = 0, f_accadd = 0, f_tree = 0;
     const bool sum_tree = mac_uses_sum_tree(n, xt);
     std::vector<std::pair<int, int>> groups_j;
     if (rf > 1 && acc_wraps) {
-        // dense_rtl.cpp's slot sums: one carry-save sum per slot over its multipliers (masked by k
-        // where a multiplier changes slot), then per output one adder per slot it reads and the
-        // k-selected update.
+        // dense_rtl.cpp's slot sums: per slot a tree of two-input carry-chain adders over its
+        // multipliers (masked by k where a multiplier changes slot), then per output one adder per
+        // slot it reads and the k-selected update.
         std::vector<std::vector<int>> member_groups;  // slot -> per multiplier: groups in that slot
         std::vector<std::set<int>> out_slots(static_cast<size_t>(n_out));
         std::vector<std::set<int>> out_groups(static_cast<size_t>(n_out));
@@ -330,8 +330,7 @@ Resources estimate_mac_core(const Node& n, const MacPlan& plan, const FixedType&
                 ++terms;
                 if (mg[size_t(m)] != active[size_t(m)]) f_mask += at.width;
             }
-            if (terms >= 3) f_slot += double(terms - 2) * at.width;
-            if (terms >= 2) f_slot_final += at.width;
+            if (terms >= 2) f_slot += double(terms - 1) * at.width;
         }
         for (int j = 0; j < n_out; ++j) {
             const auto& os = out_slots[size_t(j)];
@@ -393,8 +392,7 @@ Resources estimate_mac_core(const Node& n, const MacPlan& plan, const FixedType&
         if (rf > 1 && !same_every_group)
             lut_accmux += c.acc_update_lut_factor * res::mux_luts(int(groups_j.size()) + 1, at.width);
     }
-    lut_sum += c.slot_tree_lut_per_bit * f_slot + c.adder_lut_per_bit * (f_slot_final + f_accadd) +
-               c.slot_mask_lut_per_bit * f_mask;
+    lut_sum += c.adder_lut_per_bit * (f_slot + f_accadd) + c.slot_mask_lut_per_bit * f_mask;
     lut_sum += c.csa_lut_per_bit * f_unique + c.csa_shared_lut_per_bit * f_shared + c.final_adder_lut_per_bit * f_final +
                c.sat_add_lut_per_bit * f_sat + lut_addcast + f_small + c.adder_lut_per_bit * f_tree;
     const double lut_rescast = n_out * res::cast_luts(acc_sig, rt);
@@ -447,7 +445,6 @@ Resources estimate_mac_core(const Node& n, const MacPlan& plan, const FixedType&
                                    {"f_final", f_final},
                                    {"f_sat", f_sat},
                                    {"f_slot", f_slot},
-                                   {"f_slot_final", f_slot_final},
                                    {"f_mask", f_mask},
                                    {"f_accadd", f_accadd},
                                    {"lut_addcast", lut_addcast},

@@ -28,6 +28,8 @@ namespace nnsim {
 
 namespace {
 
+std::string emit_sum_tree(std::ostream& os, std::vector<std::string> terms, int w, const std::string& id);
+
 /// RF > 1 with a wrapping accumulator. Group k's products k*M .. k*M+M-1 belong to the outputs
 /// j0(k) = out(k*M) onwards; product p is in slot t = out(p) - j0(k). One sum per slot adds the
 /// products of its multipliers (a multiplier that changes slot with k is masked by k), and acc_j adds
@@ -56,7 +58,7 @@ void emit_slot_sums(std::ostream& body, const MacPlan& plan, int rf, int m_count
     }
     const std::string zero_w = vconst(aw, 0);
     for (size_t t = 0; t < members.size(); ++t) {
-        std::string sum;
+        std::vector<std::string> terms;
         for (const auto& [m, ks] : members[t]) {
             std::string term = casted[size_t(m)];
             if (int(ks.size()) != active[size_t(m)]) {
@@ -67,9 +69,10 @@ void emit_slot_sums(std::ostream& body, const MacPlan& plan, int rf, int m_count
                 body << ": " << term << " = " << casted[size_t(m)] << ";\n            default: " << term << " = "
                      << zero_w << ";\n        endcase\n    end\n";
             }
-            sum += (sum.empty() ? "" : " + ") + term;
+            terms.push_back(term);
         }
-        body << "    wire [" << aw - 1 << ":0] slot" << t << " = " << (sum.empty() ? zero_w : sum) << ";\n";
+        const std::string sum = emit_sum_tree(body, terms, aw, "slot" + std::to_string(t) + "_sum");
+        body << "    wire [" << aw - 1 << ":0] slot" << t << " = " << sum << ";\n";
     }
     for (int j = 0; j < n_out; ++j) {
         const std::string nx = "acc_next" + std::to_string(j), acc = "acc" + std::to_string(j);
