@@ -50,12 +50,7 @@ struct NetworkModel::Impl {
     std::unique_ptr<Calendar> calendar;
     std::unique_ptr<WaveTrace> trace;
     Impl(const Graph& graph, const SimOptions& o) : g(graph), opt(o) {}
-    /// Every sample is fed before the run (no TLM initiator adds any while it runs).
-    bool feeds_closed() const {
-        for (const auto& f : feeds)
-            if (!f->closed) return false;
-        return !feeds.empty();
-    }
+    bool feeds_closed() const { return monitor.feeds_closed(); }
 };
 
 NetworkModel::NetworkModel(const Graph& g, const SimOptions& opt) : m_impl(std::make_unique<Impl>(g, opt)) {

@@ -5,6 +5,12 @@
 
 namespace nnsim {
 
+bool RunMonitor::feeds_closed() const {
+    for (const SampleFeed* f : feeds)
+        if (!f->closed) return false;
+    return !feeds.empty();
+}
+
 bool RunMonitor::finished() const {
     for (const Source* s : sources)
         if (!s->drained()) return false;
@@ -44,9 +50,7 @@ void Watchdog::run() {
     for (Sink* s : sinks) results |= s->received;
     // With every feed closed the number of results is known: only the last one can end the run, so
     // the sinks notify that one alone (fed incrementally, as through TLM, they notify every result).
-    bool closed = !feeds.empty();
-    for (const SampleFeed* f : feeds) closed = closed && f->closed;
-    if (closed)
+    if (m_monitor.feeds_closed())
         for (Sink* s : sinks) s->notify_from = std::max(s->notify_from, feeds[0]->samples.size());
     // Checks at the middle of cycles k x interval: after every transfer of those cycles.
     sc_core::sc_time next_check = m_period * (double(m_interval) + 0.5);

@@ -25,6 +25,8 @@ struct RunMonitor {
     std::vector<Sink*> sinks;
     std::vector<LayerShell*> layers;
 
+    /// Every sample is fed before the run (no TLM initiator adds any while it runs).
+    bool feeds_closed() const;
     /// Every fed sample has left the network and no more will come.
     bool finished() const;
     /// Something is still to be done: a sample waiting to enter, in a FIFO, or in a layer.
