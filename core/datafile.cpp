@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -72,6 +71,13 @@ std::vector<std::vector<double>> parse_data_text(const char* p, const char* cons
     return rows;
 }
 
+/// Append v in the shortest form that reads back identically (fixed or scientific, whichever is
+/// shorter; fixed on a tie).
+void append_value(std::string& out, double v) {
+    char buf[64];
+    out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+
 }  // namespace
 
 std::vector<std::vector<double>> read_data_file(const std::string& path, size_t columns) {
@@ -107,23 +113,20 @@ std::vector<std::vector<double>> read_data_stream(std::istream& in, const std::s
 }
 
 std::string format_value(double v) {
-    // The shortest representation that reads back identically (fixed or scientific, whichever is
-    // shorter; fixed on a tie).
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    return std::string(buf, r.ptr);
+    std::string s;
+    append_value(s, v);
+    return s;
 }
 
 void write_data_file(const std::string& path, const std::vector<std::vector<double>>& rows) {
     std::ofstream f(path, std::ios::binary);
     if (!f) throw UserError(path + ": cannot write data file");
     std::string line;
-    char buf[64];
     for (const auto& row : rows) {
         line.clear();
         for (size_t i = 0; i < row.size(); ++i) {
             if (i) line += ' ';
-            line.append(buf, std::to_chars(buf, buf + sizeof buf, row[i]).ptr);
+            append_value(line, row[i]);
         }
         line += '\n';
         f.write(line.data(), std::streamsize(line.size()));
